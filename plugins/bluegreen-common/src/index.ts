@@ -1,0 +1,8 @@
+/**
+ * Shared vocabulary of the bluegreen plugins.
+ *
+ * @packageDocumentation
+ */
+
+export * from './annotations';
+export * from './stacks';
