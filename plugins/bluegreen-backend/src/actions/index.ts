@@ -1,0 +1,1 @@
+export { createLinkTfvarsAction } from './linkTfvars';

@@ -1,0 +1,22 @@
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { createLinkTfvarsAction } from './actions';
+
+/**
+ * Scaffolder module that registers the bluegreen:* actions.
+ * @public
+ */
+export const bluegreenScaffolderModule = createBackendModule({
+  pluginId: 'scaffolder',
+  moduleId: 'bluegreen',
+  register(env) {
+    env.registerInit({
+      deps: {
+        scaffolderActions: scaffolderActionsExtensionPoint,
+      },
+      async init({ scaffolderActions }) {
+        scaffolderActions.addActions(createLinkTfvarsAction());
+      },
+    });
+  },
+});
