@@ -1,0 +1,1 @@
+export { EntityBlueGreenCard } from './EntityBlueGreenCard';

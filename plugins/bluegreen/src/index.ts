@@ -1,0 +1,11 @@
+/**
+ * bluegreen frontend plugin: views of blue/green Amazon EKS cluster generations.
+ *
+ * This entry point is for the legacy frontend system; the new frontend system's plugin
+ * is the default export of `@bluegreen/plugin-bluegreen/alpha`.
+ *
+ * @packageDocumentation
+ */
+
+export { bluegreenPlugin, EntityBlueGreenCard } from './plugin';
+export { isBlueGreenAvailable } from '@bluegreen/plugin-bluegreen-common';
