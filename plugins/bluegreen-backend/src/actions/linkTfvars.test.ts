@@ -5,6 +5,7 @@ import {
   mockServices,
 } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { JsonObject } from '@backstage/types';
 import { createLinkTfvarsAction } from './linkTfvars';
 
 const SHARED = 'region = "eu-west-1"\n';
@@ -22,7 +23,7 @@ describe('bluegreen:link-tfvars', () => {
     });
   });
 
-  function run(input: Record<string, unknown> = {}) {
+  function run(input: JsonObject = {}) {
     const ctx = createMockActionContext({
       input,
       workspacePath: workspace.path,
