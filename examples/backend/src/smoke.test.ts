@@ -35,7 +35,9 @@ async function waitFor<T>(
   for (;;) {
     if (backend.exitCode !== null) {
       throw new Error(
-        `the example backend exited with code ${backend.exitCode} while waiting for ${what}:\n${output()}`,
+        `the example backend exited with code ${
+          backend.exitCode
+        } while waiting for ${what}:\n${output()}`,
       );
     }
     const value = await attempt().catch(() => undefined);
@@ -104,15 +106,21 @@ describe('example backend smoke test', () => {
     }
     const exited = new Promise(resolve => backend.once('exit', resolve));
     process.kill(-backend.pid!, 'SIGTERM');
-    const timer = setTimeout(() => process.kill(-backend.pid!, 'SIGKILL'), 10_000);
+    const timer = setTimeout(
+      () => process.kill(-backend.pid!, 'SIGKILL'),
+      10_000,
+    );
     await exited;
     clearTimeout(timer);
   });
 
   async function guestToken(): Promise<string> {
-    const res = await fetch(`${baseUrl}/api/auth/guest/refresh?env=development`, {
-      headers: { 'X-Requested-With': 'XMLHttpRequest' },
-    });
+    const res = await fetch(
+      `${baseUrl}/api/auth/guest/refresh?env=development`,
+      {
+        headers: { 'X-Requested-With': 'XMLHttpRequest' },
+      },
+    );
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body.backstageIdentity.identity.userEntityRef).toBe(

@@ -18,7 +18,11 @@ describe('bluegreen backend (feature loader)', () => {
           defaultCredentials: mockCredentials.none(),
         }),
         mockServices.rootConfig.factory({
-          data: { backend: { database: { client: 'better-sqlite3', connection: ':memory:' } } },
+          data: {
+            backend: {
+              database: { client: 'better-sqlite3', connection: ':memory:' },
+            },
+          },
         }),
       ],
     });

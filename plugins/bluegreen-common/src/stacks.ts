@@ -4,7 +4,11 @@ import { z } from 'zod/v3';
  * The Terraform stacks of a cluster generation, in apply order.
  * @public
  */
-export const GENERATION_STACKS = ['environment', 'eks-blue', 'eks-green'] as const;
+export const GENERATION_STACKS = [
+  'environment',
+  'eks-blue',
+  'eks-green',
+] as const;
 
 /** @public */
 export type GenerationStack = (typeof GENERATION_STACKS)[number];

@@ -122,9 +122,9 @@ describe('bluegreen:link-tfvars', () => {
     });
 
     it('a stack name containing ..', async () => {
-      await expect(
-        run({ stacks: ['eks-blue', '..'] }).done,
-      ).rejects.toThrow(/stacks\[1\]: stack name "\.\." must not be '\.' or contain '\.\.'/);
+      await expect(run({ stacks: ['eks-blue', '..'] }).done).rejects.toThrow(
+        /stacks\[1\]: stack name "\.\." must not be '\.' or contain '\.\.'/,
+      );
       await expect(run({ stacks: ['eks..blue'] }).done).rejects.toThrow(
         /stacks\[0\]: .*must not be '\.' or contain '\.\.'/,
       );
@@ -142,7 +142,9 @@ describe('bluegreen:link-tfvars', () => {
     it('a repeated or empty stack list', async () => {
       await expect(
         run({ stacks: ['eks-blue', 'eks-blue'] }).done,
-      ).rejects.toThrow(/stacks\[1\]: stack "eks-blue" is listed more than once/);
+      ).rejects.toThrow(
+        /stacks\[1\]: stack "eks-blue" is listed more than once/,
+      );
       await expect(run({ stacks: [] }).done).rejects.toThrow(
         /stacks: list at least one stack/,
       );
@@ -159,7 +161,9 @@ describe('bluegreen:link-tfvars', () => {
     });
 
     it('an existing regular file at the link path', async () => {
-      workspace.addContent({ 'eks-green/terraform.tfvars': 'hand = "written"' });
+      workspace.addContent({
+        'eks-green/terraform.tfvars': 'hand = "written"',
+      });
 
       await expect(run().done).rejects.toThrow(
         /stacks\[2\]: eks-green\/terraform\.tfvars already exists as a regular file; refusing to overwrite it/,
@@ -180,9 +184,9 @@ describe('bluegreen:link-tfvars', () => {
         /stacks\[1\]: stack directory "eks-purple" does not exist/,
       );
       expectNothingLinked();
-      expect(
-        fs.existsSync(path.join(workspace.path, 'eks-purple')),
-      ).toBe(false);
+      expect(fs.existsSync(path.join(workspace.path, 'eks-purple'))).toBe(
+        false,
+      );
     });
 
     it('a stack directory that links out of the workspace', async () => {

@@ -82,7 +82,9 @@ export function createLinkTfvarsAction() {
 
       for (const plan of plans) {
         if (plan.action === 'keep') {
-          ctx.logger.info(`${plan.relativePath} already links to ${LINK_TARGET}`);
+          ctx.logger.info(
+            `${plan.relativePath} already links to ${LINK_TARGET}`,
+          );
           continue;
         }
         if (plan.action === 'replace') {

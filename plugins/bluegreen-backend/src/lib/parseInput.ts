@@ -15,11 +15,12 @@ export function parseInput<T extends z.ZodTypeAny>(
     return result.data;
   }
   const problems = result.error.issues.map(issue => {
-    const field = issue.path.reduce<string>(
-      (path, key) =>
-        typeof key === 'number' ? `${path}[${key}]` : path ? `${path}.${key}` : key,
-      '',
-    );
+    const field = issue.path.reduce<string>((path, key) => {
+      if (typeof key === 'number') {
+        return `${path}[${key}]`;
+      }
+      return path ? `${path}.${key}` : key;
+    }, '');
     return field ? `${field}: ${issue.message}` : issue.message;
   });
   throw new InputError(`Invalid ${what}: ${problems.join('; ')}`);

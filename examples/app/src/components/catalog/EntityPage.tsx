@@ -5,7 +5,6 @@ import {
   EntityHasComponentsCard,
   EntityHasResourcesCard,
   EntityLayout,
-  EntityLinksCard,
   EntityOrphanWarning,
   EntityProcessingErrorsPanel,
   EntitySwitch,
@@ -68,9 +67,6 @@ const componentPage = (
         {blueGreenCard}
         <Grid item md={6} xs={12}>
           <EntityDependsOnResourcesCard />
-        </Grid>
-        <Grid item md={6} xs={12}>
-          <EntityLinksCard />
         </Grid>
       </Grid>
     </EntityLayout.Route>

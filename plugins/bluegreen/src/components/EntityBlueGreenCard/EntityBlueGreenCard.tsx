@@ -41,7 +41,10 @@ const useStyles = makeStyles(theme => ({
   },
   mono: {
     fontFamily: 'monospace',
-    wordBreak: 'break-all',
+    overflowWrap: 'break-word',
+  },
+  clusterName: {
+    fontWeight: theme.typography.fontWeightBold as number,
   },
 }));
 
@@ -77,7 +80,10 @@ export function EntityBlueGreenCard() {
               >
                 {colour}
               </Typography>
-              <Typography variant="h6" className={classes.mono}>
+              <Typography
+                variant="subtitle1"
+                className={`${classes.mono} ${classes.clusterName}`}
+              >
                 {clusters[colour] ?? 'not annotated'}
               </Typography>
             </Box>

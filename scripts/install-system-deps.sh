@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the tests need when they are missing (root or sudo).
+# Node.js 22 is not one of them: scripts/lib/env.sh fetches it from the npm registry.
+set -euo pipefail
+
+# Native builds (better-sqlite3) need a C++ toolchain, make and python3.
+packages=()
+command -v g++ >/dev/null || packages+=(g++)
+command -v make >/dev/null || packages+=(make)
+command -v python3 >/dev/null || packages+=(python3)
+
+if [ "${#packages[@]}" -eq 0 ]; then
+  exit 0
+fi
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "==> Installing Debian packages: ${packages[*]}"
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq "${packages[@]}"

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs every test of the repository: formatting, lint, type-check, unit and integration
+# tests (jest, including the example backend smoke test). Installs what it needs first.
+# Ends with one line "N passed, N failed" summed over all suites; exits non-zero on any
+# failure.
+source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
+cd "$BLUEGREEN_ROOT"
+
+results="$BLUEGREEN_ROOT/.cache/test-results"
+rm -rf "$results"
+mkdir -p "$results"
+
+echo "==> Installing dependencies"
+yarn install --immutable
+
+# A check is one suite that counts as one test: it passes when its command exits 0.
+check() {
+  local name="$1"
+  shift
+  echo "==> $name"
+  if "$@" >"$results/$name.log" 2>&1; then
+    echo pass >"$results/$name.check"
+    echo "    passed"
+  else
+    echo fail >"$results/$name.check"
+    echo "    FAILED; last lines of $results/$name.log:"
+    tail -n 60 "$results/$name.log" | sed 's/^/    /'
+  fi
+}
+
+check prettier yarn prettier --check .
+check lint yarn backstage-cli repo lint
+check tsc yarn tsc
+
+echo "==> Unit and integration tests (jest)"
+CI=true yarn backstage-cli repo test --json --outputFile="$results/jest.json" ||
+  echo "    jest reported failures"
+
+node scripts/lib/summarize-tests.mjs "$results"
