@@ -1,25 +1,8 @@
-import { Entity } from '@backstage/catalog-model';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { renderInTestApp } from '@backstage/test-utils';
 import { screen, within } from '@testing-library/react';
+import { burnham, unannotated } from '../../__fixtures__/entities';
 import { EntityBlueGreenCard } from './EntityBlueGreenCard';
-
-const burnham: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name: 'burnham',
-    annotations: {
-      'bluegreen/hostname': 'burnham.eks-blueprint.example.com',
-      'bluegreen/blue-cluster': 'eks-blueprint-blue',
-      'bluegreen/green-cluster': 'eks-blueprint-green',
-      'backstage.io/kubernetes-id': 'burnham',
-      'backstage.io/kubernetes-label-selector': 'app=burnham',
-      'backstage.io/kubernetes-namespace': 'team-burnham',
-    },
-  },
-  spec: { type: 'service', owner: 'group:default/team-burnham' },
-};
 
 describe('EntityBlueGreenCard', () => {
   it('shows both clusters and the hostname of the burnham component', async () => {
@@ -47,14 +30,8 @@ describe('EntityBlueGreenCard', () => {
   });
 
   it('says which annotation is missing when the entity has no hostname', async () => {
-    const { metadata } = burnham;
     await renderInTestApp(
-      <EntityProvider
-        entity={{
-          ...burnham,
-          metadata: { ...metadata, annotations: {} },
-        }}
-      >
+      <EntityProvider entity={unannotated}>
         <EntityBlueGreenCard />
       </EntityProvider>,
     );
