@@ -7,7 +7,10 @@ import { entityBlueGreenCard } from './alpha';
 describe('new frontend system entity card', () => {
   it('renders on an entity page for an entity with bluegreen annotations', async () => {
     renderTestApp({
-      extensions: [createTestEntityPage({ entity: burnham }), entityBlueGreenCard],
+      extensions: [
+        createTestEntityPage({ entity: burnham }),
+        entityBlueGreenCard,
+      ],
     });
 
     expect(await screen.findByText('eks-blueprint-green')).toBeInTheDocument();
