@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests need when they are missing (root or sudo).
 # Node.js 22 is not one of them: scripts/lib/env.sh fetches it from the npm registry.
+# Go (>= 1.21; it fetches the toolchain tools/opentofu/go.mod asks for) must be on the machine:
+# scripts/ensure-tofu.sh builds OpenTofu with it. Debian's golang-go is too old for that.
 set -euo pipefail
 
 # Native builds (better-sqlite3) need a C++ toolchain, make and python3.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the repository: formatting, lint, type-check, unit and integration
-# tests (jest, including the example backend smoke test). Installs what it needs first.
+# tests (jest, including the example backend smoke test and the Terraform action tests on a
+# real OpenTofu CLI). Installs what it needs first (Node 22, dependencies, OpenTofu).
 # Ends with one line "N passed, N failed" summed over all suites; exits non-zero on any
 # failure.
 source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
@@ -27,6 +28,11 @@ check() {
     tail -n 60 "$results/$name.log" | sed 's/^/    /'
   fi
 }
+
+echo "==> OpenTofu for the Terraform tests"
+BLUEGREEN_TOFU="$(bash scripts/ensure-tofu.sh)"
+export BLUEGREEN_TOFU
+echo "    $BLUEGREEN_TOFU"
 
 check prettier yarn prettier --check .
 check lint yarn backstage-cli repo lint

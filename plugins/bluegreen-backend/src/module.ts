@@ -1,6 +1,9 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
-import { createLinkTfvarsAction } from './actions';
+import { createApplyAction, createLinkTfvarsAction } from './actions';
 
 /**
  * Scaffolder module that registers the bluegreen:* actions.
@@ -13,9 +16,13 @@ export const bluegreenScaffolderModule = createBackendModule({
     env.registerInit({
       deps: {
         scaffolderActions: scaffolderActionsExtensionPoint,
+        config: coreServices.rootConfig,
       },
-      async init({ scaffolderActions }) {
-        scaffolderActions.addActions(createLinkTfvarsAction());
+      async init({ scaffolderActions, config }) {
+        scaffolderActions.addActions(
+          createLinkTfvarsAction(),
+          createApplyAction({ config }),
+        );
       },
     });
   },

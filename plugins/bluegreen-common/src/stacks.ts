@@ -14,6 +14,16 @@ export const GENERATION_STACKS = [
 export type GenerationStack = (typeof GENERATION_STACKS)[number];
 
 /**
+ * Zod schema of one stack of a generation, by name.
+ * @public
+ */
+export const generationStackSchema = z.enum(GENERATION_STACKS, {
+  errorMap: () => ({
+    message: `must be one of ${GENERATION_STACKS.join(', ')}`,
+  }),
+});
+
+/**
  * The shared variables file at the root of a generation, linked into every stack.
  * @public
  */

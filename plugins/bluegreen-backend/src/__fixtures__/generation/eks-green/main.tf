@@ -1,0 +1,32 @@
+# Fixture shaped like a cluster stack: module.eks_cluster.module.<name> of terraform_data.
+variable "environment_name" {
+  type = string
+}
+
+variable "fail" {
+  description = "Make one resource fail on creation"
+  type        = bool
+  default     = false
+}
+
+variable "sleep_once_seconds" {
+  description = "Make one resource slow on its first creation attempt in this stack"
+  type        = number
+  default     = 0
+}
+
+module "eks_cluster" {
+  source             = "../modules/eks_cluster"
+  service_name       = "green"
+  cluster_name       = "${var.environment_name}-green"
+  fail               = var.fail
+  sleep_once_seconds = var.sleep_once_seconds
+}
+
+output "cluster_name" {
+  value = module.eks_cluster.cluster_name
+}
+
+output "cluster_endpoint" {
+  value = module.eks_cluster.cluster_endpoint
+}

@@ -1,0 +1,41 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const FIXTURE = path.resolve(__dirname, '../__fixtures__/generation');
+
+/**
+ * The real OpenTofu CLI for tests. Missing is a failure, never a skip: the message says
+ * how to get it.
+ */
+export function tofuBinary(): string {
+  const binary = process.env.BLUEGREEN_TOFU;
+  if (!binary || !fs.existsSync(binary)) {
+    throw new Error(
+      'These tests run the real OpenTofu CLI. Build it with `bash scripts/ensure-tofu.sh` (needs Go) and set BLUEGREEN_TOFU to the path it prints; scripts/test.sh does both.',
+    );
+  }
+  return binary;
+}
+
+/** Copies the fixture generation (terraform_data stacks shaped like the real ones). */
+export function copyGeneration(workspacePath: string) {
+  fs.cpSync(FIXTURE, workspacePath, {
+    recursive: true,
+    verbatimSymlinks: true,
+  });
+}
+
+/** `state list` of a stack, run directly (not through the code under test). */
+export function stateList(workspacePath: string, stack: string): string[] {
+  const result = spawnSync(tofuBinary(), ['state', 'list'], {
+    cwd: path.join(workspacePath, stack),
+    encoding: 'utf8',
+    // A CLI configuration file named but missing makes the CLI print a warning on stdout.
+    env: { ...process.env, TF_CLI_CONFIG_FILE: undefined },
+  });
+  if (result.status !== 0) {
+    throw new Error(`state list failed in ${stack}: ${result.stderr}`);
+  }
+  return result.stdout.split('\n').filter(Boolean);
+}

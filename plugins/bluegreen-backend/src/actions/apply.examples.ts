@@ -1,0 +1,39 @@
+import { TemplateExample } from '@backstage/plugin-scaffolder-node';
+import yaml from 'yaml';
+
+export const examples: TemplateExample[] = [
+  {
+    description: 'Apply the environment, then the green cluster stack',
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'apply',
+          action: 'bluegreen:apply',
+          name: 'Apply environment and eks-green',
+          input: {
+            stacks: ['environment', 'eks-green'],
+          },
+        },
+      ],
+    }),
+  },
+  {
+    description:
+      'Apply both cluster stacks with OpenTofu, overriding one variable and bounding the time',
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'apply',
+          action: 'bluegreen:apply',
+          name: 'Apply both clusters',
+          input: {
+            stacks: ['eks-blue', 'eks-green'],
+            binary: 'tofu',
+            variables: { argocd_route53_weight: '0' },
+            timeoutMinutes: 90,
+          },
+        },
+      ],
+    }),
+  },
+];

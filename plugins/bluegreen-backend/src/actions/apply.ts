@@ -1,0 +1,313 @@
+import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import { InputError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { generationStackSchema } from '@bluegreen/plugin-bluegreen-common';
+import { z } from 'zod/v3';
+import { parseInput } from '../lib/parseInput';
+import { CLI_NAMES, resolveBinary } from '../terraform/resolveBinary';
+import { JsonEventLog } from '../terraform/JsonEventLog';
+import {
+  cliEnvironment,
+  TerraformCli,
+  TerraformRunner,
+} from '../terraform/TerraformCli';
+import { examples } from './apply.examples';
+
+const HCL_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+const inputSchema = z.object({
+  stacks: z
+    .array(generationStackSchema)
+    .min(1, 'list at least one stack')
+    .refine(stacks => new Set(stacks).size === stacks.length, {
+      message: 'a stack is listed more than once',
+    })
+    .describe(
+      'Stacks to apply, in this order (environment, eks-blue, eks-green)',
+    ),
+  variables: z
+    .record(z.union([z.string(), z.number(), z.boolean()]))
+    .optional()
+    .superRefine((variables, ctx) => {
+      for (const name of Object.keys(variables ?? {})) {
+        if (!HCL_IDENTIFIER.test(name)) {
+          ctx.addIssue({
+            code: z.ZodIssueCode.custom,
+            path: [name],
+            message:
+              'a variable name must be an HCL identifier (a letter or _, then letters, digits, _ or -)',
+          });
+        }
+      }
+    })
+    .describe('Variable overrides passed to every stack as -var name=value'),
+  binary: z
+    .enum(CLI_NAMES)
+    .optional()
+    .describe(
+      'The CLI to run (default: bluegreen.terraform.binary, else tofu or terraform from PATH)',
+    ),
+  timeoutMinutes: z
+    .number()
+    .positive()
+    .max(24 * 60)
+    .optional()
+    .describe('Fail a stack whose apply takes longer than this'),
+  stallTimeoutMinutes: z
+    .number()
+    .positive()
+    .max(24 * 60)
+    .optional()
+    .describe(
+      'Interrupt and rerun once when one resource stays in progress this long (default from config, 30)',
+    ),
+});
+
+const outputSchema = z.object({
+  outputs: z
+    .record(z.record(z.unknown()))
+    .describe("Each stack's non-sensitive outputs"),
+  changes: z
+    .record(z.string())
+    .describe("Each stack's change summary from the CLI"),
+});
+
+type ApplyInput = z.output<typeof inputSchema>;
+
+export interface ApplyActionOptions {
+  config: Config;
+  /** Replaces the CLI (tests); by default one is built from config and input. */
+  runnerFactory?: (binary: string) => TerraformRunner;
+  /** How often to report resources still in progress. Default 30 s. */
+  heartbeatMs?: number;
+}
+
+/**
+ * Creates `bluegreen:apply`: `init` then `apply -json` of each stack in order, with
+ * readable progress, cancellation that releases the state lock, and one rerun of an
+ * apply that stalls on a resource.
+ * @public
+ */
+export function createApplyAction(options: ApplyActionOptions) {
+  const { config } = options;
+  const heartbeatMs = options.heartbeatMs ?? 30_000;
+  const terraformConfig = config.getOptionalConfig('bluegreen.terraform');
+  const graceMs =
+    (terraformConfig?.getOptionalNumber('cancelGracePeriodSeconds') ?? 60) *
+    1000;
+  const configuredStallMinutes =
+    terraformConfig?.getOptionalNumber('stallTimeoutMinutes') ?? 30;
+
+  return createTemplateAction({
+    id: 'bluegreen:apply',
+    description:
+      'Runs init and apply of the given Terraform stacks of a cluster generation in order (OpenTofu or Terraform), streaming progress; returns the non-sensitive outputs. In dry run it plans instead.',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: () => inputSchema,
+      output: () => outputSchema,
+    },
+    async handler(ctx) {
+      const input = parseInput(
+        inputSchema,
+        ctx.input,
+        'input to bluegreen:apply',
+      );
+      const stackDirs = input.stacks.map((stack, index) => {
+        try {
+          return resolveSafeChildPath(ctx.workspacePath, stack);
+        } catch {
+          throw new InputError(
+            `stacks[${index}]: stack "${stack}" resolves outside the task workspace`,
+          );
+        }
+      });
+      const binary = resolveBinary({
+        requested: input.binary,
+        configured: terraformConfig?.getOptionalString('binary'),
+        searchPath: process.env.PATH ?? '',
+      });
+      const runner =
+        options.runnerFactory?.(binary) ??
+        new TerraformCli(binary, {
+          env: cliEnvironment(process.env),
+          cancelGracePeriodMs: graceMs,
+        });
+      const stallMs =
+        (input.stallTimeoutMinutes ?? configuredStallMinutes) * 60_000;
+
+      const outputs: Record<string, Record<string, unknown>> = {};
+      const changes: Record<string, string> = {};
+      for (const [index, stack] of input.stacks.entries()) {
+        const result = await applyStack({
+          stack,
+          cwd: stackDirs[index],
+          input,
+          runner,
+          log: line => ctx.logger.info(`[${stack}] ${line}`),
+          signal: ctx.signal,
+          dryRun: Boolean(ctx.isDryRun),
+          heartbeatMs,
+          stallMs,
+          graceMs,
+        });
+        outputs[stack] = result.outputs;
+        changes[stack] = result.changeSummary ?? 'no changes reported';
+      }
+      ctx.output('outputs', outputs);
+      ctx.output('changes', changes);
+    },
+  });
+}
+
+async function applyStack(options: {
+  stack: string;
+  cwd: string;
+  input: ApplyInput;
+  runner: TerraformRunner;
+  log: (line: string) => void;
+  signal?: AbortSignal;
+  dryRun: boolean;
+  heartbeatMs: number;
+  stallMs: number;
+  graceMs: number;
+}) {
+  const { stack, cwd, input, runner, log, signal, dryRun } = options;
+  const cancelled = (phase: string, killed: boolean) =>
+    new Error(
+      `bluegreen:apply was cancelled during ${phase} of ${stack}: the CLI was interrupted (SIGINT)${
+        killed
+          ? ` and killed after ${
+              options.graceMs / 1000
+            } s; the state lock may still be held (release it with "${
+              runner.binary
+            } force-unlock <lock id>" in ${stack})`
+          : ' and exited, releasing the state lock'
+      }`,
+    );
+
+  log(`${runner.binary} init`);
+  const initErrors: string[] = [];
+  const init = await runner.run({
+    args: ['init', '-input=false', '-no-color'],
+    cwd,
+    signal,
+    onStdoutLine: line => line.trim() && log(line),
+    onStderrLine: line => {
+      if (line.trim()) {
+        initErrors.push(line.trim());
+        log(line);
+      }
+    },
+  });
+  if (init.interrupted) {
+    throw cancelled('init', init.killed);
+  }
+  if (init.exitCode !== 0) {
+    throw new Error(
+      `${stack}: init failed (exit ${init.exitCode}): ${initErrors
+        .slice(-5)
+        .join(' ')}`,
+    );
+  }
+
+  const variableArgs = Object.entries(input.variables ?? {}).map(
+    ([name, value]) => `-var=${name}=${String(value)}`,
+  );
+  const args = dryRun
+    ? ['plan', '-input=false', '-json', ...variableArgs]
+    : ['apply', '-auto-approve', '-input=false', '-json', ...variableArgs];
+
+  for (let attempt = 1; ; attempt++) {
+    const stall = new AbortController();
+    const deadline = new AbortController();
+    let stalledResource: string | undefined;
+    let lastLine = Date.now();
+    const logged = (line: string) => {
+      lastLine = Date.now();
+      log(line);
+    };
+    const eventLog = new JsonEventLog(logged, Date.now, dryRun);
+
+    const timer = setInterval(() => {
+      const now = Date.now();
+      for (const [address, started] of eventLog.inProgress) {
+        if (!stalledResource && now - started >= options.stallMs) {
+          stalledResource = address;
+          stall.abort();
+        }
+      }
+      if (
+        eventLog.inProgress.size > 0 &&
+        now - lastLine >= options.heartbeatMs
+      ) {
+        logged(
+          `still in progress: ${[...eventLog.inProgress]
+            .map(
+              ([address, started]) =>
+                `${address} (${Math.round((now - started) / 1000)}s)`,
+            )
+            .join(', ')}`,
+        );
+      }
+    }, Math.min(1000, options.heartbeatMs));
+    const timeout = input.timeoutMinutes
+      ? setTimeout(() => deadline.abort(), input.timeoutMinutes * 60_000)
+      : undefined;
+
+    log(
+      `${runner.binary} ${args[0]}${
+        attempt > 1 ? ` (attempt ${attempt})` : ''
+      }`,
+    );
+    const signals = [stall.signal, deadline.signal];
+    if (signal) {
+      signals.push(signal);
+    }
+    let result;
+    try {
+      result = await runner.run({
+        args,
+        cwd,
+        signal: AbortSignal.any(signals),
+        onStdoutLine: line => eventLog.handleLine(line),
+        onStderrLine: line => line.trim() && logged(line),
+      });
+    } finally {
+      clearInterval(timer);
+      clearTimeout(timeout);
+    }
+
+    if (signal?.aborted) {
+      throw cancelled(args[0], result.killed);
+    }
+    if (deadline.signal.aborted) {
+      throw new Error(
+        `${stack}: ${args[0]} did not finish within timeoutMinutes=${input.timeoutMinutes} and was interrupted`,
+      );
+    }
+    if (stalledResource) {
+      const why = `${stalledResource} was still in progress after ${Math.round(
+        options.stallMs / 1000,
+      )} s (stall timeout)`;
+      if (attempt === 1) {
+        log(`${why}: interrupted the ${args[0]}; running it once more`);
+        continue;
+      }
+      throw new Error(`${stack}: ${why} again on the rerun; giving up`);
+    }
+    if (result.exitCode !== 0) {
+      const failed = eventLog.failedResources.length
+        ? ` [failed: ${eventLog.failedResources.join(', ')}]`
+        : '';
+      throw new Error(
+        `${stack}: ${args[0]} failed (exit ${result.exitCode})${failed}: ${
+          eventLog.errors.join('; ') || 'see the log above'
+        }`,
+      );
+    }
+    return { outputs: eventLog.outputs, changeSummary: eventLog.changeSummary };
+  }
+}

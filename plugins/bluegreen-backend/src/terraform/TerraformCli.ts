@@ -1,0 +1,131 @@
+import { spawn } from 'node:child_process';
+import readline from 'node:readline';
+
+/** One CLI invocation. */
+export interface TerraformCommand {
+  args: string[];
+  cwd: string;
+  /** Aborting interrupts the CLI: SIGINT, then SIGKILL after the grace period. */
+  signal?: AbortSignal;
+  onStdoutLine?: (line: string) => void;
+  onStderrLine?: (line: string) => void;
+}
+
+export interface TerraformRunResult {
+  exitCode: number | null;
+  /** True when the command was interrupted through its signal. */
+  interrupted: boolean;
+  /** True when it did not stop within the grace period and had to be killed. */
+  killed: boolean;
+}
+
+/** Runs the Terraform-compatible CLI; the seam that tests and the actions share. */
+export interface TerraformRunner {
+  readonly binary: string;
+  run(command: TerraformCommand): Promise<TerraformRunResult>;
+}
+
+// The variables the CLI and its providers may need from the backend's environment: where
+// to find programs and certificates, proxies, and the CLI's own configuration and caches.
+const PASSED_ENV = [
+  'PATH',
+  'HOME',
+  'TMPDIR',
+  'LANG',
+  'LC_ALL',
+  'SSL_CERT_FILE',
+  'SSL_CERT_DIR',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'no_proxy',
+  'TF_CLI_CONFIG_FILE',
+  'TF_PLUGIN_CACHE_DIR',
+];
+
+/**
+ * The environment of a CLI process: the allow-listed variables of the backend process,
+ * automation settings, and `extra` (for example AWS credentials from the backend's AWS
+ * configuration). Nothing else of the backend's environment (tokens, secrets) leaks in.
+ */
+export function cliEnvironment(
+  source: NodeJS.ProcessEnv,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of PASSED_ENV) {
+    const value = source[name];
+    if (value !== undefined) {
+      env[name] = value;
+    }
+  }
+  return {
+    ...env,
+    TF_IN_AUTOMATION: '1',
+    TF_INPUT: '0',
+    CHECKPOINT_DISABLE: '1',
+    ...extra,
+  };
+}
+
+/** Spawns the CLI with an argument array (never a shell) in a clean environment. */
+export class TerraformCli implements TerraformRunner {
+  constructor(
+    readonly binary: string,
+    private readonly options: {
+      env: Record<string, string>;
+      cancelGracePeriodMs: number;
+    },
+  ) {}
+
+  run(command: TerraformCommand): Promise<TerraformRunResult> {
+    const { args, cwd, signal, onStdoutLine, onStderrLine } = command;
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) {
+        resolve({ exitCode: null, interrupted: true, killed: false });
+        return;
+      }
+      const child = spawn(this.binary, args, {
+        cwd,
+        env: this.options.env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let interrupted = false;
+      let killed = false;
+      let killTimer: NodeJS.Timeout | undefined;
+
+      const interrupt = () => {
+        interrupted = true;
+        // SIGINT lets the CLI stop gracefully and release the state lock.
+        child.kill('SIGINT');
+        killTimer = setTimeout(() => {
+          killed = true;
+          child.kill('SIGKILL');
+        }, this.options.cancelGracePeriodMs);
+      };
+      signal?.addEventListener('abort', interrupt, { once: true });
+
+      const stdout = readline.createInterface({ input: child.stdout });
+      const stderr = readline.createInterface({ input: child.stderr });
+      stdout.on('line', line => onStdoutLine?.(line));
+      stderr.on('line', line => onStderrLine?.(line));
+
+      child.once('error', error => {
+        signal?.removeEventListener('abort', interrupt);
+        clearTimeout(killTimer);
+        reject(
+          new Error(
+            `could not run the Terraform CLI "${this.binary}": ${error.message}`,
+          ),
+        );
+      });
+      child.once('close', exitCode => {
+        signal?.removeEventListener('abort', interrupt);
+        clearTimeout(killTimer);
+        resolve({ exitCode, interrupted, killed });
+      });
+    });
+  }
+}
