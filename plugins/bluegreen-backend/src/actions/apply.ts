@@ -6,7 +6,12 @@ import { generationStackSchema } from '@bluegreen/plugin-bluegreen-common';
 import { z } from 'zod/v3';
 import { parseInput } from '../lib/parseInput';
 import { CLI_NAMES, resolveBinary } from '../terraform/resolveBinary';
-import { JsonEventLog } from '../terraform/JsonEventLog';
+import {
+  cancelledError,
+  describeFailure,
+  runJson,
+  runText,
+} from '../terraform/commands';
 import {
   cliEnvironment,
   TerraformCli,
@@ -176,38 +181,29 @@ async function applyStack(options: {
 }) {
   const { stack, cwd, input, runner, log, signal, dryRun } = options;
   const cancelled = (phase: string, killed: boolean) =>
-    new Error(
-      `bluegreen:apply was cancelled during ${phase} of ${stack}: the CLI was interrupted (SIGINT)${
-        killed
-          ? ` and killed after ${
-              options.graceMs / 1000
-            } s; the state lock may still be held (release it with "${
-              runner.binary
-            } force-unlock <lock id>" in ${stack})`
-          : ' and exited, releasing the state lock'
-      }`,
-    );
+    cancelledError({
+      action: 'bluegreen:apply',
+      phase,
+      stack,
+      binary: runner.binary,
+      killed,
+      graceMs: options.graceMs,
+    });
 
   log(`${runner.binary} init`);
-  const initErrors: string[] = [];
-  const init = await runner.run({
+  const init = await runText({
+    runner,
     args: ['init', '-input=false', '-no-color'],
     cwd,
+    log,
     signal,
-    onStdoutLine: line => line.trim() && log(line),
-    onStderrLine: line => {
-      if (line.trim()) {
-        initErrors.push(line.trim());
-        log(line);
-      }
-    },
   });
   if (init.interrupted) {
     throw cancelled('init', init.killed);
   }
   if (init.exitCode !== 0) {
     throw new Error(
-      `${stack}: init failed (exit ${init.exitCode}): ${initErrors
+      `${stack}: init failed (exit ${init.exitCode}): ${init.stderr
         .slice(-5)
         .join(' ')}`,
     );
@@ -221,75 +217,34 @@ async function applyStack(options: {
     : ['apply', '-auto-approve', '-input=false', '-json', ...variableArgs];
 
   for (let attempt = 1; ; attempt++) {
-    const stall = new AbortController();
-    const deadline = new AbortController();
-    let stalledResource: string | undefined;
-    let lastLine = Date.now();
-    const logged = (line: string) => {
-      lastLine = Date.now();
-      log(line);
-    };
-    const eventLog = new JsonEventLog(logged, Date.now, dryRun);
-
-    const timer = setInterval(() => {
-      const now = Date.now();
-      for (const [address, started] of eventLog.inProgress) {
-        if (!stalledResource && now - started >= options.stallMs) {
-          stalledResource = address;
-          stall.abort();
-        }
-      }
-      if (
-        eventLog.inProgress.size > 0 &&
-        now - lastLine >= options.heartbeatMs
-      ) {
-        logged(
-          `still in progress: ${[...eventLog.inProgress]
-            .map(
-              ([address, started]) =>
-                `${address} (${Math.round((now - started) / 1000)}s)`,
-            )
-            .join(', ')}`,
-        );
-      }
-    }, Math.min(1000, options.heartbeatMs));
-    const timeout = input.timeoutMinutes
-      ? setTimeout(() => deadline.abort(), input.timeoutMinutes * 60_000)
-      : undefined;
-
     log(
       `${runner.binary} ${args[0]}${
         attempt > 1 ? ` (attempt ${attempt})` : ''
       }`,
     );
-    const signals = [stall.signal, deadline.signal];
-    if (signal) {
-      signals.push(signal);
-    }
-    let result;
-    try {
-      result = await runner.run({
-        args,
-        cwd,
-        signal: AbortSignal.any(signals),
-        onStdoutLine: line => eventLog.handleLine(line),
-        onStderrLine: line => line.trim() && logged(line),
-      });
-    } finally {
-      clearInterval(timer);
-      clearTimeout(timeout);
-    }
-
+    const run = await runJson({
+      runner,
+      args,
+      cwd,
+      log,
+      signal,
+      heartbeatMs: options.heartbeatMs,
+      stallMs: options.stallMs,
+      timeoutMs: input.timeoutMinutes && input.timeoutMinutes * 60_000,
+      logPlannedChanges: dryRun,
+    });
     if (signal?.aborted) {
-      throw cancelled(args[0], result.killed);
+      throw cancelled(args[0], run.result.killed);
     }
-    if (deadline.signal.aborted) {
+    if (run.timedOut) {
       throw new Error(
         `${stack}: ${args[0]} did not finish within timeoutMinutes=${input.timeoutMinutes} and was interrupted`,
       );
     }
-    if (stalledResource) {
-      const why = `${stalledResource} was still in progress after ${Math.round(
+    if (run.stalledResource) {
+      const why = `${
+        run.stalledResource
+      } was still in progress after ${Math.round(
         options.stallMs / 1000,
       )} s (stall timeout)`;
       if (attempt === 1) {
@@ -298,16 +253,12 @@ async function applyStack(options: {
       }
       throw new Error(`${stack}: ${why} again on the rerun; giving up`);
     }
-    if (result.exitCode !== 0) {
-      const failed = eventLog.failedResources.length
-        ? ` [failed: ${eventLog.failedResources.join(', ')}]`
-        : '';
-      throw new Error(
-        `${stack}: ${args[0]} failed (exit ${result.exitCode})${failed}: ${
-          eventLog.errors.join('; ') || 'see the log above'
-        }`,
-      );
+    if (run.result.exitCode !== 0) {
+      throw new Error(`${stack}: ${args[0]} failed ${describeFailure(run)}`);
     }
-    return { outputs: eventLog.outputs, changeSummary: eventLog.changeSummary };
+    return {
+      outputs: run.events.outputs,
+      changeSummary: run.events.changeSummary,
+    };
   }
 }
