@@ -3,7 +3,11 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
-import { createApplyAction, createLinkTfvarsAction } from './actions';
+import {
+  createApplyAction,
+  createDestroyOrderedAction,
+  createLinkTfvarsAction,
+} from './actions';
 
 /**
  * Scaffolder module that registers the bluegreen:* actions.
@@ -22,6 +26,7 @@ export const bluegreenScaffolderModule = createBackendModule({
         scaffolderActions.addActions(
           createLinkTfvarsAction(),
           createApplyAction({ config }),
+          createDestroyOrderedAction({ config }),
         );
       },
     });

@@ -26,16 +26,29 @@ export function copyGeneration(workspacePath: string) {
   });
 }
 
-/** `state list` of a stack, run directly (not through the code under test). */
-export function stateList(workspacePath: string, stack: string): string[] {
-  const result = spawnSync(tofuBinary(), ['state', 'list'], {
+/** Runs the CLI directly in a stack (not through the code under test). */
+function tofu(workspacePath: string, stack: string, args: string[]): string {
+  const result = spawnSync(tofuBinary(), args, {
     cwd: path.join(workspacePath, stack),
     encoding: 'utf8',
     // A CLI configuration file named but missing makes the CLI print a warning on stdout.
     env: { ...process.env, TF_CLI_CONFIG_FILE: undefined },
   });
   if (result.status !== 0) {
-    throw new Error(`state list failed in ${stack}: ${result.stderr}`);
+    throw new Error(`${args.join(' ')} failed in ${stack}: ${result.stderr}`);
   }
-  return result.stdout.split('\n').filter(Boolean);
+  return result.stdout;
+}
+
+/** `state list` of a stack. */
+export function stateList(workspacePath: string, stack: string): string[] {
+  return tofu(workspacePath, stack, ['state', 'list'])
+    .split('\n')
+    .filter(Boolean);
+}
+
+/** `init` and `apply` of a stack, to set up a test. */
+export function applyStack(workspacePath: string, stack: string) {
+  tofu(workspacePath, stack, ['init', '-input=false']);
+  tofu(workspacePath, stack, ['apply', '-auto-approve', '-input=false']);
 }

@@ -92,7 +92,7 @@ describe('bluegreen:apply (real OpenTofu CLI)', () => {
     expect(ctx.output).toHaveBeenCalledWith('changes', {
       environment:
         'Apply complete! Resources: 2 added, 0 changed, 0 destroyed.',
-      'eks-blue': 'Apply complete! Resources: 3 added, 0 changed, 0 destroyed.',
+      'eks-blue': 'Apply complete! Resources: 7 added, 0 changed, 0 destroyed.',
     });
 
     const log = lines();
@@ -139,7 +139,7 @@ describe('bluegreen:apply (real OpenTofu CLI)', () => {
     await done;
 
     expect(ctx.output).toHaveBeenCalledWith('changes', {
-      'eks-green': 'Plan: 3 to add, 0 to change, 0 to destroy.',
+      'eks-green': 'Plan: 7 to add, 0 to change, 0 to destroy.',
     });
     expect(lines()).toContain(`[eks-green] ${CLUSTER}: Plan to create`);
     expect(
@@ -181,11 +181,9 @@ describe('bluegreen:apply (real OpenTofu CLI)', () => {
       /eks-blue: apply failed \(exit 1\): Error acquiring the state lock/,
     );
     await first.done;
-    expect(stateList(workspace.path, 'eks-blue')).toEqual([
-      CLUSTER,
-      'module.eks_cluster.module.eks_blueprints_addons.terraform_data.coredns',
-      'module.eks_cluster.module.gitops_bridge_bootstrap.terraform_data.argocd',
-    ]);
+    const state = stateList(workspace.path, 'eks-blue');
+    expect(state).toHaveLength(7);
+    expect(state).toContain(CLUSTER);
   });
 
   it('reruns an apply once when a resource stalls, with heartbeats meanwhile', async () => {

@@ -1,3 +1,5 @@
 export { createApplyAction } from './apply';
 export type { ApplyActionOptions } from './apply';
+export { createDestroyOrderedAction } from './destroyOrdered';
+export type { DestroyOrderedActionOptions } from './destroyOrdered';
 export { createLinkTfvarsAction } from './linkTfvars';

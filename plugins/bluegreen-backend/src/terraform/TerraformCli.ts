@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import readline from 'node:readline';
 
 /** One CLI invocation. */
@@ -60,6 +61,11 @@ export function cliEnvironment(
     if (value !== undefined) {
       env[name] = value;
     }
+  }
+  // A CLI configuration file that does not exist only makes the CLI print a warning on
+  // stdout, which would mix with the output it is asked for.
+  if (env.TF_CLI_CONFIG_FILE && !fs.existsSync(env.TF_CLI_CONFIG_FILE)) {
+    delete env.TF_CLI_CONFIG_FILE;
   }
   return {
     ...env,

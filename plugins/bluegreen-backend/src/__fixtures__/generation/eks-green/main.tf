@@ -3,6 +3,11 @@ variable "environment_name" {
   type = string
 }
 
+variable "route53_weight" {
+  description = "Weight of this cluster's record (set in traffic.auto.tfvars)"
+  type        = number
+}
+
 variable "fail" {
   description = "Make one resource fail on creation"
   type        = bool
@@ -21,6 +26,7 @@ module "eks_cluster" {
   cluster_name       = "${var.environment_name}-green"
   fail               = var.fail
   sleep_once_seconds = var.sleep_once_seconds
+  route53_weight     = var.route53_weight
 }
 
 output "cluster_name" {

@@ -6,6 +6,10 @@ variable "cluster_name" {
   type = string
 }
 
+variable "route53_weight" {
+  type = number
+}
+
 variable "fail" {
   type = bool
 }
@@ -21,6 +25,16 @@ module "eks" {
   sleep_once_seconds = var.sleep_once_seconds
 }
 
+module "eks_blueprints_dev_teams" {
+  source     = "./teams"
+  depends_on = [module.eks]
+}
+
+module "vpc_cni_irsa" {
+  source     = "./irsa"
+  depends_on = [module.eks]
+}
+
 module "eks_blueprints_addons" {
   source     = "./addons"
   depends_on = [module.eks]
@@ -29,6 +43,15 @@ module "eks_blueprints_addons" {
 module "gitops_bridge_bootstrap" {
   source     = "./gitops_bridge"
   depends_on = [module.eks_blueprints_addons]
+}
+
+# Outside the ordered modules: removed by the final full destroy.
+resource "terraform_data" "subnet_tags" {
+  input = "kubernetes.io/cluster/${var.cluster_name}"
+}
+
+resource "terraform_data" "gitops_metadata" {
+  input = { route53_weight = var.route53_weight }
 }
 
 output "cluster_name" {

@@ -1,0 +1,1 @@
+route53_weight = 0

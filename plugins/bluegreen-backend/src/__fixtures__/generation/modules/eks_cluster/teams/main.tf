@@ -1,0 +1,3 @@
+resource "terraform_data" "team_burnham" {
+  input = "team-burnham"
+}

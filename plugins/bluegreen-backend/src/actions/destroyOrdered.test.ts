@@ -1,0 +1,216 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  createMockDirectory,
+  mockServices,
+} from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { JsonObject } from '@backstage/types';
+import {
+  applyStack,
+  copyGeneration,
+  stateList,
+  tofuBinary,
+} from '../__testUtils__/tofu';
+import {
+  cliEnvironment,
+  TerraformCli,
+  TerraformCommand,
+  TerraformRunner,
+} from '../terraform/TerraformCli';
+import { createDestroyOrderedAction } from './destroyOrdered';
+
+jest.setTimeout(120_000);
+
+const M = 'module.eks_cluster.module';
+
+describe('bluegreen:destroy-ordered (real OpenTofu CLI)', () => {
+  const workspace = createMockDirectory();
+  const binary = tofuBinary();
+  const config = new ConfigReader({ bluegreen: { terraform: { binary } } });
+
+  beforeEach(() => {
+    workspace.clear();
+    copyGeneration(workspace.path);
+  });
+
+  /** The real CLI, recording each command and the state after each destroy. */
+  function recordingRunner() {
+    const cli = new TerraformCli(binary, {
+      env: cliEnvironment(process.env),
+      cancelGracePeriodMs: 10_000,
+    });
+    const commands: string[][] = [];
+    const stateAfterDestroy: Array<{ target: string; state: string[] }> = [];
+    const runner: TerraformRunner = {
+      binary,
+      async run(command: TerraformCommand) {
+        commands.push(command.args);
+        const result = await cli.run(command);
+        if (command.args[0] === 'destroy') {
+          const target = command.args.find(a => a.startsWith('-target='));
+          stateAfterDestroy.push({
+            target: target?.slice('-target='.length) ?? '(all)',
+            state: stateList(workspace.path, path.basename(command.cwd)),
+          });
+        }
+        return result;
+      },
+    };
+    return { runner, commands, stateAfterDestroy };
+  }
+
+  function run(input: JsonObject, runner: TerraformRunner) {
+    const action = createDestroyOrderedAction({
+      config,
+      runnerFactory: () => runner,
+    });
+    const ctx = createMockActionContext({
+      input,
+      workspacePath: workspace.path,
+      logger: mockServices.logger.mock(),
+    });
+    return { ctx, done: action.handler(ctx as any) };
+  }
+
+  it('destroys the modules present in state in the seed order, then the rest', async () => {
+    applyStack(workspace.path, 'eks-green');
+    const recorder = recordingRunner();
+
+    const { ctx, done } = run(
+      { stack: 'eks-green', confirmation: 'eks-blueprint-green' },
+      recorder.runner,
+    );
+    await done;
+
+    const expectedOrder = [
+      `${M}.eks_blueprints_dev_teams`,
+      `${M}.gitops_bridge_bootstrap`,
+      `${M}.eks_blueprints_addons`,
+      `${M}.vpc_cni_irsa`,
+      `${M}.eks`,
+      '(all)',
+    ];
+    expect(recorder.stateAfterDestroy.map(s => s.target)).toEqual(
+      expectedOrder,
+    );
+    expect(ctx.output).toHaveBeenCalledWith('destroyed', expectedOrder);
+
+    // After each step, that module is gone and every later one is still there.
+    recorder.stateAfterDestroy.forEach(({ target, state }, index) => {
+      const inModule = (t: string) => state.some(a => a.startsWith(`${t}.`));
+      if (target !== '(all)') {
+        expect(inModule(target)).toBe(false);
+      }
+      for (const later of expectedOrder.slice(index + 1, -1)) {
+        expect(inModule(later)).toBe(true);
+      }
+    });
+    expect(stateList(workspace.path, 'eks-green')).toEqual([]);
+  });
+
+  it('stops at the first failing step and names it', async () => {
+    applyStack(workspace.path, 'eks-green');
+    fs.writeFileSync(
+      path.join(workspace.path, 'eks-green/.fail-destroy-addons'),
+      '',
+    );
+    const recorder = recordingRunner();
+
+    const { done } = run(
+      { stack: 'eks-green', confirmation: 'eks-blueprint-green' },
+      recorder.runner,
+    );
+
+    await expect(done).rejects.toThrow(
+      `eks-green: destroy of ${M}.eks_blueprints_addons (step 3 of 6) failed (exit 1) [failed: ${M}.eks_blueprints_addons.terraform_data.coredns]: local-exec provisioner error`,
+    );
+    expect(recorder.stateAfterDestroy.map(s => s.target)).toEqual([
+      `${M}.eks_blueprints_dev_teams`,
+      `${M}.gitops_bridge_bootstrap`,
+      `${M}.eks_blueprints_addons`,
+    ]);
+    expect(stateList(workspace.path, 'eks-green')).toContain(
+      `${M}.eks.terraform_data.cluster`,
+    );
+  });
+
+  describe('refuses without starting any CLI process', () => {
+    const noProcess = () => {
+      const runFn = jest.fn();
+      return { runner: { binary, run: runFn } as TerraformRunner, runFn };
+    };
+
+    it('a cluster whose weight is above 0', async () => {
+      const { runner, runFn } = noProcess();
+      await expect(
+        run({ stack: 'eks-blue', confirmation: 'eks-blueprint-blue' }, runner)
+          .done,
+      ).rejects.toThrow(
+        'stack: eks-blueprint-blue still has route53_weight = 100 in eks-blue/traffic.auto.tfvars; shift its traffic away (weight 0) and apply before retiring it',
+      );
+      expect(runFn).not.toHaveBeenCalled();
+    });
+
+    it('a cluster whose weight file is missing', async () => {
+      fs.rmSync(path.join(workspace.path, 'eks-green/traffic.auto.tfvars'));
+      const { runner, runFn } = noProcess();
+      await expect(
+        run({ stack: 'eks-green', confirmation: 'eks-blueprint-green' }, runner)
+          .done,
+      ).rejects.toThrow(
+        /eks-green\/traffic\.auto\.tfvars does not set route53_weight/,
+      );
+      expect(runFn).not.toHaveBeenCalled();
+    });
+
+    it.each([
+      [
+        { stack: 'eks-green', confirmation: 'eks-blueprint-blue' },
+        /confirmation: type "eks-blueprint-green"/,
+      ],
+      [
+        { stack: 'environment', confirmation: 'yes' },
+        /confirmation: type "eks-blueprint"/,
+      ],
+      [{ stack: '../eks-green', confirmation: 'x' }, /stack: must be one of/],
+      [{ stack: 'eks-green' }, /confirmation: Required/],
+    ])('bad input %j', async (input, message) => {
+      const { runner, runFn } = noProcess();
+      await expect(run(input, runner).done).rejects.toThrow(message);
+      expect(runFn).not.toHaveBeenCalled();
+    });
+  });
+
+  it('refuses the environment while a cluster stack has resources, destroying nothing', async () => {
+    applyStack(workspace.path, 'environment');
+    applyStack(workspace.path, 'eks-blue');
+    const recorder = recordingRunner();
+
+    await expect(
+      run(
+        { stack: 'environment', confirmation: 'eks-blueprint' },
+        recorder.runner,
+      ).done,
+    ).rejects.toThrow(
+      'stack: eks-blue still has 7 resources in its state; retire both clusters before the environment',
+    );
+    expect(recorder.commands.filter(args => args[0] === 'destroy')).toEqual([]);
+    expect(stateList(workspace.path, 'environment')).toHaveLength(2);
+  });
+
+  it('destroys the environment when no cluster stack has resources', async () => {
+    applyStack(workspace.path, 'environment');
+    const recorder = recordingRunner();
+
+    const { ctx, done } = run(
+      { stack: 'environment', confirmation: 'eks-blueprint' },
+      recorder.runner,
+    );
+    await done;
+
+    expect(ctx.output).toHaveBeenCalledWith('destroyed', ['(all)']);
+    expect(stateList(workspace.path, 'environment')).toEqual([]);
+  });
+});

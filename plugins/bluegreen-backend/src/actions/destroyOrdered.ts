@@ -1,0 +1,277 @@
+import fs from 'node:fs';
+import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import { InputError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  CLUSTER_DESTROY_ORDER,
+  CLUSTER_STACKS,
+  clusterName,
+  generationStackSchema,
+  stackColour,
+  WEIGHT_FILE,
+  WEIGHT_VARIABLE,
+} from '@bluegreen/plugin-bluegreen-common';
+import { z } from 'zod/v3';
+import { readEnvironmentName, readStackWeight } from '../lib/generationFiles';
+import { parseInput } from '../lib/parseInput';
+import {
+  cancelledError,
+  describeFailure,
+  runJson,
+  runText,
+} from '../terraform/commands';
+import { CLI_NAMES, resolveBinary } from '../terraform/resolveBinary';
+import {
+  cliEnvironment,
+  TerraformCli,
+  TerraformRunner,
+} from '../terraform/TerraformCli';
+import { examples } from './destroyOrdered.examples';
+
+const inputSchema = z.object({
+  stack: generationStackSchema.describe(
+    'The stack to destroy: eks-blue, eks-green, or environment (only when both cluster stacks are gone)',
+  ),
+  confirmation: z
+    .string()
+    .describe(
+      'Must equal the cluster name of the stack (for example eks-blueprint-green), or the environment name for environment',
+    ),
+  binary: z
+    .enum(CLI_NAMES)
+    .optional()
+    .describe(
+      'The CLI to run (default: bluegreen.terraform.binary, else tofu or terraform from PATH)',
+    ),
+});
+
+const outputSchema = z.object({
+  destroyed: z
+    .array(z.string())
+    .describe(
+      'The targets destroyed, in order; the last entry "(all)" is the final full destroy',
+    ),
+});
+
+export interface DestroyOrderedActionOptions {
+  config: Config;
+  /** Replaces the CLI (tests); by default one is built from config and input. */
+  runnerFactory?: (binary: string) => TerraformRunner;
+  /** How often to report resources still in progress. Default 30 s. */
+  heartbeatMs?: number;
+}
+
+/** Whether any state address lies in the module at `target`. */
+function inModule(addresses: string[], target: string) {
+  return addresses.some(
+    address =>
+      address === target ||
+      address.startsWith(`${target}.`) ||
+      address.startsWith(`${target}[`),
+  );
+}
+
+/**
+ * Creates `bluegreen:destroy-ordered`: destroys one stack of a generation in the order of
+ * the seed's teardown, as far as the stack's real state holds those modules, then the
+ * rest; stops at the first failure. Refuses a cluster that still has traffic and the
+ * environment while a cluster stack has resources.
+ * @public
+ */
+export function createDestroyOrderedAction(
+  options: DestroyOrderedActionOptions,
+) {
+  const { config } = options;
+  const heartbeatMs = options.heartbeatMs ?? 30_000;
+  const terraformConfig = config.getOptionalConfig('bluegreen.terraform');
+  const graceMs =
+    (terraformConfig?.getOptionalNumber('cancelGracePeriodSeconds') ?? 60) *
+    1000;
+
+  return createTemplateAction({
+    id: 'bluegreen:destroy-ordered',
+    description:
+      'Destroys one stack of a cluster generation in dependency-safe order derived from its state, stopping at the first failure. Refuses a cluster stack whose weight is above 0, and the environment while a cluster stack still has resources.',
+    examples,
+    schema: {
+      input: () => inputSchema,
+      output: () => outputSchema,
+    },
+    async handler(ctx) {
+      const {
+        stack,
+        confirmation,
+        binary: requested,
+      } = parseInput(
+        inputSchema,
+        ctx.input,
+        'input to bluegreen:destroy-ordered',
+      );
+      const environmentName = await readEnvironmentName(ctx.workspacePath);
+      const colour = stackColour(stack);
+      const expected = colour
+        ? clusterName(environmentName, colour)
+        : environmentName;
+      if (confirmation !== expected) {
+        throw new InputError(
+          `confirmation: type "${expected}" to confirm destroying ${stack}`,
+        );
+      }
+      const stackDir = resolveSafeChildPath(ctx.workspacePath, stack);
+      if (!fs.existsSync(stackDir)) {
+        throw new InputError(`stack: ${stack} does not exist in the workspace`);
+      }
+      if (colour) {
+        // Checked before any CLI runs: retiring a cluster that still serves traffic
+        // would send that share of users to a dead endpoint.
+        const weight = await readStackWeight(ctx.workspacePath, stack);
+        if (weight === undefined) {
+          throw new InputError(
+            `stack: ${stack}/${WEIGHT_FILE} does not set ${WEIGHT_VARIABLE}; cannot tell that ${expected} receives no traffic, so it is not destroyed`,
+          );
+        }
+        if (weight > 0) {
+          throw new InputError(
+            `stack: ${expected} still has ${WEIGHT_VARIABLE} = ${weight} in ${stack}/${WEIGHT_FILE}; shift its traffic away (weight 0) and apply before retiring it`,
+          );
+        }
+      }
+
+      const binary = resolveBinary({
+        requested,
+        configured: terraformConfig?.getOptionalString('binary'),
+        searchPath: process.env.PATH ?? '',
+      });
+      const runner =
+        options.runnerFactory?.(binary) ??
+        new TerraformCli(binary, {
+          env: cliEnvironment(process.env),
+          cancelGracePeriodMs: graceMs,
+        });
+      const log = (line: string) => ctx.logger.info(`[${stack}] ${line}`);
+      const cancelled = (phase: string, killed: boolean) =>
+        cancelledError({
+          action: 'bluegreen:destroy-ordered',
+          phase,
+          stack,
+          binary,
+          killed,
+          graceMs,
+        });
+
+      const stateOf = async (target: string, dir: string) => {
+        const init = await runText({
+          runner,
+          args: ['init', '-input=false', '-no-color'],
+          cwd: dir,
+          signal: ctx.signal,
+        });
+        if (init.interrupted) {
+          throw cancelled('init', init.killed);
+        }
+        if (init.exitCode !== 0) {
+          throw new Error(
+            `${target}: init failed (exit ${init.exitCode}): ${init.stderr
+              .slice(-5)
+              .join(' ')}`,
+          );
+        }
+        const list = await runText({
+          runner,
+          args: ['state', 'list'],
+          cwd: dir,
+          signal: ctx.signal,
+        });
+        if (list.interrupted) {
+          throw cancelled('state list', list.killed);
+        }
+        if (list.exitCode !== 0) {
+          // `state list` fails when a stack has no state yet (local backend); `state
+          // pull` tells that case apart by printing nothing.
+          const pull = await runText({
+            runner,
+            args: ['state', 'pull'],
+            cwd: dir,
+            signal: ctx.signal,
+          });
+          if (pull.interrupted) {
+            throw cancelled('state pull', pull.killed);
+          }
+          if (pull.exitCode === 0 && pull.stdout.join('').trim() === '') {
+            return [];
+          }
+          throw new Error(
+            `${target}: state list failed (exit ${list.exitCode}): ${list.stderr
+              .slice(-5)
+              .join(' ')}`,
+          );
+        }
+        return list.stdout.filter(line => line.trim() !== '');
+      };
+
+      if (!colour) {
+        for (const clusterStack of Object.values(CLUSTER_STACKS)) {
+          const dir = resolveSafeChildPath(ctx.workspacePath, clusterStack);
+          if (!fs.existsSync(dir)) {
+            continue;
+          }
+          const remaining = await stateOf(clusterStack, dir);
+          if (remaining.length > 0) {
+            throw new InputError(
+              `stack: ${clusterStack} still has ${remaining.length} resources in its state; retire both clusters before the environment`,
+            );
+          }
+        }
+      }
+
+      const addresses = await stateOf(stack, stackDir);
+      const targets = colour
+        ? CLUSTER_DESTROY_ORDER.filter(target => inModule(addresses, target))
+        : [];
+      log(
+        `${addresses.length} resources in state; destroy order: ${[
+          ...targets,
+          '(all)',
+        ].join(' → ')}`,
+      );
+
+      const destroyed: string[] = [];
+      const steps = [...targets, undefined];
+      for (const [index, target] of steps.entries()) {
+        const name = target ?? '(all)';
+        log(`step ${index + 1}/${steps.length}: destroy ${name}`);
+        const run = await runJson({
+          runner,
+          args: [
+            'destroy',
+            '-auto-approve',
+            '-input=false',
+            '-json',
+            ...(target ? [`-target=${target}`] : []),
+          ],
+          cwd: stackDir,
+          log,
+          signal: ctx.signal,
+          heartbeatMs,
+        });
+        if (ctx.signal?.aborted) {
+          throw cancelled(`destroy of ${name}`, run.result.killed);
+        }
+        if (run.result.exitCode !== 0) {
+          throw new Error(
+            `${stack}: destroy of ${name} (step ${index + 1} of ${
+              steps.length
+            }) failed ${describeFailure(run)}; stopped there${
+              destroyed.length
+                ? ` after destroying ${destroyed.join(', ')}`
+                : ''
+            }`,
+          );
+        }
+        destroyed.push(name);
+      }
+      ctx.output('destroyed', destroyed);
+    },
+  });
+}

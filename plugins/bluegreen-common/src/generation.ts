@@ -1,0 +1,67 @@
+import { ClusterColour } from './annotations';
+import { GenerationStack } from './stacks';
+
+/**
+ * The machine-owned file in each cluster stack that holds its Route 53 weight, so that a
+ * cutover edits this one small file and never hand-written HCL.
+ * @public
+ */
+export const WEIGHT_FILE = 'traffic.auto.tfvars';
+
+/**
+ * The variable in {@link WEIGHT_FILE}: the weight of the cluster's weighted record.
+ * @public
+ */
+export const WEIGHT_VARIABLE = 'route53_weight';
+
+/** @public */
+export const CLUSTER_STACKS: Record<ClusterColour, GenerationStack> = {
+  blue: 'eks-blue',
+  green: 'eks-green',
+};
+
+/**
+ * The colour of a cluster stack, or undefined for the environment stack.
+ * @public
+ */
+export function stackColour(stack: GenerationStack): ClusterColour | undefined {
+  if (stack === CLUSTER_STACKS.blue) {
+    return 'blue';
+  }
+  if (stack === CLUSTER_STACKS.green) {
+    return 'green';
+  }
+  return undefined;
+}
+
+/**
+ * The cluster name of a colour in a generation, as the seed names them
+ * (`<environment>-<colour>`, for example eks-blueprint-blue).
+ * @public
+ */
+export function clusterName(
+  environmentName: string,
+  colour: ClusterColour,
+): string {
+  return `${environmentName}-${colour}`;
+}
+
+/**
+ * Module addresses of a cluster stack in the order they are destroyed, from the seed's
+ * teardown: workloads' add-ons and teams first, then the GitOps Bridge, the add-ons
+ * module, the IRSA roles, and the EKS cluster last. Entries a given state lacks (some
+ * are leftovers of older module versions) are skipped.
+ * @public
+ */
+export const CLUSTER_DESTROY_ORDER = [
+  'module.eks_cluster.module.kubernetes_addons',
+  'module.eks_cluster.module.eks_blueprints_platform_teams',
+  'module.eks_cluster.module.eks_blueprints_dev_teams',
+  'module.eks_cluster.module.eks_blueprints_ecsdemo_teams',
+  'module.eks_cluster.module.gitops_bridge_bootstrap',
+  'module.eks_cluster.module.gitops_bridge_metadata',
+  'module.eks_cluster.module.eks_blueprints_addons',
+  'module.eks_cluster.module.ebs_csi_driver_irsa',
+  'module.eks_cluster.module.vpc_cni_irsa',
+  'module.eks_cluster.module.eks',
+] as const;
