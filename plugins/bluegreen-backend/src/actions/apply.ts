@@ -5,18 +5,15 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { generationStackSchema } from '@bluegreen/plugin-bluegreen-common';
 import { z } from 'zod/v3';
 import { parseInput } from '../lib/parseInput';
-import { CLI_NAMES, resolveBinary } from '../terraform/resolveBinary';
 import {
   cancelledError,
   describeFailure,
   runJson,
-  runText,
+  runTextChecked,
 } from '../terraform/commands';
-import {
-  cliEnvironment,
-  TerraformCli,
-  TerraformRunner,
-} from '../terraform/TerraformCli';
+import { createRunner, readTerraformSettings } from '../terraform/createRunner';
+import { CLI_NAMES } from '../terraform/resolveBinary';
+import { TerraformRunner } from '../terraform/TerraformCli';
 import { examples } from './apply.examples';
 
 const HCL_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;
@@ -95,14 +92,8 @@ export interface ApplyActionOptions {
  * @public
  */
 export function createApplyAction(options: ApplyActionOptions) {
-  const { config } = options;
+  const settings = readTerraformSettings(options.config);
   const heartbeatMs = options.heartbeatMs ?? 30_000;
-  const terraformConfig = config.getOptionalConfig('bluegreen.terraform');
-  const graceMs =
-    (terraformConfig?.getOptionalNumber('cancelGracePeriodSeconds') ?? 60) *
-    1000;
-  const configuredStallMinutes =
-    terraformConfig?.getOptionalNumber('stallTimeoutMinutes') ?? 30;
 
   return createTemplateAction({
     id: 'bluegreen:apply',
@@ -129,19 +120,13 @@ export function createApplyAction(options: ApplyActionOptions) {
           );
         }
       });
-      const binary = resolveBinary({
+      const runner = createRunner({
+        settings,
         requested: input.binary,
-        configured: terraformConfig?.getOptionalString('binary'),
-        searchPath: process.env.PATH ?? '',
+        runnerFactory: options.runnerFactory,
       });
-      const runner =
-        options.runnerFactory?.(binary) ??
-        new TerraformCli(binary, {
-          env: cliEnvironment(process.env),
-          cancelGracePeriodMs: graceMs,
-        });
       const stallMs =
-        (input.stallTimeoutMinutes ?? configuredStallMinutes) * 60_000;
+        (input.stallTimeoutMinutes ?? settings.stallTimeoutMinutes) * 60_000;
 
       const outputs: Record<string, Record<string, unknown>> = {};
       const changes: Record<string, string> = {};
@@ -156,7 +141,7 @@ export function createApplyAction(options: ApplyActionOptions) {
           dryRun: Boolean(ctx.isDryRun),
           heartbeatMs,
           stallMs,
-          graceMs,
+          graceMs: settings.cancelGracePeriodMs,
         });
         outputs[stack] = result.outputs;
         changes[stack] = result.changeSummary ?? 'no changes reported';
@@ -191,23 +176,15 @@ async function applyStack(options: {
     });
 
   log(`${runner.binary} init`);
-  const init = await runText({
+  await runTextChecked({
     runner,
     args: ['init', '-input=false', '-no-color'],
     cwd,
+    what: stack,
     log,
     signal,
+    onCancelled: cancelled,
   });
-  if (init.interrupted) {
-    throw cancelled('init', init.killed);
-  }
-  if (init.exitCode !== 0) {
-    throw new Error(
-      `${stack}: init failed (exit ${init.exitCode}): ${init.stderr
-        .slice(-5)
-        .join(' ')}`,
-    );
-  }
 
   const variableArgs = Object.entries(input.variables ?? {}).map(
     ([name, value]) => `-var=${name}=${String(value)}`,

@@ -97,16 +97,26 @@ describe('bluegreen:destroy-ordered (real OpenTofu CLI)', () => {
     );
     expect(ctx.output).toHaveBeenCalledWith('destroyed', expectedOrder);
 
-    // After each step, that module is gone and every later one is still there.
-    recorder.stateAfterDestroy.forEach(({ target, state }, index) => {
-      const inModule = (t: string) => state.some(a => a.startsWith(`${t}.`));
-      if (target !== '(all)') {
-        expect(inModule(target)).toBe(false);
-      }
-      for (const later of expectedOrder.slice(index + 1, -1)) {
-        expect(inModule(later)).toBe(true);
-      }
-    });
+    // After each step, its module is gone and every later one is still there.
+    const inModule = (state: string[], target: string) =>
+      state.some(address => address.startsWith(`${target}.`));
+    const observed = recorder.stateAfterDestroy.map(
+      ({ target, state }, index) => ({
+        target,
+        gone:
+          target === '(all)' ? state.length === 0 : !inModule(state, target),
+        laterStillThere: expectedOrder
+          .slice(index + 1, -1)
+          .every(later => inModule(state, later)),
+      }),
+    );
+    expect(observed).toEqual(
+      expectedOrder.map(target => ({
+        target,
+        gone: true,
+        laterStillThere: true,
+      })),
+    );
     expect(stateList(workspace.path, 'eks-green')).toEqual([]);
   });
 

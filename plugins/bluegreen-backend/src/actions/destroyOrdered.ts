@@ -19,14 +19,11 @@ import {
   cancelledError,
   describeFailure,
   runJson,
-  runText,
+  runTextChecked,
 } from '../terraform/commands';
-import { CLI_NAMES, resolveBinary } from '../terraform/resolveBinary';
-import {
-  cliEnvironment,
-  TerraformCli,
-  TerraformRunner,
-} from '../terraform/TerraformCli';
+import { createRunner, readTerraformSettings } from '../terraform/createRunner';
+import { CLI_NAMES } from '../terraform/resolveBinary';
+import { TerraformRunner } from '../terraform/TerraformCli';
 import { examples } from './destroyOrdered.examples';
 
 const inputSchema = z.object({
@@ -82,12 +79,8 @@ function inModule(addresses: string[], target: string) {
 export function createDestroyOrderedAction(
   options: DestroyOrderedActionOptions,
 ) {
-  const { config } = options;
+  const settings = readTerraformSettings(options.config);
   const heartbeatMs = options.heartbeatMs ?? 30_000;
-  const terraformConfig = config.getOptionalConfig('bluegreen.terraform');
-  const graceMs =
-    (terraformConfig?.getOptionalNumber('cancelGracePeriodSeconds') ?? 60) *
-    1000;
 
   return createTemplateAction({
     id: 'bluegreen:destroy-ordered',
@@ -138,76 +131,47 @@ export function createDestroyOrderedAction(
         }
       }
 
-      const binary = resolveBinary({
+      const runner = createRunner({
+        settings,
         requested,
-        configured: terraformConfig?.getOptionalString('binary'),
-        searchPath: process.env.PATH ?? '',
+        runnerFactory: options.runnerFactory,
       });
-      const runner =
-        options.runnerFactory?.(binary) ??
-        new TerraformCli(binary, {
-          env: cliEnvironment(process.env),
-          cancelGracePeriodMs: graceMs,
-        });
       const log = (line: string) => ctx.logger.info(`[${stack}] ${line}`);
       const cancelled = (phase: string, killed: boolean) =>
         cancelledError({
           action: 'bluegreen:destroy-ordered',
           phase,
           stack,
-          binary,
+          binary: runner.binary,
           killed,
-          graceMs,
+          graceMs: settings.cancelGracePeriodMs,
         });
 
       const stateOf = async (target: string, dir: string) => {
-        const init = await runText({
-          runner,
-          args: ['init', '-input=false', '-no-color'],
-          cwd: dir,
-          signal: ctx.signal,
-        });
-        if (init.interrupted) {
-          throw cancelled('init', init.killed);
-        }
-        if (init.exitCode !== 0) {
-          throw new Error(
-            `${target}: init failed (exit ${init.exitCode}): ${init.stderr
-              .slice(-5)
-              .join(' ')}`,
-          );
-        }
-        const list = await runText({
-          runner,
-          args: ['state', 'list'],
-          cwd: dir,
-          signal: ctx.signal,
-        });
-        if (list.interrupted) {
-          throw cancelled('state list', list.killed);
-        }
-        if (list.exitCode !== 0) {
+        const command = (args: string[]) =>
+          runTextChecked({
+            runner,
+            args,
+            cwd: dir,
+            what: target,
+            signal: ctx.signal,
+            onCancelled: cancelled,
+          });
+        await command(['init', '-input=false', '-no-color']);
+        try {
+          return (await command(['state', 'list'])).filter(Boolean);
+        } catch (error) {
           // `state list` fails when a stack has no state yet (local backend); `state
           // pull` tells that case apart by printing nothing.
-          const pull = await runText({
-            runner,
-            args: ['state', 'pull'],
-            cwd: dir,
-            signal: ctx.signal,
-          });
-          if (pull.interrupted) {
-            throw cancelled('state pull', pull.killed);
+          if (ctx.signal?.aborted) {
+            throw error;
           }
-          if (pull.exitCode === 0 && pull.stdout.join('').trim() === '') {
+          const pulled = await command(['state', 'pull']);
+          if (pulled.join('').trim() === '') {
             return [];
           }
-          throw new Error(
-            `${target}: state list failed (exit ${list.exitCode}): ${list.stderr
-              .slice(-5)
-              .join(' ')}`,
-          );
+          throw error;
         }
-        return list.stdout.filter(line => line.trim() !== '');
       };
 
       if (!colour) {

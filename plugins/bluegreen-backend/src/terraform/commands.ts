@@ -52,6 +52,36 @@ export async function runText(options: {
   return { ...result, stdout, stderr };
 }
 
+/**
+ * Runs a plain-text command that must succeed; throws the cancellation error when the
+ * task was cancelled and a message naming `what` when the command failed.
+ */
+export async function runTextChecked(options: {
+  runner: TerraformRunner;
+  args: string[];
+  cwd: string;
+  what: string;
+  log?: (line: string) => void;
+  signal?: AbortSignal;
+  onCancelled: (phase: string, killed: boolean) => Error;
+}): Promise<string[]> {
+  const result = await runText(options);
+  if (result.interrupted) {
+    throw options.onCancelled(
+      options.args.slice(0, 2).join(' '),
+      result.killed,
+    );
+  }
+  if (result.exitCode !== 0) {
+    throw new Error(
+      `${options.what}: ${options.args.slice(0, 2).join(' ')} failed (exit ${
+        result.exitCode
+      }): ${result.stderr.slice(-5).join(' ')}`,
+    );
+  }
+  return result.stdout;
+}
+
 export interface JsonRun {
   result: TerraformRunResult;
   events: JsonEventLog;
