@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { DefaultAwsCredentialsManager } from '@backstage/integration-aws-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import {
   createApplyAction,
@@ -23,10 +24,15 @@ export const bluegreenScaffolderModule = createBackendModule({
         config: coreServices.rootConfig,
       },
       async init({ scaffolderActions, config }) {
+        // Without an `aws` section the CLI gets no AWS credentials (rather than the
+        // backend process's own through the SDK's default chain).
+        const awsCredentialsManager = config.has('aws')
+          ? DefaultAwsCredentialsManager.fromConfig(config)
+          : undefined;
         scaffolderActions.addActions(
           createLinkTfvarsAction(),
-          createApplyAction({ config }),
-          createDestroyOrderedAction({ config }),
+          createApplyAction({ config, awsCredentialsManager }),
+          createDestroyOrderedAction({ config, awsCredentialsManager }),
         );
       },
     });

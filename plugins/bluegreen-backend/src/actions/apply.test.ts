@@ -8,7 +8,8 @@ import { ConfigReader } from '@backstage/config';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { JsonObject } from '@backstage/types';
 import { copyGeneration, stateList, tofuBinary } from '../__testUtils__/tofu';
-import { TerraformRunner } from '../terraform/TerraformCli';
+import { DefaultAwsCredentialsManager } from '@backstage/integration-aws-node';
+import { TerraformCli, TerraformRunner } from '../terraform/TerraformCli';
 import { createApplyAction } from './apply';
 
 jest.setTimeout(90_000);
@@ -208,6 +209,49 @@ describe('bluegreen:apply (real OpenTofu CLI)', () => {
     expect(stateList(workspace.path, 'eks-green')).toContain(CLUSTER);
   });
 
+  it('gives the CLI the AWS credentials of the configured account and logs no secret', async () => {
+    const manager = DefaultAwsCredentialsManager.fromConfig(
+      new ConfigReader({
+        aws: {
+          accounts: [
+            {
+              accountId: '111122223333',
+              accessKeyId: 'AKIAEXAMPLEACCOUNT00',
+              secretAccessKey: 'example-secret-key',
+            },
+          ],
+        },
+      }),
+    );
+    const environments: Array<Record<string, string>> = [];
+    const action = createApplyAction({
+      config,
+      awsCredentialsManager: manager,
+      runnerFactory: (cli, env) => {
+        environments.push(env);
+        return new TerraformCli(cli, { env, cancelGracePeriodMs: 10_000 });
+      },
+    });
+    const logger = mockServices.logger.mock();
+    const ctx = createMockActionContext({
+      input: { stacks: ['environment'], awsAccountId: '111122223333' },
+      workspacePath: workspace.path,
+      logger,
+    });
+
+    await action.handler(ctx as any);
+
+    expect(environments).toHaveLength(1);
+    expect(environments[0]).toMatchObject({
+      AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEACCOUNT00',
+      AWS_SECRET_ACCESS_KEY: 'example-secret-key',
+      TF_IN_AUTOMATION: '1',
+    });
+    expect(JSON.stringify(logger.info.mock.calls)).not.toContain(
+      'example-secret-key',
+    );
+  });
+
   describe('rejects bad input before any process starts', () => {
     it.each([
       [
@@ -230,6 +274,10 @@ describe('bluegreen:apply (real OpenTofu CLI)', () => {
         /variables\.\$\(id\): a variable name must be an HCL identifier/,
       ],
       [{ stacks: ['eks-blue'], binary: '/bin/sh' }, /binary: /],
+      [
+        { stacks: ['eks-blue'], awsAccountId: '12345' },
+        /awsAccountId: an AWS account ID is 12 digits/,
+      ],
     ])('%j', async (input, message) => {
       const run = jest.fn();
       const action = createApplyAction({

@@ -1,5 +1,6 @@
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
+import { AwsCredentialsManager } from '@backstage/integration-aws-node';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { generationStackSchema } from '@bluegreen/plugin-bluegreen-common';
@@ -11,7 +12,11 @@ import {
   runJson,
   runTextChecked,
 } from '../terraform/commands';
-import { createRunner, readTerraformSettings } from '../terraform/createRunner';
+import {
+  createRunner,
+  readTerraformSettings,
+  RunnerFactory,
+} from '../terraform/createRunner';
 import { CLI_NAMES } from '../terraform/resolveBinary';
 import { TerraformRunner } from '../terraform/TerraformCli';
 import { examples } from './apply.examples';
@@ -44,6 +49,13 @@ const inputSchema = z.object({
       }
     })
     .describe('Variable overrides passed to every stack as -var name=value'),
+  awsAccountId: z
+    .string()
+    .regex(/^\d{12}$/, 'an AWS account ID is 12 digits')
+    .optional()
+    .describe(
+      'The aws.accounts entry whose credentials the CLI gets (default: the main account)',
+    ),
   binary: z
     .enum(CLI_NAMES)
     .optional()
@@ -79,8 +91,10 @@ type ApplyInput = z.output<typeof inputSchema>;
 
 export interface ApplyActionOptions {
   config: Config;
+  /** AWS credentials for the CLI; without it the CLI gets none. */
+  awsCredentialsManager?: AwsCredentialsManager;
   /** Replaces the CLI (tests); by default one is built from config and input. */
-  runnerFactory?: (binary: string) => TerraformRunner;
+  runnerFactory?: RunnerFactory;
   /** How often to report resources still in progress. Default 30 s. */
   heartbeatMs?: number;
 }
@@ -120,9 +134,11 @@ export function createApplyAction(options: ApplyActionOptions) {
           );
         }
       });
-      const runner = createRunner({
+      const runner = await createRunner({
         settings,
         requested: input.binary,
+        awsCredentialsManager: options.awsCredentialsManager,
+        awsAccountId: input.awsAccountId,
         runnerFactory: options.runnerFactory,
       });
       const stallMs =

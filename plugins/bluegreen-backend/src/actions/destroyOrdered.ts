@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
+import { AwsCredentialsManager } from '@backstage/integration-aws-node';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
@@ -21,9 +22,12 @@ import {
   runJson,
   runTextChecked,
 } from '../terraform/commands';
-import { createRunner, readTerraformSettings } from '../terraform/createRunner';
+import {
+  createRunner,
+  readTerraformSettings,
+  RunnerFactory,
+} from '../terraform/createRunner';
 import { CLI_NAMES } from '../terraform/resolveBinary';
-import { TerraformRunner } from '../terraform/TerraformCli';
 import { examples } from './destroyOrdered.examples';
 
 const inputSchema = z.object({
@@ -34,6 +38,13 @@ const inputSchema = z.object({
     .string()
     .describe(
       'Must equal the cluster name of the stack (for example eks-blueprint-green), or the environment name for environment',
+    ),
+  awsAccountId: z
+    .string()
+    .regex(/^\d{12}$/, 'an AWS account ID is 12 digits')
+    .optional()
+    .describe(
+      'The aws.accounts entry whose credentials the CLI gets (default: the main account)',
     ),
   binary: z
     .enum(CLI_NAMES)
@@ -53,8 +64,10 @@ const outputSchema = z.object({
 
 export interface DestroyOrderedActionOptions {
   config: Config;
+  /** AWS credentials for the CLI; without it the CLI gets none. */
+  awsCredentialsManager?: AwsCredentialsManager;
   /** Replaces the CLI (tests); by default one is built from config and input. */
-  runnerFactory?: (binary: string) => TerraformRunner;
+  runnerFactory?: RunnerFactory;
   /** How often to report resources still in progress. Default 30 s. */
   heartbeatMs?: number;
 }
@@ -92,15 +105,12 @@ export function createDestroyOrderedAction(
       output: () => outputSchema,
     },
     async handler(ctx) {
-      const {
-        stack,
-        confirmation,
-        binary: requested,
-      } = parseInput(
+      const input = parseInput(
         inputSchema,
         ctx.input,
         'input to bluegreen:destroy-ordered',
       );
+      const { stack, confirmation } = input;
       const environmentName = await readEnvironmentName(ctx.workspacePath);
       const colour = stackColour(stack);
       const expected = colour
@@ -131,9 +141,11 @@ export function createDestroyOrderedAction(
         }
       }
 
-      const runner = createRunner({
+      const runner = await createRunner({
         settings,
-        requested,
+        requested: input.binary,
+        awsCredentialsManager: options.awsCredentialsManager,
+        awsAccountId: input.awsAccountId,
         runnerFactory: options.runnerFactory,
       });
       const log = (line: string) => ctx.logger.info(`[${stack}] ${line}`);

@@ -1,4 +1,6 @@
 import { Config } from '@backstage/config';
+import { AwsCredentialsManager } from '@backstage/integration-aws-node';
+import { awsEnvironment } from './awsEnvironment';
 import { CliName, resolveBinary } from './resolveBinary';
 import { cliEnvironment, TerraformCli, TerraformRunner } from './TerraformCli';
 
@@ -20,22 +22,37 @@ export function readTerraformSettings(config: Config): TerraformSettings {
   };
 }
 
-/** The runner of an action: the CLI the input or configuration names, or the test's. */
-export function createRunner(options: {
+/** Builds the runner of a command; tests replace it to observe or fake the CLI. */
+export type RunnerFactory = (
+  binary: string,
+  env: Record<string, string>,
+) => TerraformRunner;
+
+/**
+ * The runner of an action: the CLI the input or configuration names, in a clean
+ * environment with AWS credentials from the backend's AWS configuration.
+ */
+export async function createRunner(options: {
   settings: TerraformSettings;
   requested?: CliName;
-  runnerFactory?: (binary: string) => TerraformRunner;
-}): TerraformRunner {
+  awsCredentialsManager?: AwsCredentialsManager;
+  awsAccountId?: string;
+  runnerFactory?: RunnerFactory;
+}): Promise<TerraformRunner> {
   const { settings, requested, runnerFactory } = options;
   const binary = resolveBinary({
     requested,
     configured: settings.configuredBinary,
     searchPath: process.env.PATH ?? '',
   });
+  const env = cliEnvironment(
+    process.env,
+    await awsEnvironment(options.awsCredentialsManager, options.awsAccountId),
+  );
   return (
-    runnerFactory?.(binary) ??
+    runnerFactory?.(binary, env) ??
     new TerraformCli(binary, {
-      env: cliEnvironment(process.env),
+      env,
       cancelGracePeriodMs: settings.cancelGracePeriodMs,
     })
   );
