@@ -6,6 +6,7 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { generationStackSchema } from '@bluegreen/plugin-bluegreen-common';
 import { z } from 'zod/v3';
 import { parseInput } from '../lib/parseInput';
+import { cliInputFields } from '../terraform/cliInputFields';
 import {
   cancelledError,
   describeFailure,
@@ -17,7 +18,6 @@ import {
   readTerraformSettings,
   RunnerFactory,
 } from '../terraform/createRunner';
-import { CLI_NAMES } from '../terraform/resolveBinary';
 import { TerraformRunner } from '../terraform/TerraformCli';
 import { examples } from './apply.examples';
 
@@ -49,19 +49,7 @@ const inputSchema = z.object({
       }
     })
     .describe('Variable overrides passed to every stack as -var name=value'),
-  awsAccountId: z
-    .string()
-    .regex(/^\d{12}$/, 'an AWS account ID is 12 digits')
-    .optional()
-    .describe(
-      'The aws.accounts entry whose credentials the CLI gets (default: the main account)',
-    ),
-  binary: z
-    .enum(CLI_NAMES)
-    .optional()
-    .describe(
-      'The CLI to run (default: bluegreen.terraform.binary, else tofu or terraform from PATH)',
-    ),
+  ...cliInputFields,
   timeoutMinutes: z
     .number()
     .positive()

@@ -16,6 +16,7 @@ import {
 import { z } from 'zod/v3';
 import { readEnvironmentName, readStackWeight } from '../lib/generationFiles';
 import { parseInput } from '../lib/parseInput';
+import { cliInputFields } from '../terraform/cliInputFields';
 import {
   cancelledError,
   describeFailure,
@@ -27,7 +28,6 @@ import {
   readTerraformSettings,
   RunnerFactory,
 } from '../terraform/createRunner';
-import { CLI_NAMES } from '../terraform/resolveBinary';
 import { examples } from './destroyOrdered.examples';
 
 const inputSchema = z.object({
@@ -39,19 +39,7 @@ const inputSchema = z.object({
     .describe(
       'Must equal the cluster name of the stack (for example eks-blueprint-green), or the environment name for environment',
     ),
-  awsAccountId: z
-    .string()
-    .regex(/^\d{12}$/, 'an AWS account ID is 12 digits')
-    .optional()
-    .describe(
-      'The aws.accounts entry whose credentials the CLI gets (default: the main account)',
-    ),
-  binary: z
-    .enum(CLI_NAMES)
-    .optional()
-    .describe(
-      'The CLI to run (default: bluegreen.terraform.binary, else tofu or terraform from PATH)',
-    ),
+  ...cliInputFields,
 });
 
 const outputSchema = z.object({
