@@ -17,18 +17,11 @@ describe('bluegreen backend (feature loader)', () => {
         mockServices.httpAuth.factory({
           defaultCredentials: mockCredentials.none(),
         }),
-        mockServices.rootConfig.factory({
-          data: {
-            backend: {
-              database: { client: 'better-sqlite3', connection: ':memory:' },
-            },
-          },
-        }),
       ],
     });
   }
 
-  it('registers bluegreen:link-tfvars with the scaffolder', async () => {
+  it('registers the bluegreen actions with the scaffolder', async () => {
     const { server } = await startBackend();
 
     const res = await request(server)
@@ -37,7 +30,13 @@ describe('bluegreen backend (feature loader)', () => {
 
     expect(res.status).toBe(200);
     const ids = (res.body as Array<{ id: string }>).map(action => action.id);
-    expect(ids).toContain('bluegreen:link-tfvars');
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'bluegreen:link-tfvars',
+        'bluegreen:apply',
+        'bluegreen:destroy-ordered',
+      ]),
+    );
     const action = (res.body as Array<any>).find(
       a => a.id === 'bluegreen:link-tfvars',
     );
