@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Quick start: installs the dependencies and starts the example Backstage app
 # (http://localhost:3000) and backend (http://localhost:7007). Ctrl-C stops both.
+set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
 cd "$BLUEGREEN_ROOT"
 

