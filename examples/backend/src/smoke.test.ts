@@ -129,14 +129,20 @@ describe('example backend smoke test', () => {
     return body.backstageIdentity.token;
   }
 
-  it('lists bluegreen:link-tfvars among the scaffolder actions', async () => {
+  it('lists the bluegreen actions among the scaffolder actions', async () => {
     const token = await guestToken();
     const res = await fetch(`${baseUrl}/api/scaffolder/v2/actions`, {
       headers: { Authorization: `Bearer ${token}` },
     });
     expect(res.status).toBe(200);
     const ids = ((await res.json()) as Array<{ id: string }>).map(a => a.id);
-    expect(ids).toContain('bluegreen:link-tfvars');
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'bluegreen:link-tfvars',
+        'bluegreen:apply',
+        'bluegreen:destroy-ordered',
+      ]),
+    );
   });
 
   it('serves the burnham component from the example catalog', async () => {
@@ -159,6 +165,24 @@ describe('example backend smoke test', () => {
       'burnham.eks-blueprint.example.com',
     );
     expect(entity.spec.owner).toBe('group:default/team-burnham');
+  });
+
+  it('registers the bluegreen templates in the catalog', async () => {
+    const token = await guestToken();
+    const template = await waitFor(
+      'template:default/retire-cluster-generation in the catalog',
+      async () => {
+        const res = await fetch(
+          `${baseUrl}/api/catalog/entities/by-name/template/default/retire-cluster-generation`,
+          { headers: { Authorization: `Bearer ${token}` } },
+        );
+        return res.ok ? res.json() : undefined;
+      },
+      60_000,
+      backend,
+      output,
+    );
+    expect(template.metadata.title).toBe('Retire cluster generation');
   });
 
   it('refuses /api/bluegreen/health without credentials', async () => {

@@ -113,6 +113,7 @@ export function createDestroyOrderedAction(
       if (!fs.existsSync(stackDir)) {
         throw new InputError(`stack: ${stack} does not exist in the workspace`);
       }
+      const log = (line: string) => ctx.logger.info(`[${stack}] ${line}`);
       if (colour) {
         // Checked before any CLI runs: retiring a cluster that still serves traffic
         // would send that share of users to a dead endpoint.
@@ -127,6 +128,9 @@ export function createDestroyOrderedAction(
             `stack: ${expected} still has ${WEIGHT_VARIABLE} = ${weight} in ${stack}/${WEIGHT_FILE}; shift its traffic away (weight 0) and apply before retiring it`,
           );
         }
+        log(
+          `${WEIGHT_VARIABLE} = 0 in ${stack}/${WEIGHT_FILE}: ${expected} receives no traffic`,
+        );
       }
 
       const runner = await createRunner({
@@ -136,7 +140,6 @@ export function createDestroyOrderedAction(
         awsAccountId: input.awsAccountId,
         runnerFactory: options.runnerFactory,
       });
-      const log = (line: string) => ctx.logger.info(`[${stack}] ${line}`);
       const cancelled = (phase: string, killed: boolean) =>
         cancelledError({
           action: 'bluegreen:destroy-ordered',
