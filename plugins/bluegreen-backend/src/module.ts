@@ -9,6 +9,8 @@ import {
   createDestroyOrderedAction,
   createLinkTfvarsAction,
 } from './actions';
+import { ArgoCdApplicationTeardown } from './teardown/ApplicationTeardown';
+import { KubernetesProxyClient } from './teardown/KubernetesProxyClient';
 
 /**
  * Scaffolder module that registers the bluegreen:* actions.
@@ -22,17 +24,32 @@ export const bluegreenScaffolderModule = createBackendModule({
       deps: {
         scaffolderActions: scaffolderActionsExtensionPoint,
         config: coreServices.rootConfig,
+        auth: coreServices.auth,
+        discovery: coreServices.discovery,
       },
-      async init({ scaffolderActions, config }) {
+      async init({ scaffolderActions, config, auth, discovery }) {
         // Without an `aws` section the CLI gets no AWS credentials (rather than the
         // backend process's own through the SDK's default chain).
         const awsCredentialsManager = config.has('aws')
           ? DefaultAwsCredentialsManager.fromConfig(config)
           : undefined;
+        const applicationTeardown = new ArgoCdApplicationTeardown(
+          (clusterName, credentials) =>
+            new KubernetesProxyClient({
+              auth,
+              discovery,
+              credentials,
+              clusterName,
+            }),
+        );
         scaffolderActions.addActions(
           createLinkTfvarsAction(),
           createApplyAction({ config, awsCredentialsManager }),
-          createDestroyOrderedAction({ config, awsCredentialsManager }),
+          createDestroyOrderedAction({
+            config,
+            awsCredentialsManager,
+            applicationTeardown,
+          }),
         );
       },
     });

@@ -19,6 +19,7 @@ import {
   TerraformCommand,
   TerraformRunner,
 } from '../terraform/TerraformCli';
+import { ApplicationTeardown } from '../teardown/ApplicationTeardown';
 import { createDestroyOrderedAction } from './destroyOrdered';
 
 jest.setTimeout(120_000);
@@ -61,10 +62,15 @@ describe('bluegreen:destroy-ordered (real OpenTofu CLI)', () => {
     return { runner, commands, stateAfterDestroy };
   }
 
-  function run(input: JsonObject, runner: TerraformRunner) {
+  function run(
+    input: JsonObject,
+    runner: TerraformRunner,
+    applicationTeardown?: ApplicationTeardown,
+  ) {
     const action = createDestroyOrderedAction({
       config,
       runnerFactory: () => runner,
+      applicationTeardown,
     });
     const ctx = createMockActionContext({
       input,
@@ -144,6 +150,67 @@ describe('bluegreen:destroy-ordered (real OpenTofu CLI)', () => {
     expect(stateList(workspace.path, 'eks-green')).toContain(
       `${M}.eks.terraform_data.cluster`,
     );
+  });
+
+  describe('application teardown', () => {
+    it('runs before the first destroy, for the cluster being retired', async () => {
+      applyStack(workspace.path, 'eks-green');
+      const recorder = recordingRunner();
+      const teardown = jest.fn(async () => {
+        // Nothing may have been destroyed yet when the workloads are removed.
+        expect(recorder.stateAfterDestroy).toEqual([]);
+      });
+
+      await run(
+        { stack: 'eks-green', confirmation: 'eks-blueprint-green' },
+        recorder.runner,
+        { teardown },
+      ).done;
+
+      expect(teardown).toHaveBeenCalledTimes(1);
+      expect(teardown).toHaveBeenCalledWith(
+        expect.objectContaining({ clusterName: 'eks-blueprint-green' }),
+      );
+      expect(stateList(workspace.path, 'eks-green')).toEqual([]);
+    });
+
+    it('stops everything when it fails', async () => {
+      applyStack(workspace.path, 'eks-green');
+      const recorder = recordingRunner();
+
+      await expect(
+        run(
+          { stack: 'eks-green', confirmation: 'eks-blueprint-green' },
+          recorder.runner,
+          {
+            teardown: async () => {
+              throw new Error('ingresses still present: burnham-ingress');
+            },
+          },
+        ).done,
+      ).rejects.toThrow('ingresses still present: burnham-ingress');
+      expect(recorder.commands.filter(args => args[0] === 'destroy')).toEqual(
+        [],
+      );
+    });
+
+    it('is skipped on request', async () => {
+      applyStack(workspace.path, 'eks-green');
+      const teardown = jest.fn();
+
+      await run(
+        {
+          stack: 'eks-green',
+          confirmation: 'eks-blueprint-green',
+          skipApplicationTeardown: true,
+        },
+        recordingRunner().runner,
+        { teardown },
+      ).done;
+
+      expect(teardown).not.toHaveBeenCalled();
+      expect(stateList(workspace.path, 'eks-green')).toEqual([]);
+    });
   });
 
   describe('refuses without starting any CLI process', () => {

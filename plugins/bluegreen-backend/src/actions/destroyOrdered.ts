@@ -28,12 +28,19 @@ import {
   readTerraformSettings,
   RunnerFactory,
 } from '../terraform/createRunner';
+import { ApplicationTeardown } from '../teardown/ApplicationTeardown';
 import { examples } from './destroyOrdered.examples';
 
 const inputSchema = z.object({
   stack: generationStackSchema.describe(
     'The stack to destroy: eks-blue, eks-green, or environment (only when both cluster stacks are gone)',
   ),
+  skipApplicationTeardown: z
+    .boolean()
+    .optional()
+    .describe(
+      'Skip deleting the Argo CD ApplicationSets and workload Applications (and waiting for the ingresses to go) before destroying a cluster; for a cluster that is unreachable already',
+    ),
   confirmation: z
     .string()
     .describe(
@@ -52,6 +59,12 @@ const outputSchema = z.object({
 
 export interface DestroyOrderedActionOptions {
   config: Config;
+  /**
+   * Removes the cluster's workloads before its infrastructure (so that the load balancer
+   * controller and external-dns still run to free the ALBs and DNS records). Without it,
+   * no application teardown happens.
+   */
+  applicationTeardown?: ApplicationTeardown;
   /** AWS credentials for the CLI; without it the CLI gets none. */
   awsCredentialsManager?: AwsCredentialsManager;
   /** Replaces the CLI (tests); by default one is built from config and input. */
@@ -59,6 +72,8 @@ export interface DestroyOrderedActionOptions {
   /** How often to report resources still in progress. Default 30 s. */
   heartbeatMs?: number;
 }
+
+const EKS_MODULE = 'module.eks_cluster.module.eks';
 
 /** Whether any state address lies in the module at `target`. */
 function inModule(addresses: string[], target: string) {
@@ -193,6 +208,19 @@ export function createDestroyOrderedAction(
       }
 
       const addresses = await stateOf(stack, stackDir);
+      // Only while the cluster itself exists: there is nothing to reach otherwise.
+      if (colour && inModule(addresses, EKS_MODULE)) {
+        if (input.skipApplicationTeardown) {
+          log('application teardown skipped (skipApplicationTeardown)');
+        } else if (options.applicationTeardown) {
+          await options.applicationTeardown.teardown({
+            clusterName: expected,
+            credentials: await ctx.getInitiatorCredentials(),
+            log,
+            signal: ctx.signal,
+          });
+        }
+      }
       const targets = colour
         ? CLUSTER_DESTROY_ORDER.filter(target => inModule(addresses, target))
         : [];

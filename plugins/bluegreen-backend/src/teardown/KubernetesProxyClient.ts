@@ -1,0 +1,96 @@
+import {
+  AuthService,
+  BackstageCredentials,
+  DiscoveryService,
+} from '@backstage/backend-plugin-api';
+import { ResponseError } from '@backstage/errors';
+
+/** The few Kubernetes API calls the teardown needs, against one cluster. */
+export interface KubernetesApi {
+  /** The items of a list path, or undefined when the API answers 404 (no such kind). */
+  list(
+    path: string,
+  ): Promise<Array<{ metadata: { name: string } }> | undefined>;
+  delete(path: string, query?: Record<string, string>): Promise<void>;
+  mergePatch(path: string, body: unknown): Promise<void>;
+}
+
+/**
+ * Calls a cluster's API through the Kubernetes backend's proxy, on behalf of the task's
+ * initiator: the cluster, its authentication (EKS included) and the kubernetes.proxy
+ * permission are the Kubernetes plugin's, so bluegreen needs no Kubernetes client of its
+ * own.
+ */
+export class KubernetesProxyClient implements KubernetesApi {
+  constructor(
+    private readonly options: {
+      discovery: DiscoveryService;
+      auth: AuthService;
+      credentials: BackstageCredentials;
+      clusterName: string;
+    },
+  ) {}
+
+  async list(path: string) {
+    const res = await this.request('GET', path, { allowNotFound: true });
+    const body = await res.json();
+    if (res.status === 404) {
+      // The cluster's own "no such kind" answer is a Status object; any other 404 (no
+      // Kubernetes backend, say) is an error the user must see.
+      if (body?.kind === 'Status') {
+        return undefined;
+      }
+      throw new Error(
+        `Kubernetes proxy for ${
+          this.options.clusterName
+        } answered 404 for ${path}: ${JSON.stringify(body)}`,
+      );
+    }
+    return body.items ?? [];
+  }
+
+  async delete(path: string, query: Record<string, string> = {}) {
+    const search = new URLSearchParams(query).toString();
+    await this.request('DELETE', search ? `${path}?${search}` : path, {
+      allowNotFound: true,
+    });
+  }
+
+  async mergePatch(path: string, body: unknown) {
+    await this.request('PATCH', path, {
+      body: JSON.stringify(body),
+      contentType: 'application/merge-patch+json',
+      allowNotFound: true,
+    });
+  }
+
+  private async request(
+    method: string,
+    path: string,
+    extra: {
+      body?: string;
+      contentType?: string;
+      allowNotFound?: boolean;
+    } = {},
+  ): Promise<Response> {
+    const { discovery, auth, credentials, clusterName } = this.options;
+    const { token } = await auth.getPluginRequestToken({
+      onBehalfOf: credentials,
+      targetPluginId: 'kubernetes',
+    });
+    const baseUrl = await discovery.getBaseUrl('kubernetes');
+    const res = await fetch(`${baseUrl}/proxy${path}`, {
+      method,
+      headers: {
+        Authorization: `Bearer ${token}`,
+        'Backstage-Kubernetes-Cluster': clusterName,
+        ...(extra.contentType ? { 'Content-Type': extra.contentType } : {}),
+      },
+      body: extra.body,
+    });
+    if (!res.ok && !(res.status === 404 && extra.allowNotFound)) {
+      throw await ResponseError.fromResponse(res);
+    }
+    return res;
+  }
+}
