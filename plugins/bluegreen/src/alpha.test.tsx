@@ -4,6 +4,9 @@ import { screen } from '@testing-library/react';
 import { burnham, unannotated } from './__fixtures__/entities';
 import { entityBlueGreenCard } from './alpha';
 
+// Rendering a whole test app is slow on a loaded 2-core machine.
+jest.setTimeout(30_000);
+
 describe('new frontend system entity card', () => {
   it('renders on an entity page for an entity with bluegreen annotations', async () => {
     renderTestApp({
@@ -13,7 +16,10 @@ describe('new frontend system entity card', () => {
       ],
     });
 
-    expect(await screen.findByText('eks-blueprint-green')).toBeInTheDocument();
+    // The card is lazy-loaded; give a loaded machine time.
+    expect(
+      await screen.findByText('eks-blueprint-green', {}, { timeout: 15_000 }),
+    ).toBeInTheDocument();
     expect(
       screen.getByText('burnham.eks-blueprint.example.com'),
     ).toBeInTheDocument();
@@ -28,7 +34,9 @@ describe('new frontend system entity card', () => {
     });
 
     // The test page renders this marker when its filters leave no card to show.
-    expect(await screen.findByTestId('empty-entity-page')).toBeInTheDocument();
+    expect(
+      await screen.findByTestId('empty-entity-page', {}, { timeout: 15_000 }),
+    ).toBeInTheDocument();
     expect(screen.queryByText('Blue/green')).toBeNull();
   });
 });

@@ -22,6 +22,9 @@ import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
 import { ArgoCdApplicationTeardown } from './ApplicationTeardown';
 import { KubernetesProxyClient } from './KubernetesProxyClient';
 
+// Starting the Kubernetes backend takes seconds on a loaded 2-core machine.
+jest.setTimeout(60_000);
+
 const ARGOCD = '/apis/argoproj.io/v1alpha1/namespaces/argocd';
 const INGRESSES = '/apis/networking.k8s.io/v1/ingresses';
 
