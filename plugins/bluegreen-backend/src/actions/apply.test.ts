@@ -171,7 +171,7 @@ describe('bluegreen:apply (real OpenTofu CLI)', () => {
   it('fails a second apply of the same stack on the state lock and keeps the state intact', async () => {
     const first = start({
       stacks: ['eks-blue'],
-      variables: { sleep_once_seconds: 6 },
+      variables: { sleep_once_seconds: 20 },
     });
     await waitForLine(
       first.lines,
@@ -252,6 +252,63 @@ describe('bluegreen:apply (real OpenTofu CLI)', () => {
     );
   });
 
+  it('gives a dry run no AWS credentials', async () => {
+    const environments: Array<Record<string, string>> = [];
+    const action = createApplyAction({
+      config,
+      awsCredentialsManager: DefaultAwsCredentialsManager.fromConfig(
+        new ConfigReader({
+          aws: {
+            mainAccount: {
+              accessKeyId: 'AKIAEXAMPLEMAIN00000',
+              secretAccessKey: 'main-secret-key',
+            },
+          },
+        }),
+      ),
+      runnerFactory: (cli, env) => {
+        environments.push(env);
+        return new TerraformCli(cli, { env, cancelGracePeriodMs: 10_000 });
+      },
+    });
+    const ctx = {
+      ...createMockActionContext({
+        input: { stacks: ['environment'] },
+        workspacePath: workspace.path,
+        logger: mockServices.logger.mock(),
+      }),
+      isDryRun: true,
+    };
+
+    await action.handler(ctx as any);
+
+    expect(environments).toHaveLength(1);
+    expect(environments[0].AWS_ACCESS_KEY_ID).toBeUndefined();
+    expect(environments[0].AWS_SHARED_CREDENTIALS_FILE).toBe('/dev/null');
+  });
+
+  it('refuses a stack directory missing from the workspace before any process starts', async () => {
+    fs.rmSync(path.join(workspace.path, 'eks-green'), { recursive: true });
+    const run = jest.fn();
+    const action = createApplyAction({
+      config,
+      runnerFactory: () => ({ binary, run } as TerraformRunner),
+    });
+
+    await expect(
+      action.handler(
+        createMockActionContext({
+          input: { stacks: ['eks-blue', 'eks-green'] },
+          workspacePath: workspace.path,
+          logger: mockServices.logger.mock(),
+        }) as any,
+      ),
+    ).rejects.toThrow(
+      'stacks[1]: stack directory "eks-green" does not exist in the workspace',
+    );
+    expect(run).not.toHaveBeenCalled();
+  });
+
   describe('rejects bad input before any process starts', () => {
     it.each([
       [
@@ -273,7 +330,10 @@ describe('bluegreen:apply (real OpenTofu CLI)', () => {
         { stacks: ['eks-blue'], variables: { '$(id)': '1' } },
         /variables\.\$\(id\): a variable name must be an HCL identifier/,
       ],
-      [{ stacks: ['eks-blue'], binary: '/bin/sh' }, /binary: /],
+      [
+        { stacks: ['eks-blue'], binary: '/bin/sh' },
+        /binary: Invalid enum value/,
+      ],
       [
         { stacks: ['eks-blue'], awsAccountId: '12345' },
         /awsAccountId: an AWS account ID is 12 digits/,

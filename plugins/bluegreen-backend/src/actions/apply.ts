@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { AwsCredentialsManager } from '@backstage/integration-aws-node';
@@ -23,48 +24,50 @@ import { examples } from './apply.examples';
 
 const HCL_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
-const inputSchema = z.object({
-  stacks: z
-    .array(generationStackSchema)
-    .min(1, 'list at least one stack')
-    .refine(stacks => new Set(stacks).size === stacks.length, {
-      message: 'a stack is listed more than once',
-    })
-    .describe(
-      'Stacks to apply, in this order (environment, eks-blue, eks-green)',
-    ),
-  variables: z
-    .record(z.union([z.string(), z.number(), z.boolean()]))
-    .optional()
-    .superRefine((variables, ctx) => {
-      for (const name of Object.keys(variables ?? {})) {
-        if (!HCL_IDENTIFIER.test(name)) {
-          ctx.addIssue({
-            code: z.ZodIssueCode.custom,
-            path: [name],
-            message:
-              'a variable name must be an HCL identifier (a letter or _, then letters, digits, _ or -)',
-          });
+const inputSchema = z
+  .object({
+    stacks: z
+      .array(generationStackSchema)
+      .min(1, 'list at least one stack')
+      .refine(stacks => new Set(stacks).size === stacks.length, {
+        message: 'a stack is listed more than once',
+      })
+      .describe(
+        'Stacks to apply, in this order (environment, eks-blue, eks-green)',
+      ),
+    variables: z
+      .record(z.union([z.string(), z.number(), z.boolean()]))
+      .optional()
+      .superRefine((variables, ctx) => {
+        for (const name of Object.keys(variables ?? {})) {
+          if (!HCL_IDENTIFIER.test(name)) {
+            ctx.addIssue({
+              code: z.ZodIssueCode.custom,
+              path: [name],
+              message:
+                'a variable name must be an HCL identifier (a letter or _, then letters, digits, _ or -)',
+            });
+          }
         }
-      }
-    })
-    .describe('Variable overrides passed to every stack as -var name=value'),
-  ...cliInputFields,
-  timeoutMinutes: z
-    .number()
-    .positive()
-    .max(24 * 60)
-    .optional()
-    .describe('Fail a stack whose apply takes longer than this'),
-  stallTimeoutMinutes: z
-    .number()
-    .positive()
-    .max(24 * 60)
-    .optional()
-    .describe(
-      'Interrupt and rerun once when one resource stays in progress this long (default from config, 30)',
-    ),
-});
+      })
+      .describe('Variable overrides passed to every stack as -var name=value'),
+    ...cliInputFields,
+    timeoutMinutes: z
+      .number()
+      .positive()
+      .max(24 * 60)
+      .optional()
+      .describe('Fail a stack whose apply takes longer than this'),
+    stallTimeoutMinutes: z
+      .number()
+      .positive()
+      .max(24 * 60)
+      .optional()
+      .describe(
+        'Interrupt and rerun once when one resource stays in progress this long (default from config, 30)',
+      ),
+  })
+  .strict();
 
 const outputSchema = z.object({
   outputs: z
@@ -114,18 +117,35 @@ export function createApplyAction(options: ApplyActionOptions) {
         'input to bluegreen:apply',
       );
       const stackDirs = input.stacks.map((stack, index) => {
+        let dir: string;
         try {
-          return resolveSafeChildPath(ctx.workspacePath, stack);
+          dir = resolveSafeChildPath(ctx.workspacePath, stack);
         } catch {
           throw new InputError(
             `stacks[${index}]: stack "${stack}" resolves outside the task workspace`,
           );
         }
+        if (!fs.existsSync(dir)) {
+          throw new InputError(
+            `stacks[${index}]: stack directory "${stack}" does not exist in the workspace`,
+          );
+        }
+        return dir;
       });
+      const dryRun = Boolean(ctx.isDryRun);
+      if (dryRun) {
+        // A dry run plans whatever the caller put in the workspace (the template editor
+        // uploads it), so it gets no AWS credentials.
+        ctx.logger.info(
+          'Dry run: planning without the backend AWS credentials; providers that need them will fail to refresh',
+        );
+      }
       const runner = await createRunner({
         settings,
         requested: input.binary,
-        awsCredentialsManager: options.awsCredentialsManager,
+        awsCredentialsManager: dryRun
+          ? undefined
+          : options.awsCredentialsManager,
         awsAccountId: input.awsAccountId,
         runnerFactory: options.runnerFactory,
       });
@@ -142,7 +162,7 @@ export function createApplyAction(options: ApplyActionOptions) {
           runner,
           log: line => ctx.logger.info(`[${stack}] ${line}`),
           signal: ctx.signal,
-          dryRun: Boolean(ctx.isDryRun),
+          dryRun,
           heartbeatMs,
           stallMs,
           graceMs: settings.cancelGracePeriodMs,
@@ -217,6 +237,23 @@ async function applyStack(options: {
     if (signal?.aborted) {
       throw cancelled(args[0], run.result.killed);
     }
+    if (run.result.exitCode === 0 && !run.result.interrupted) {
+      return {
+        outputs: run.events.outputs,
+        changeSummary: run.events.changeSummary,
+      };
+    }
+    if (run.result.killed) {
+      throw new Error(
+        `${stack}: ${args[0]} was interrupted (${
+          run.timedOut ? 'timeout' : `stall of ${run.stalledResource}`
+        }) and did not stop within ${
+          options.graceMs / 1000
+        } s, so it was killed; the state lock may still be held (release it with "${
+          runner.binary
+        } force-unlock <lock id>" in ${stack}) and the resource in progress may be missing from the state`,
+      );
+    }
     if (run.timedOut) {
       throw new Error(
         `${stack}: ${args[0]} did not finish within timeoutMinutes=${input.timeoutMinutes} and was interrupted`,
@@ -234,12 +271,6 @@ async function applyStack(options: {
       }
       throw new Error(`${stack}: ${why} again on the rerun; giving up`);
     }
-    if (run.result.exitCode !== 0) {
-      throw new Error(`${stack}: ${args[0]} failed ${describeFailure(run)}`);
-    }
-    return {
-      outputs: run.events.outputs,
-      changeSummary: run.events.changeSummary,
-    };
+    throw new Error(`${stack}: ${args[0]} failed ${describeFailure(run)}`);
   }
 }

@@ -237,7 +237,46 @@ describe('bluegreen:destroy-ordered (real OpenTofu CLI)', () => {
         run({ stack: 'eks-green', confirmation: 'eks-blueprint-green' }, runner)
           .done,
       ).rejects.toThrow(
-        /eks-green\/traffic\.auto\.tfvars does not set route53_weight/,
+        'stack: cannot tell that eks-blueprint-green receives no traffic (eks-green/traffic.auto.tfvars is missing), so it is not destroyed',
+      );
+      expect(runFn).not.toHaveBeenCalled();
+    });
+
+    it.each([
+      [
+        'a block comment hiding the real weight',
+        '/*\nroute53_weight = 0\n*/\nroute53_weight = 100\n',
+        /eks-green\/traffic\.auto\.tfvars line 1 is not a simple "name = number" assignment/,
+      ],
+      [
+        'two assignments',
+        'route53_weight = 0\nroute53_weight = 100\n',
+        /sets route53_weight 2 times \(expected once\)/,
+      ],
+    ])('a weight file with %s', async (_what, content, message) => {
+      fs.writeFileSync(
+        path.join(workspace.path, 'eks-green/traffic.auto.tfvars'),
+        content,
+      );
+      const { runner, runFn } = noProcess();
+      await expect(
+        run({ stack: 'eks-green', confirmation: 'eks-blueprint-green' }, runner)
+          .done,
+      ).rejects.toThrow(message);
+      expect(runFn).not.toHaveBeenCalled();
+    });
+
+    it('a weight overridden by another variables file', async () => {
+      fs.writeFileSync(
+        path.join(workspace.path, 'eks-green/zz-override.auto.tfvars'),
+        'route53_weight = 100\n',
+      );
+      const { runner, runFn } = noProcess();
+      await expect(
+        run({ stack: 'eks-green', confirmation: 'eks-blueprint-green' }, runner)
+          .done,
+      ).rejects.toThrow(
+        /route53_weight is also set in eks-green\/zz-override\.auto\.tfvars/,
       );
       expect(runFn).not.toHaveBeenCalled();
     });
@@ -253,6 +292,14 @@ describe('bluegreen:destroy-ordered (real OpenTofu CLI)', () => {
       ],
       [{ stack: '../eks-green', confirmation: 'x' }, /stack: must be one of/],
       [{ stack: 'eks-green' }, /confirmation: Required/],
+      [
+        {
+          stack: 'eks-green',
+          confirmation: 'eks-blueprint-green',
+          force: true,
+        },
+        /Unrecognized key\(s\) in object: 'force'/,
+      ],
     ])('bad input %j', async (input, message) => {
       const { runner, runFn } = noProcess();
       await expect(run(input, runner).done).rejects.toThrow(message);

@@ -31,23 +31,25 @@ import {
 import { ApplicationTeardown } from '../teardown/ApplicationTeardown';
 import { examples } from './destroyOrdered.examples';
 
-const inputSchema = z.object({
-  stack: generationStackSchema.describe(
-    'The stack to destroy: eks-blue, eks-green, or environment (only when both cluster stacks are gone)',
-  ),
-  skipApplicationTeardown: z
-    .boolean()
-    .optional()
-    .describe(
-      'Skip deleting the Argo CD ApplicationSets and workload Applications (and waiting for the ingresses to go) before destroying a cluster; for a cluster that is unreachable already',
+const inputSchema = z
+  .object({
+    stack: generationStackSchema.describe(
+      'The stack to destroy: eks-blue, eks-green, or environment (only when both cluster stacks are gone)',
     ),
-  confirmation: z
-    .string()
-    .describe(
-      'Must equal the cluster name of the stack (for example eks-blueprint-green), or the environment name for environment',
-    ),
-  ...cliInputFields,
-});
+    skipApplicationTeardown: z
+      .boolean()
+      .optional()
+      .describe(
+        'Skip deleting the Argo CD ApplicationSets and workload Applications (and waiting for the ingresses to go) before destroying a cluster; for a cluster that is unreachable already',
+      ),
+    confirmation: z
+      .string()
+      .describe(
+        'Must equal the cluster name of the stack (for example eks-blueprint-green), or the environment name for environment',
+      ),
+    ...cliInputFields,
+  })
+  .strict();
 
 const outputSchema = z.object({
   destroyed: z
@@ -132,15 +134,15 @@ export function createDestroyOrderedAction(
       if (colour) {
         // Checked before any CLI runs: retiring a cluster that still serves traffic
         // would send that share of users to a dead endpoint.
-        const weight = await readStackWeight(ctx.workspacePath, stack);
-        if (weight === undefined) {
+        const found = await readStackWeight(ctx.workspacePath, stack);
+        if ('problem' in found) {
           throw new InputError(
-            `stack: ${stack}/${WEIGHT_FILE} does not set ${WEIGHT_VARIABLE}; cannot tell that ${expected} receives no traffic, so it is not destroyed`,
+            `stack: cannot tell that ${expected} receives no traffic (${found.problem}), so it is not destroyed`,
           );
         }
-        if (weight > 0) {
+        if (found.weight > 0) {
           throw new InputError(
-            `stack: ${expected} still has ${WEIGHT_VARIABLE} = ${weight} in ${stack}/${WEIGHT_FILE}; shift its traffic away (weight 0) and apply before retiring it`,
+            `stack: ${expected} still has ${WEIGHT_VARIABLE} = ${found.weight} in ${stack}/${WEIGHT_FILE}; shift its traffic away (weight 0) and apply before retiring it`,
           );
         }
         log(
@@ -208,6 +210,13 @@ export function createDestroyOrderedAction(
       }
 
       const addresses = await stateOf(stack, stackDir);
+      if (addresses.length === 0) {
+        log(
+          'no resources in state (never applied, already destroyed, or a different state backend key); nothing to destroy',
+        );
+        ctx.output('destroyed', []);
+        return;
+      }
       // Only while the cluster itself exists: there is nothing to reach otherwise.
       if (colour && inModule(addresses, EKS_MODULE)) {
         if (input.skipApplicationTeardown) {

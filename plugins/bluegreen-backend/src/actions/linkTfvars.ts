@@ -15,15 +15,17 @@ import { examples } from './linkTfvars.examples';
 /** The link text: relative, so it stays valid wherever the repository is checked out. */
 const LINK_TARGET = `../${SHARED_TFVARS_FILE}`;
 
-const inputSchema = z.object({
-  stacks: stackListSchema
-    .default([...GENERATION_STACKS])
-    .describe(
-      `Stack directories that get ${SHARED_TFVARS_FILE} as a relative symlink to the root file (default: ${GENERATION_STACKS.join(
-        ', ',
-      )})`,
-    ),
-});
+const inputSchema = z
+  .object({
+    stacks: stackListSchema
+      .default([...GENERATION_STACKS])
+      .describe(
+        `Stack directories that get ${SHARED_TFVARS_FILE} as a relative symlink to the root file (default: ${GENERATION_STACKS.join(
+          ', ',
+        )})`,
+      ),
+  })
+  .strict();
 
 const outputSchema = z.object({
   links: z

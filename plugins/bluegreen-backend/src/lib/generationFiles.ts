@@ -45,18 +45,62 @@ export async function readEnvironmentName(
   return name;
 }
 
+/** A stack's weight as its variable files set it, or why it cannot be told. */
+export type StackWeight = { weight: number } | { problem: string };
+
+const SIMPLE_ASSIGNMENT = /^\s*([A-Za-z_][A-Za-z0-9_-]*)\s*=\s*("?)(\d+)\2\s*$/;
+const COMMENT_OR_BLANK = /^\s*(#.*|\/\/.*)?$/;
+
 /**
- * A cluster stack's weight from its machine-owned weight file, or undefined when the file
- * or the assignment is missing or not a number.
+ * A cluster stack's weight from its machine-owned weight file. The file must hold only
+ * simple `name = number` lines (it is written by machines, so anything else, a block
+ * comment or a heredoc, is a reason to refuse rather than to guess), must set the weight
+ * exactly once, and no other variables file of the stack may set it too.
  */
 export async function readStackWeight(
   workspacePath: string,
   stack: string,
-): Promise<number | undefined> {
-  const text = await readWorkspaceFile(
-    workspacePath,
-    `${stack}/${WEIGHT_FILE}`,
-  );
-  const value = text && readAssignment(text, WEIGHT_VARIABLE);
-  return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
+): Promise<StackWeight> {
+  const weightFile = `${stack}/${WEIGHT_FILE}`;
+  const text = await readWorkspaceFile(workspacePath, weightFile);
+  if (text === undefined) {
+    return { problem: `${weightFile} is missing` };
+  }
+  const values: number[] = [];
+  for (const [index, line] of text.split('\n').entries()) {
+    if (COMMENT_OR_BLANK.test(line)) {
+      continue;
+    }
+    const match = SIMPLE_ASSIGNMENT.exec(line);
+    if (!match) {
+      return {
+        problem: `${weightFile} line ${
+          index + 1
+        } is not a simple "name = number" assignment`,
+      };
+    }
+    if (match[1] === WEIGHT_VARIABLE) {
+      values.push(Number(match[3]));
+    }
+  }
+  if (values.length !== 1) {
+    return {
+      problem: `${weightFile} sets ${WEIGHT_VARIABLE} ${values.length} times (expected once)`,
+    };
+  }
+  const others = [
+    SHARED_TFVARS_FILE,
+    ...(await fs.readdir(resolveSafeChildPath(workspacePath, stack)))
+      .filter(name => /\.tfvars(\.json)?$/.test(name) && name !== WEIGHT_FILE)
+      .map(name => `${stack}/${name}`),
+  ];
+  for (const other of others) {
+    const otherText = await readWorkspaceFile(workspacePath, other);
+    if (otherText && new RegExp(`\\b${WEIGHT_VARIABLE}\\b`).test(otherText)) {
+      return {
+        problem: `${WEIGHT_VARIABLE} is also set in ${other}, which may override ${weightFile}`,
+      };
+    }
+  }
+  return { weight: values[0] };
 }

@@ -200,11 +200,12 @@ describe('ArgoCdApplicationTeardown through the Kubernetes backend proxy', () =>
       { pollMs: 20, timeoutMs: options.timeoutMs ?? 10_000 },
     );
     const lines: string[] = [];
-    const run = () =>
+    const run = (signal?: AbortSignal) =>
       teardown.teardown({
         clusterName: 'eks-blueprint-green',
         credentials: mockCredentials.user('user:default/platform-engineer'),
         log: line => lines.push(line),
+        signal,
       });
     return { cluster, run, lines };
   }
@@ -249,11 +250,26 @@ describe('ArgoCdApplicationTeardown through the Kubernetes backend proxy', () =>
     const { run } = await setUp({
       withArgoCd: true,
       ingressPollsAfterDelete: 1_000_000,
-      timeoutMs: 200,
+      timeoutMs: 1000,
     });
 
     await expect(run()).rejects.toThrow(
-      'application teardown of eks-blueprint-green: ingresses still present after 0 s: burnham-ingress',
+      'application teardown of eks-blueprint-green: ingresses still present after 1 s: burnham-ingress',
+    );
+  });
+
+  it('stops waiting when the task is cancelled', async () => {
+    const { run } = await setUp({
+      withArgoCd: true,
+      ingressPollsAfterDelete: 1_000_000,
+      timeoutMs: 60_000,
+    });
+    const controller = new AbortController();
+    const running = run(controller.signal);
+    setTimeout(() => controller.abort(), 300);
+
+    await expect(running).rejects.toThrow(
+      'application teardown of eks-blueprint-green was cancelled',
     );
   });
 

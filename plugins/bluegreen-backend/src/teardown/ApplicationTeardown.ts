@@ -26,6 +26,19 @@ const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
 const KEPT_APPLICATIONS =
   /^.*addon-|^.*argo-cd|^bootstrap-addons|^team-platform/;
 
+/** Waits, ending early when the signal aborts (the caller then sees it aborted). */
+function sleep(ms: number, signal?: AbortSignal) {
+  return new Promise<void>(resolve => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
 /**
  * The upstream `tear-down-applications.sh`, in order: delete every ApplicationSet with
  * orphan cascade (so they stop recreating Applications), delete the workload
@@ -46,6 +59,11 @@ export class ArgoCdApplicationTeardown implements ApplicationTeardown {
 
   async teardown({ clusterName, credentials, log, signal }: TeardownOptions) {
     const api = this.apiFor(clusterName, credentials);
+    const checkCancelled = () => {
+      if (signal?.aborted) {
+        throw new Error(`application teardown of ${clusterName} was cancelled`);
+      }
+    };
 
     const applicationSets = await api.list(`${ARGOCD}/applicationsets`);
     if (applicationSets === undefined) {
@@ -55,6 +73,7 @@ export class ArgoCdApplicationTeardown implements ApplicationTeardown {
       return;
     }
     for (const { metadata } of applicationSets) {
+      checkCancelled();
       log(
         `${clusterName}: deleting ApplicationSet ${metadata.name} (orphan cascade)`,
       );
@@ -68,6 +87,7 @@ export class ArgoCdApplicationTeardown implements ApplicationTeardown {
       if (KEPT_APPLICATIONS.test(metadata.name)) {
         continue;
       }
+      checkCancelled();
       log(
         `${clusterName}: deleting Application ${metadata.name} with its resources`,
       );
@@ -79,11 +99,7 @@ export class ArgoCdApplicationTeardown implements ApplicationTeardown {
 
     const deadline = Date.now() + this.options.timeoutMs;
     for (;;) {
-      if (signal?.aborted) {
-        throw new Error(
-          `application teardown of ${clusterName} was cancelled while waiting for its ingresses`,
-        );
-      }
+      checkCancelled();
       const ingresses = (await api.list(INGRESSES)) ?? [];
       if (ingresses.length === 0) {
         log(`${clusterName}: no ingress left`);
@@ -98,7 +114,7 @@ export class ArgoCdApplicationTeardown implements ApplicationTeardown {
         );
       }
       log(`${clusterName}: waiting for ingresses to go: ${names}`);
-      await new Promise(resolve => setTimeout(resolve, this.options.pollMs));
+      await sleep(this.options.pollMs, signal);
     }
   }
 }

@@ -5,6 +5,8 @@ import {
 } from '@backstage/backend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 
+const REQUEST_TIMEOUT_MS = 60_000;
+
 /** The few Kubernetes API calls the teardown needs, against one cluster. */
 export interface KubernetesApi {
   /** The items of a list path, or undefined when the API answers 404 (no such kind). */
@@ -33,7 +35,17 @@ export class KubernetesProxyClient implements KubernetesApi {
 
   async list(path: string) {
     const res = await this.request('GET', path, { allowNotFound: true });
-    const body = await res.json();
+    const text = await res.text();
+    let body: any;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new Error(
+        `Kubernetes proxy for ${this.options.clusterName} answered ${
+          res.status
+        } for ${path} with a body that is not JSON: ${text.slice(0, 200)}`,
+      );
+    }
     if (res.status === 404) {
       // The cluster's own "no such kind" answer is a Status object; any other 404 (no
       // Kubernetes backend, say) is an error the user must see.
@@ -81,6 +93,8 @@ export class KubernetesProxyClient implements KubernetesApi {
     const baseUrl = await discovery.getBaseUrl('kubernetes');
     const res = await fetch(`${baseUrl}/proxy${path}`, {
       method,
+      // A hung API server must not hold the task forever.
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       headers: {
         Authorization: `Bearer ${token}`,
         'Backstage-Kubernetes-Cluster': clusterName,

@@ -49,17 +49,20 @@ export class JsonEventLog {
   ) {}
 
   handleLine(line: string) {
-    let event: UiEvent;
+    let event: unknown;
     try {
       event = JSON.parse(line);
     } catch {
+      event = undefined;
+    }
+    if (!event || typeof event !== 'object' || Array.isArray(event)) {
       // Not an event (a crash report, for instance): still worth showing.
       if (line.trim()) {
         this.log(line);
       }
       return;
     }
-    this.handle(event);
+    this.handle(event as UiEvent);
   }
 
   private handle(event: UiEvent) {

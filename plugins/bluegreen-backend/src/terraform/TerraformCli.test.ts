@@ -1,5 +1,5 @@
 import { createMockDirectory } from '@backstage/backend-test-utils';
-import { cliEnvironment } from './TerraformCli';
+import { cliEnvironment, TerraformCli } from './TerraformCli';
 
 describe('cliEnvironment', () => {
   const dir = createMockDirectory({ content: { tofurc: '' } });
@@ -22,6 +22,9 @@ describe('cliEnvironment', () => {
       TF_IN_AUTOMATION: '1',
       TF_INPUT: '0',
       CHECKPOINT_DISABLE: '1',
+      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+      AWS_CONFIG_FILE: '/dev/null',
+      AWS_EC2_METADATA_DISABLED: 'true',
       AWS_REGION: 'eu-west-1',
     });
   });
@@ -35,5 +38,92 @@ describe('cliEnvironment', () => {
       cliEnvironment({ TF_CLI_CONFIG_FILE: dir.resolve('missing') })
         .TF_CLI_CONFIG_FILE,
     ).toBeUndefined();
+  });
+});
+
+describe('TerraformCli process handling', () => {
+  // Node itself stands in for the CLI here: only the signals and streams matter.
+  const cli = (graceMs: number) =>
+    new TerraformCli(process.execPath, {
+      env: cliEnvironment(process.env),
+      cancelGracePeriodMs: graceMs,
+    });
+
+  it('interrupts with SIGINT and reports a clean stop', async () => {
+    const controller = new AbortController();
+    const lines: string[] = [];
+    const running = cli(5_000).run({
+      args: [
+        '-e',
+        "process.on('SIGINT', () => { console.log('interrupted'); process.exit(130); }); console.log('ready'); setInterval(() => {}, 1000);",
+      ],
+      cwd: process.cwd(),
+      signal: controller.signal,
+      onStdoutLine: line => {
+        lines.push(line);
+        if (line === 'ready') {
+          controller.abort();
+        }
+      },
+    });
+
+    await expect(running).resolves.toEqual({
+      exitCode: 130,
+      interrupted: true,
+      killed: false,
+    });
+    expect(lines).toEqual(['ready', 'interrupted']);
+  });
+
+  it('kills a CLI that ignores SIGINT after the grace period', async () => {
+    const controller = new AbortController();
+    const running = cli(300).run({
+      args: [
+        '-e',
+        "process.on('SIGINT', () => {}); console.log('ready'); setInterval(() => {}, 1000);",
+      ],
+      cwd: process.cwd(),
+      signal: controller.signal,
+      onStdoutLine: line => line === 'ready' && controller.abort(),
+    });
+
+    await expect(running).resolves.toEqual({
+      exitCode: null,
+      interrupted: true,
+      killed: true,
+    });
+  });
+
+  it('does not start when already cancelled, and says when the binary is missing', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(
+      cli(300).run({
+        args: ['-e', ''],
+        cwd: process.cwd(),
+        signal: controller.signal,
+      }),
+    ).resolves.toEqual({ exitCode: null, interrupted: true, killed: false });
+
+    await expect(
+      new TerraformCli('/nonexistent/tofu', {
+        env: {},
+        cancelGracePeriodMs: 300,
+      }).run({ args: ['version'], cwd: process.cwd() }),
+    ).rejects.toThrow('could not run the Terraform CLI "/nonexistent/tofu"');
+  });
+
+  it('survives a line handler that throws', async () => {
+    const seen: string[] = [];
+    const result = await cli(300).run({
+      args: ['-e', "console.log('one'); console.log('two');"],
+      cwd: process.cwd(),
+      onStdoutLine: line => {
+        seen.push(line);
+        throw new Error('handler bug');
+      },
+    });
+    expect(result.exitCode).toBe(0);
+    expect(seen).toEqual(['one', 'two']);
   });
 });

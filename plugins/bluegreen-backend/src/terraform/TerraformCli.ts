@@ -72,6 +72,11 @@ export function cliEnvironment(
     TF_IN_AUTOMATION: '1',
     TF_INPUT: '0',
     CHECKPOINT_DISABLE: '1',
+    // AWS credentials come only from `extra` (the backend's aws config): not from the
+    // host's ~/.aws files (HOME is passed) nor from the instance metadata service.
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_EC2_METADATA_DISABLED: 'true',
     ...extra,
   };
 }
@@ -97,7 +102,17 @@ export class TerraformCli implements TerraformRunner {
         cwd,
         env: this.options.env,
         stdio: ['ignore', 'pipe', 'pipe'],
+        // Its own process group, so that signals reach the providers and provisioners
+        // it starts, as Ctrl-C in a terminal would.
+        detached: true,
       });
+      const signalGroup = (name: NodeJS.Signals) => {
+        try {
+          process.kill(-child.pid!, name);
+        } catch {
+          // already gone
+        }
+      };
       let interrupted = false;
       let killed = false;
       let killTimer: NodeJS.Timeout | undefined;
@@ -105,20 +120,32 @@ export class TerraformCli implements TerraformRunner {
       const interrupt = () => {
         interrupted = true;
         // SIGINT lets the CLI stop gracefully and release the state lock.
-        child.kill('SIGINT');
+        signalGroup('SIGINT');
         killTimer = setTimeout(() => {
           killed = true;
-          child.kill('SIGKILL');
+          signalGroup('SIGKILL');
         }, this.options.cancelGracePeriodMs);
       };
       signal?.addEventListener('abort', interrupt, { once: true });
 
       const stdout = readline.createInterface({ input: child.stdout });
       const stderr = readline.createInterface({ input: child.stderr });
-      stdout.on('line', line => onStdoutLine?.(line));
-      stderr.on('line', line => onStderrLine?.(line));
+      // A failing line handler must not become an uncaught exception in the backend.
+      const guarded = (handler?: (line: string) => void) => (line: string) => {
+        try {
+          handler?.(line);
+        } catch {
+          // the line is lost, the run goes on
+        }
+      };
+      stdout.on('line', guarded(onStdoutLine));
+      stderr.on('line', guarded(onStderrLine));
 
       child.once('error', error => {
+        // Only a failure to start ends the run here; once running, 'close' does.
+        if (child.pid !== undefined) {
+          return;
+        }
         signal?.removeEventListener('abort', interrupt);
         clearTimeout(killTimer);
         reject(

@@ -13,12 +13,19 @@ export interface TerraformSettings {
 
 export function readTerraformSettings(config: Config): TerraformSettings {
   const terraform = config.getOptionalConfig('bluegreen.terraform');
+  const positive = (key: string, fallback: number) => {
+    const value = terraform?.getOptionalNumber(key) ?? fallback;
+    if (!(value > 0)) {
+      throw new Error(
+        `bluegreen.terraform.${key} must be a positive number, got ${value}`,
+      );
+    }
+    return value;
+  };
   return {
     configuredBinary: terraform?.getOptionalString('binary'),
-    cancelGracePeriodMs:
-      (terraform?.getOptionalNumber('cancelGracePeriodSeconds') ?? 60) * 1000,
-    stallTimeoutMinutes:
-      terraform?.getOptionalNumber('stallTimeoutMinutes') ?? 30,
+    cancelGracePeriodMs: positive('cancelGracePeriodSeconds', 60) * 1000,
+    stallTimeoutMinutes: positive('stallTimeoutMinutes', 30),
   };
 }
 
