@@ -8,7 +8,10 @@ import { ConfigReader } from '@backstage/config';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { JsonObject } from '@backstage/types';
 import { copyGeneration, stateList, tofuBinary } from '../__testUtils__/tofu';
-import { DefaultAwsCredentialsManager } from '@backstage/integration-aws-node';
+import {
+  AwsCredentialsManager,
+  DefaultAwsCredentialsManager,
+} from '@backstage/integration-aws-node';
 import { TerraformCli, TerraformRunner } from '../terraform/TerraformCli';
 import { createApplyAction } from './apply';
 
@@ -227,10 +230,15 @@ describe('bluegreen:apply (real OpenTofu CLI)', () => {
     const action = createApplyAction({
       config,
       awsCredentialsManager: manager,
-      runnerFactory: (cli, env) => {
-        environments.push(env);
-        return new TerraformCli(cli, { env, cancelGracePeriodMs: 10_000 });
-      },
+      runnerFactory: (cli, environment) =>
+        new TerraformCli(cli, {
+          environment: async () => {
+            const env = await environment();
+            environments.push(env);
+            return env;
+          },
+          cancelGracePeriodMs: 10_000,
+        }),
     });
     const logger = mockServices.logger.mock();
     const ctx = createMockActionContext({
@@ -241,8 +249,9 @@ describe('bluegreen:apply (real OpenTofu CLI)', () => {
 
     await action.handler(ctx as any);
 
-    expect(environments).toHaveLength(1);
-    expect(environments[0]).toMatchObject({
+    // One environment per command (init, apply), each with the account's credentials.
+    expect(environments).toHaveLength(2);
+    expect(environments[1]).toMatchObject({
       AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEACCOUNT00',
       AWS_SECRET_ACCESS_KEY: 'example-secret-key',
       TF_IN_AUTOMATION: '1',
@@ -250,6 +259,53 @@ describe('bluegreen:apply (real OpenTofu CLI)', () => {
     expect(JSON.stringify(logger.info.mock.calls)).not.toContain(
       'example-secret-key',
     );
+  });
+
+  it('resolves AWS credentials again for every command', async () => {
+    let issued = 0;
+    const rotating: AwsCredentialsManager = {
+      async getCredentialProvider() {
+        return {
+          sdkCredentialProvider: async () => {
+            issued += 1;
+            return {
+              accessKeyId: `ASIAROTATING${issued}`,
+              secretAccessKey: `rotating-secret-${issued}`,
+              sessionToken: `session-${issued}`,
+            };
+          },
+        };
+      },
+    };
+    const keys: string[] = [];
+    const action = createApplyAction({
+      config,
+      awsCredentialsManager: rotating,
+      runnerFactory: (cli, environment) =>
+        new TerraformCli(cli, {
+          environment: async () => {
+            const env = await environment();
+            keys.push(env.AWS_ACCESS_KEY_ID);
+            return env;
+          },
+          cancelGracePeriodMs: 10_000,
+        }),
+    });
+
+    await action.handler(
+      createMockActionContext({
+        input: { stacks: ['environment', 'eks-blue'] },
+        workspacePath: workspace.path,
+        logger: mockServices.logger.mock(),
+      }) as any,
+    );
+
+    expect(keys).toEqual([
+      'ASIAROTATING1',
+      'ASIAROTATING2',
+      'ASIAROTATING3',
+      'ASIAROTATING4',
+    ]);
   });
 
   it('gives a dry run no AWS credentials', async () => {
@@ -266,10 +322,15 @@ describe('bluegreen:apply (real OpenTofu CLI)', () => {
           },
         }),
       ),
-      runnerFactory: (cli, env) => {
-        environments.push(env);
-        return new TerraformCli(cli, { env, cancelGracePeriodMs: 10_000 });
-      },
+      runnerFactory: (cli, environment) =>
+        new TerraformCli(cli, {
+          environment: async () => {
+            const env = await environment();
+            environments.push(env);
+            return env;
+          },
+          cancelGracePeriodMs: 10_000,
+        }),
     });
     const ctx = {
       ...createMockActionContext({
@@ -282,9 +343,12 @@ describe('bluegreen:apply (real OpenTofu CLI)', () => {
 
     await action.handler(ctx as any);
 
-    expect(environments).toHaveLength(1);
-    expect(environments[0].AWS_ACCESS_KEY_ID).toBeUndefined();
-    expect(environments[0].AWS_SHARED_CREDENTIALS_FILE).toBe('/dev/null');
+    expect(environments).toHaveLength(2);
+    expect(environments.map(env => env.AWS_ACCESS_KEY_ID)).toEqual([
+      undefined,
+      undefined,
+    ]);
+    expect(environments[1].AWS_SHARED_CREDENTIALS_FILE).toBe('/dev/null');
   });
 
   it('refuses a stack directory missing from the workspace before any process starts', async () => {

@@ -140,7 +140,7 @@ export function createApplyAction(options: ApplyActionOptions) {
           'Dry run: planning without the backend AWS credentials; providers that need them will fail to refresh',
         );
       }
-      const runner = await createRunner({
+      const runner = createRunner({
         settings,
         requested: input.binary,
         awsCredentialsManager: dryRun

@@ -39,7 +39,7 @@ describe('bluegreen:destroy-ordered (real OpenTofu CLI)', () => {
   /** The real CLI, recording each command and the state after each destroy. */
   function recordingRunner() {
     const cli = new TerraformCli(binary, {
-      env: cliEnvironment(process.env),
+      environment: async () => cliEnvironment(process.env),
       cancelGracePeriodMs: 10_000,
     });
     const commands: string[][] = [];

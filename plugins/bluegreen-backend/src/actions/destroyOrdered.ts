@@ -150,7 +150,7 @@ export function createDestroyOrderedAction(
         );
       }
 
-      const runner = await createRunner({
+      const runner = createRunner({
         settings,
         requested: input.binary,
         awsCredentialsManager: options.awsCredentialsManager,

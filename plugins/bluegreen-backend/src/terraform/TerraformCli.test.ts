@@ -45,7 +45,7 @@ describe('TerraformCli process handling', () => {
   // Node itself stands in for the CLI here: only the signals and streams matter.
   const cli = (graceMs: number) =>
     new TerraformCli(process.execPath, {
-      env: cliEnvironment(process.env),
+      environment: async () => cliEnvironment(process.env),
       cancelGracePeriodMs: graceMs,
     });
 
@@ -107,7 +107,7 @@ describe('TerraformCli process handling', () => {
 
     await expect(
       new TerraformCli('/nonexistent/tofu', {
-        env: {},
+        environment: async () => ({}),
         cancelGracePeriodMs: 300,
       }).run({ args: ['version'], cwd: process.cwd() }),
     ).rejects.toThrow('could not run the Terraform CLI "/nonexistent/tofu"');

@@ -86,13 +86,18 @@ export class TerraformCli implements TerraformRunner {
   constructor(
     readonly binary: string,
     private readonly options: {
-      env: Record<string, string>;
+      /**
+       * The process environment, built for each command: credentials resolved per
+       * command stay valid through a long apply (assumed-role credentials last ~1 h).
+       */
+      environment: () => Promise<Record<string, string>>;
       cancelGracePeriodMs: number;
     },
   ) {}
 
-  run(command: TerraformCommand): Promise<TerraformRunResult> {
+  async run(command: TerraformCommand): Promise<TerraformRunResult> {
     const { args, cwd, signal, onStdoutLine, onStderrLine } = command;
+    const env = await this.options.environment();
     return new Promise((resolve, reject) => {
       if (signal?.aborted) {
         resolve({ exitCode: null, interrupted: true, killed: false });
@@ -100,7 +105,7 @@ export class TerraformCli implements TerraformRunner {
       }
       const child = spawn(this.binary, args, {
         cwd,
-        env: this.options.env,
+        env,
         stdio: ['ignore', 'pipe', 'pipe'],
         // Its own process group, so that signals reach the providers and provisioners
         // it starts, as Ctrl-C in a terminal would.

@@ -32,34 +32,35 @@ export function readTerraformSettings(config: Config): TerraformSettings {
 /** Builds the runner of a command; tests replace it to observe or fake the CLI. */
 export type RunnerFactory = (
   binary: string,
-  env: Record<string, string>,
+  environment: () => Promise<Record<string, string>>,
 ) => TerraformRunner;
 
 /**
  * The runner of an action: the CLI the input or configuration names, in a clean
  * environment with AWS credentials from the backend's AWS configuration.
  */
-export async function createRunner(options: {
+export function createRunner(options: {
   settings: TerraformSettings;
   requested?: CliName;
   awsCredentialsManager?: AwsCredentialsManager;
   awsAccountId?: string;
   runnerFactory?: RunnerFactory;
-}): Promise<TerraformRunner> {
+}): TerraformRunner {
   const { settings, requested, runnerFactory } = options;
   const binary = resolveBinary({
     requested,
     configured: settings.configuredBinary,
     searchPath: process.env.PATH ?? '',
   });
-  const env = cliEnvironment(
-    process.env,
-    await awsEnvironment(options.awsCredentialsManager, options.awsAccountId),
-  );
+  const environment = async () =>
+    cliEnvironment(
+      process.env,
+      await awsEnvironment(options.awsCredentialsManager, options.awsAccountId),
+    );
   return (
-    runnerFactory?.(binary, env) ??
+    runnerFactory?.(binary, environment) ??
     new TerraformCli(binary, {
-      env,
+      environment,
       cancelGracePeriodMs: settings.cancelGracePeriodMs,
     })
   );
