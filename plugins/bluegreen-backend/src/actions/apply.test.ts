@@ -12,12 +12,26 @@ import {
   AwsCredentialsManager,
   DefaultAwsCredentialsManager,
 } from '@backstage/integration-aws-node';
+import { RunnerFactory } from '../terraform/createRunner';
 import { TerraformCli, TerraformRunner } from '../terraform/TerraformCli';
 import { createApplyAction } from './apply';
 
 jest.setTimeout(90_000);
 
 const CLUSTER = 'module.eks_cluster.module.eks.terraform_data.cluster';
+
+/** The real CLI, keeping the environment each command was given. */
+const recordingEnvironments =
+  (sink: Array<Record<string, string>>): RunnerFactory =>
+  (cli, environment) =>
+    new TerraformCli(cli, {
+      environment: async () => {
+        const env = await environment();
+        sink.push(env);
+        return env;
+      },
+      cancelGracePeriodMs: 10_000,
+    });
 const CLUSTER_RE = CLUSTER.replace(/\./g, '\\.');
 
 describe('bluegreen:apply (real OpenTofu CLI)', () => {
@@ -230,15 +244,7 @@ describe('bluegreen:apply (real OpenTofu CLI)', () => {
     const action = createApplyAction({
       config,
       awsCredentialsManager: manager,
-      runnerFactory: (cli, environment) =>
-        new TerraformCli(cli, {
-          environment: async () => {
-            const env = await environment();
-            environments.push(env);
-            return env;
-          },
-          cancelGracePeriodMs: 10_000,
-        }),
+      runnerFactory: recordingEnvironments(environments),
     });
     const logger = mockServices.logger.mock();
     const ctx = createMockActionContext({
@@ -277,19 +283,11 @@ describe('bluegreen:apply (real OpenTofu CLI)', () => {
         };
       },
     };
-    const keys: string[] = [];
+    const keys: Array<Record<string, string>> = [];
     const action = createApplyAction({
       config,
       awsCredentialsManager: rotating,
-      runnerFactory: (cli, environment) =>
-        new TerraformCli(cli, {
-          environment: async () => {
-            const env = await environment();
-            keys.push(env.AWS_ACCESS_KEY_ID);
-            return env;
-          },
-          cancelGracePeriodMs: 10_000,
-        }),
+      runnerFactory: recordingEnvironments(keys),
     });
 
     await action.handler(
@@ -300,7 +298,7 @@ describe('bluegreen:apply (real OpenTofu CLI)', () => {
       }) as any,
     );
 
-    expect(keys).toEqual([
+    expect(keys.map(env => env.AWS_ACCESS_KEY_ID)).toEqual([
       'ASIAROTATING1',
       'ASIAROTATING2',
       'ASIAROTATING3',
@@ -322,15 +320,7 @@ describe('bluegreen:apply (real OpenTofu CLI)', () => {
           },
         }),
       ),
-      runnerFactory: (cli, environment) =>
-        new TerraformCli(cli, {
-          environment: async () => {
-            const env = await environment();
-            environments.push(env);
-            return env;
-          },
-          cancelGracePeriodMs: 10_000,
-        }),
+      runnerFactory: recordingEnvironments(environments),
     });
     const ctx = {
       ...createMockActionContext({
