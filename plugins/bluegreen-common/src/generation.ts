@@ -47,6 +47,12 @@ export function clusterName(
 }
 
 /**
+ * The EKS cluster module of a cluster stack: while the state holds it, the cluster exists.
+ * @public
+ */
+export const EKS_MODULE_ADDRESS = 'module.eks_cluster.module.eks';
+
+/**
  * Module addresses of a cluster stack in the order they are destroyed, from the seed's
  * teardown: workloads' add-ons and teams first, then the GitOps Bridge, the add-ons
  * module, the IRSA roles, and the EKS cluster last. Entries a given state lacks (some
@@ -63,5 +69,5 @@ export const CLUSTER_DESTROY_ORDER = [
   'module.eks_cluster.module.eks_blueprints_addons',
   'module.eks_cluster.module.ebs_csi_driver_irsa',
   'module.eks_cluster.module.vpc_cni_irsa',
-  'module.eks_cluster.module.eks',
+  EKS_MODULE_ADDRESS,
 ] as const;

@@ -1,12 +1,10 @@
-import fs from 'node:fs';
-import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { AwsCredentialsManager } from '@backstage/integration-aws-node';
-import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { generationStackSchema } from '@bluegreen/plugin-bluegreen-common';
 import { z } from 'zod/v3';
 import { parseInput } from '../lib/parseInput';
+import { resolveStackDirectory } from '../lib/resolveStackDirectory';
 import { cliInputFields } from '../terraform/cliInputFields';
 import {
   cancelledError,
@@ -116,22 +114,16 @@ export function createApplyAction(options: ApplyActionOptions) {
         ctx.input,
         'input to bluegreen:apply',
       );
-      const stackDirs = input.stacks.map((stack, index) => {
-        let dir: string;
-        try {
-          dir = resolveSafeChildPath(ctx.workspacePath, stack);
-        } catch {
-          throw new InputError(
-            `stacks[${index}]: stack "${stack}" resolves outside the task workspace`,
-          );
-        }
-        if (!fs.existsSync(dir)) {
-          throw new InputError(
-            `stacks[${index}]: stack directory "${stack}" does not exist in the workspace`,
-          );
-        }
-        return dir;
-      });
+      const stackDirs: string[] = [];
+      for (const [index, stack] of input.stacks.entries()) {
+        stackDirs.push(
+          await resolveStackDirectory(
+            ctx.workspacePath,
+            stack,
+            `stacks[${index}]`,
+          ),
+        );
+      }
       const dryRun = Boolean(ctx.isDryRun);
       if (dryRun) {
         // A dry run plans whatever the caller put in the workspace (the template editor

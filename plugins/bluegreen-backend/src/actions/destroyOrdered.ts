@@ -8,6 +8,7 @@ import {
   CLUSTER_DESTROY_ORDER,
   CLUSTER_STACKS,
   clusterName,
+  EKS_MODULE_ADDRESS,
   generationStackSchema,
   stackColour,
   WEIGHT_FILE,
@@ -16,6 +17,7 @@ import {
 import { z } from 'zod/v3';
 import { readEnvironmentName, readStackWeight } from '../lib/generationFiles';
 import { parseInput } from '../lib/parseInput';
+import { resolveStackDirectory } from '../lib/resolveStackDirectory';
 import { cliInputFields } from '../terraform/cliInputFields';
 import {
   cancelledError,
@@ -75,8 +77,6 @@ export interface DestroyOrderedActionOptions {
   heartbeatMs?: number;
 }
 
-const EKS_MODULE = 'module.eks_cluster.module.eks';
-
 /** Whether any state address lies in the module at `target`. */
 function inModule(addresses: string[], target: string) {
   return addresses.some(
@@ -126,10 +126,11 @@ export function createDestroyOrderedAction(
           `confirmation: type "${expected}" to confirm destroying ${stack}`,
         );
       }
-      const stackDir = resolveSafeChildPath(ctx.workspacePath, stack);
-      if (!fs.existsSync(stackDir)) {
-        throw new InputError(`stack: ${stack} does not exist in the workspace`);
-      }
+      const stackDir = await resolveStackDirectory(
+        ctx.workspacePath,
+        stack,
+        'stack',
+      );
       const log = (line: string) => ctx.logger.info(`[${stack}] ${line}`);
       if (colour) {
         // Checked before any CLI runs: retiring a cluster that still serves traffic
@@ -218,7 +219,7 @@ export function createDestroyOrderedAction(
         return;
       }
       // Only while the cluster itself exists: there is nothing to reach otherwise.
-      if (colour && inModule(addresses, EKS_MODULE)) {
+      if (colour && inModule(addresses, EKS_MODULE_ADDRESS)) {
         if (input.skipApplicationTeardown) {
           log('application teardown skipped (skipApplicationTeardown)');
         } else if (options.applicationTeardown) {

@@ -10,6 +10,7 @@ import {
 } from '@bluegreen/plugin-bluegreen-common';
 import { z } from 'zod/v3';
 import { parseInput } from '../lib/parseInput';
+import { resolveStackDirectory } from '../lib/resolveStackDirectory';
 import { examples } from './linkTfvars.examples';
 
 /** The link text: relative, so it stays valid wherever the repository is checked out. */
@@ -112,22 +113,7 @@ async function planLink(
   stack: string,
   field: string,
 ): Promise<LinkPlan> {
-  // resolveSafeChildPath follows existing symlinks, so a stack directory that is itself
-  // a link pointing out of the workspace is refused here.
-  let stackDir: string;
-  try {
-    stackDir = resolveSafeChildPath(workspacePath, stack);
-  } catch {
-    throw new InputError(
-      `${field}: stack "${stack}" resolves outside the task workspace`,
-    );
-  }
-  const dirStat = await lstatOrUndefined(stackDir);
-  if (!dirStat?.isDirectory()) {
-    throw new InputError(
-      `${field}: stack directory "${stack}" does not exist in the workspace (expected a folder from the template skeleton)`,
-    );
-  }
+  const stackDir = await resolveStackDirectory(workspacePath, stack, field);
   const linkPath = path.join(stackDir, SHARED_TFVARS_FILE);
   const relativePath = `${stack}/${SHARED_TFVARS_FILE}`;
   const existing = await lstatOrUndefined(linkPath);

@@ -44,7 +44,6 @@ export class JsonEventLog {
 
   constructor(
     private readonly log: (line: string) => void,
-    private readonly now: () => number = Date.now,
     private readonly logPlannedChanges = false,
   ) {}
 
@@ -70,7 +69,7 @@ export class JsonEventLog {
     switch (event.type) {
       case 'apply_start':
         if (address) {
-          this.inProgress.set(address, this.now());
+          this.inProgress.set(address, Date.now());
         }
         break;
       case 'apply_complete':

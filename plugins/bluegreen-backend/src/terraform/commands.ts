@@ -112,7 +112,7 @@ export async function runJson(options: {
     lastLine = Date.now();
     options.log(line);
   };
-  const events = new JsonEventLog(log, Date.now, options.logPlannedChanges);
+  const events = new JsonEventLog(log, options.logPlannedChanges);
   const stall = new AbortController();
   const deadline = new AbortController();
   let stalledResource: string | undefined;
