@@ -19,10 +19,12 @@ import {
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
+import { bluegreenCutoverPermission } from '@bluegreen/plugin-bluegreen-common';
 
 /**
  * Example policy: everyone may read and run templates; only an entity's owners may
- * delete it from the catalog. Replace it with your organisation's policy.
+ * delete it from the catalog or cut its traffic over between clusters. Replace it with
+ * your organisation's policy.
  */
 export class ExamplePermissionPolicy implements PermissionPolicy {
   constructor(private readonly userInfo: UserInfoService) {}
@@ -31,7 +33,10 @@ export class ExamplePermissionPolicy implements PermissionPolicy {
     request: PolicyQuery,
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
-    if (isPermission(request.permission, catalogEntityDeletePermission)) {
+    if (
+      isPermission(request.permission, catalogEntityDeletePermission) ||
+      isPermission(request.permission, bluegreenCutoverPermission)
+    ) {
       const claims = user
         ? (await this.userInfo.getUserInfo(user.credentials))
             .ownershipEntityRefs

@@ -8,7 +8,10 @@ import {
   createApplyAction,
   createDestroyOrderedAction,
   createLinkTfvarsAction,
+  createSetWeightAction,
 } from './actions';
+import { AwsClients, readAwsClientSettings } from './aws/AwsClients';
+import { Route53WeightedRecords } from './route53/Route53WeightedRecords';
 import { ArgoCdApplicationTeardown } from './teardown/ApplicationTeardown';
 import { KubernetesProxyClient } from './teardown/KubernetesProxyClient';
 
@@ -42,6 +45,13 @@ export const bluegreenScaffolderModule = createBackendModule({
               clusterName,
             }),
         );
+        // The SDK clients fall back to the default credential chain without `aws` config,
+        // as every AWS SDK user expects (unlike the CLI's environment above).
+        const aws = new AwsClients(
+          readAwsClientSettings(config),
+          awsCredentialsManager ??
+            DefaultAwsCredentialsManager.fromConfig(config),
+        );
         scaffolderActions.addActions(
           createLinkTfvarsAction(),
           createApplyAction({ config, awsCredentialsManager }),
@@ -49,6 +59,10 @@ export const bluegreenScaffolderModule = createBackendModule({
             config,
             awsCredentialsManager,
             applicationTeardown,
+          }),
+          createSetWeightAction({
+            route53: async () =>
+              new Route53WeightedRecords(await aws.route53()),
           }),
         );
       },

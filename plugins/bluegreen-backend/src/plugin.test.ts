@@ -35,6 +35,7 @@ describe('bluegreen backend (feature loader)', () => {
         'bluegreen:link-tfvars',
         'bluegreen:apply',
         'bluegreen:destroy-ordered',
+        'bluegreen:set-weight',
       ]),
     );
     const action = (res.body as Array<any>).find(

@@ -2,10 +2,20 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { DefaultAwsCredentialsManager } from '@backstage/integration-aws-node';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { scaffolderServiceRef } from '@backstage/plugin-scaffolder-node';
+import { bluegreenPermissions } from '@bluegreen/plugin-bluegreen-common';
+import { AwsClients, readAwsClientSettings } from './aws/AwsClients';
+import { EksClusterVersions } from './aws/EksClusterVersions';
+import { Route53WeightedRecords } from './route53/Route53WeightedRecords';
 import { createRouter } from './service/router';
+import { TrafficStatusService } from './service/TrafficStatusService';
+
+const DEFAULT_CUTOVER_TEMPLATE = 'template:default/cut-over-traffic';
 
 /**
- * The bluegreen backend plugin: serves /api/bluegreen.
+ * The bluegreen backend plugin: serves /api/bluegreen (traffic status and cutover).
  * @public
  */
 export const bluegreenPlugin = createBackendPlugin({
@@ -13,11 +23,49 @@ export const bluegreenPlugin = createBackendPlugin({
   register(env) {
     env.registerInit({
       deps: {
+        config: coreServices.rootConfig,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
+        cache: coreServices.cache,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        auditor: coreServices.auditor,
+        catalog: catalogServiceRef,
+        scaffolder: scaffolderServiceRef,
       },
-      async init({ httpAuth, httpRouter }) {
-        httpRouter.use(await createRouter({ httpAuth }));
+      async init(deps) {
+        const { config } = deps;
+        deps.permissionsRegistry.addPermissions(bluegreenPermissions);
+        const aws = new AwsClients(
+          readAwsClientSettings(config),
+          DefaultAwsCredentialsManager.fromConfig(config),
+        );
+        const cacheSeconds =
+          config.getOptionalNumber('bluegreen.traffic.cacheSeconds') ?? 10;
+        if (!(cacheSeconds > 0)) {
+          throw new Error(
+            `bluegreen.traffic.cacheSeconds must be a positive number, got ${cacheSeconds}`,
+          );
+        }
+        const traffic = new TrafficStatusService({
+          route53: async () => new Route53WeightedRecords(await aws.route53()),
+          clusterVersions: new EksClusterVersions(() => aws.eks()),
+          cache: deps.cache,
+          cacheTtlMs: cacheSeconds * 1000,
+        });
+        deps.httpRouter.use(
+          await createRouter({
+            httpAuth: deps.httpAuth,
+            catalog: deps.catalog,
+            permissions: deps.permissions,
+            auditor: deps.auditor,
+            scaffolder: deps.scaffolder,
+            traffic,
+            cutoverTemplateRef:
+              config.getOptionalString('bluegreen.cutover.templateRef') ??
+              DEFAULT_CUTOVER_TEMPLATE,
+          }),
+        );
       },
     });
   },

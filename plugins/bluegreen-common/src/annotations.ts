@@ -18,6 +18,26 @@ export const ANNOTATION_BLUE_CLUSTER = 'bluegreen/blue-cluster';
  */
 export const ANNOTATION_GREEN_CLUSTER = 'bluegreen/green-cluster';
 
+/**
+ * The Route 53 hosted zone holding the hostname's records, by id (Z...) or name. Without
+ * it the backend uses the most specific public zone whose name ends the hostname.
+ * @public
+ */
+export const ANNOTATION_HOSTED_ZONE = 'bluegreen/hosted-zone';
+
+/**
+ * The type of the weighted records (default A).
+ * @public
+ */
+export const ANNOTATION_RECORD_TYPE = 'bluegreen/record-type';
+
+/**
+ * The generation's Terraform repository in the scaffolder's repoUrl form
+ * (github.com?owner=o&repo=r), used by GitOps-mode cutovers.
+ * @public
+ */
+export const ANNOTATION_GENERATION_REPO = 'bluegreen/generation-repo';
+
 /** @public */
 export const CLUSTER_COLOURS = ['blue', 'green'] as const;
 
@@ -30,6 +50,9 @@ export type ClusterColour = (typeof CLUSTER_COLOURS)[number];
  */
 export interface BlueGreenAnnotations {
   hostname?: string;
+  hostedZone?: string;
+  recordType: string;
+  generationRepo?: string;
   clusters: Record<ClusterColour, string | undefined>;
 }
 
@@ -38,6 +61,9 @@ export function getBlueGreenAnnotations(entity: Entity): BlueGreenAnnotations {
   const annotations = entity.metadata.annotations ?? {};
   return {
     hostname: annotations[ANNOTATION_HOSTNAME],
+    hostedZone: annotations[ANNOTATION_HOSTED_ZONE],
+    recordType: annotations[ANNOTATION_RECORD_TYPE] ?? 'A',
+    generationRepo: annotations[ANNOTATION_GENERATION_REPO],
     clusters: {
       blue: annotations[ANNOTATION_BLUE_CLUSTER],
       green: annotations[ANNOTATION_GREEN_CLUSTER],

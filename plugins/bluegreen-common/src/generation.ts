@@ -14,6 +14,15 @@ export const WEIGHT_FILE = 'traffic.auto.tfvars';
  */
 export const WEIGHT_VARIABLE = 'route53_weight';
 
+/**
+ * The whole content of a stack's {@link WEIGHT_FILE}, as the generation template and
+ * bluegreen:set-weight write it.
+ * @public
+ */
+export function weightFileContent(weight: number): string {
+  return `# Machine-owned: written by the bluegreen generation template and bluegreen:set-weight.\n# The Route 53 weight (0-255) of this cluster's records; change it with a cutover.\n${WEIGHT_VARIABLE} = ${weight}\n`;
+}
+
 /** @public */
 export const CLUSTER_STACKS: Record<ClusterColour, GenerationStack> = {
   blue: 'eks-blue',

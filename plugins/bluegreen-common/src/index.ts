@@ -7,3 +7,7 @@
 export * from './annotations';
 export * from './stacks';
 export * from './generation';
+export * from './weights';
+export * from './permissions';
+export * from './eksVersions';
+export * from './traffic';

@@ -3,3 +3,5 @@ export type { ApplyActionOptions } from './apply';
 export { createDestroyOrderedAction } from './destroyOrdered';
 export type { DestroyOrderedActionOptions } from './destroyOrdered';
 export { createLinkTfvarsAction } from './linkTfvars';
+export { createSetWeightAction } from './setWeight';
+export type { SetWeightActionOptions } from './setWeight';

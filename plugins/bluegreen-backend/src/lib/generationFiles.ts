@@ -5,6 +5,7 @@ import {
   SHARED_TFVARS_FILE,
   WEIGHT_FILE,
   WEIGHT_VARIABLE,
+  weightFileContent,
 } from '@bluegreen/plugin-bluegreen-common';
 
 // These files are written by the generation template and by bluegreen:set-weight, one
@@ -103,4 +104,19 @@ export async function readStackWeight(
     }
   }
   return { weight: values[0] };
+}
+
+/**
+ * Replaces a cluster stack's machine-owned weight file. Callers check the stack with
+ * readStackWeight first, so a file that something else also sets is never written.
+ */
+export async function writeStackWeight(
+  workspacePath: string,
+  stack: string,
+  weight: number,
+): Promise<void> {
+  await fs.writeFile(
+    resolveSafeChildPath(workspacePath, `${stack}/${WEIGHT_FILE}`),
+    weightFileContent(weight),
+  );
 }

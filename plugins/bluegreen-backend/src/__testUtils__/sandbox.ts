@@ -1,0 +1,53 @@
+import {
+  ListResourceRecordSetsCommand,
+  Route53Client,
+} from '@aws-sdk/client-route-53';
+
+/** The example sandbox's seeded zone and records (examples/sandbox/fixtures/aws.yaml). */
+export const ZONE_NAME = 'eks-blueprint.example.com';
+export const BURNHAM = 'burnham.eks-blueprint.example.com';
+export const CHECKOUT = 'checkout.eks-blueprint.example.com';
+export const CLUSTERS = {
+  blue: 'eks-blueprint-blue',
+  green: 'eks-blueprint-green',
+};
+
+/** Static credentials: the sandbox (a stand-in for AWS) needs a signature, not a real one. */
+export const SANDBOX_CREDENTIALS = {
+  accessKeyId: 'sandbox',
+  secretAccessKey: 'sandbox',
+};
+
+/** The unmodified SDK client pointed at the sandbox. */
+export function sandboxRoute53(
+  url: string,
+  options: { maxAttempts?: number } = {},
+): Route53Client {
+  return new Route53Client({
+    endpoint: url,
+    region: 'us-east-1',
+    credentials: SANDBOX_CREDENTIALS,
+    maxAttempts: options.maxAttempts ?? 8,
+  });
+}
+
+/** The weights of a hostname's A records by set identifier, read independently. */
+export async function weightsIn(
+  client: Route53Client,
+  zoneId: string,
+  hostname: string,
+): Promise<Record<string, number>> {
+  const { ResourceRecordSets = [] } = await client.send(
+    new ListResourceRecordSetsCommand({
+      HostedZoneId: zoneId,
+      StartRecordName: hostname,
+      StartRecordType: 'A',
+    }),
+  );
+  return Object.fromEntries(
+    ResourceRecordSets.filter(
+      r =>
+        r.Name === `${hostname}.` && r.Type === 'A' && r.Weight !== undefined,
+    ).map(r => [r.SetIdentifier!, r.Weight!]),
+  );
+}

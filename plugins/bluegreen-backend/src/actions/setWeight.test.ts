@@ -1,0 +1,501 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import {
+  ChangeResourceRecordSetsCommand,
+  ListHostedZonesByNameCommand,
+  Route53Client,
+} from '@aws-sdk/client-route-53';
+import { createMockDirectory } from '@backstage/backend-test-utils';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { JsonObject } from '@backstage/types';
+import { weightFileContent } from '@bluegreen/plugin-bluegreen-common';
+import { Sandbox, startSandbox } from '@bluegreen/example-sandbox';
+import {
+  BURNHAM,
+  CHECKOUT,
+  CLUSTERS,
+  sandboxRoute53,
+  SANDBOX_CREDENTIALS,
+  weightsIn,
+  ZONE_NAME,
+} from '../__testUtils__/sandbox';
+import { copyGeneration } from '../__testUtils__/tofu';
+import {
+  Route53WeightedRecords,
+  WeightedRecordGroup,
+} from '../route53/Route53WeightedRecords';
+import { createSetWeightAction } from './setWeight';
+
+jest.setTimeout(60_000);
+
+const route53Input = (weights: { blue: number; green: number }) => ({
+  hostname: BURNHAM,
+  clusters: CLUSTERS,
+  weights,
+  mode: 'route53',
+  hostedZone: ZONE_NAME,
+});
+
+async function zoneId(client: Route53Client) {
+  const { HostedZones = [] } = await client.send(
+    new ListHostedZonesByNameCommand({ DNSName: ZONE_NAME }),
+  );
+  return HostedZones[0].Id!.replace('/hostedzone/', '');
+}
+
+function run(
+  records: Route53WeightedRecords,
+  input: JsonObject,
+  extra: { workspacePath?: string; isDryRun?: boolean } = {},
+) {
+  const action = createSetWeightAction({ route53: async () => records });
+  const ctx = {
+    ...createMockActionContext({
+      input,
+      workspacePath: extra.workspacePath,
+    }),
+    isDryRun: extra.isDryRun,
+  };
+  return { ctx, done: action.handler(ctx as any) };
+}
+
+const outputs = (ctx: { output: jest.Mock }) =>
+  Object.fromEntries(ctx.output.mock.calls);
+
+describe('bluegreen:set-weight, route53 mode (against the AWS sandbox stand-in)', () => {
+  let sandbox: Sandbox;
+  let client: Route53Client;
+  let zone: string;
+
+  beforeEach(async () => {
+    sandbox = await startSandbox({ insyncDelayMs: 200, throttle: false });
+    client = sandboxRoute53(sandbox.url);
+    zone = await zoneId(client);
+  });
+  afterEach(async () => {
+    client.destroy();
+    await sandbox.close();
+  });
+
+  it('swaps the weights in one compare-and-swap batch and waits for INSYNC', async () => {
+    const { ctx, done } = run(
+      new Route53WeightedRecords(client),
+      route53Input({ blue: 0, green: 100 }),
+    );
+    await done;
+
+    expect(await weightsIn(client, zone, BURNHAM)).toEqual({
+      [CLUSTERS.blue]: 0,
+      [CLUSTERS.green]: 100,
+    });
+    const [change] = sandbox.changeLog();
+    expect(sandbox.changeLog()).toHaveLength(1);
+    expect(change.changes.map(c => c.action)).toEqual([
+      'DELETE',
+      'CREATE',
+      'DELETE',
+      'CREATE',
+    ]);
+    const out = outputs(ctx as any);
+    expect(out.previousWeights).toEqual({ blue: 100, green: 0 });
+    expect(out.weights).toEqual({ blue: 0, green: 100 });
+    expect(out.changed).toBe(true);
+    expect(out.changeId).toEqual(expect.any(String));
+    expect(sandbox.requestCounts().GetChange).toBeGreaterThanOrEqual(1);
+  });
+
+  it('is read back by an independent client: Debian awscli', async () => {
+    await run(
+      new Route53WeightedRecords(client),
+      route53Input({ blue: 30, green: 70 }),
+    ).done;
+
+    const aws = await promisify(execFile)(
+      'aws',
+      [
+        '--endpoint-url',
+        sandbox.url,
+        '--region',
+        'us-east-1',
+        '--output',
+        'json',
+        'route53',
+        'list-resource-record-sets',
+        '--hosted-zone-id',
+        zone,
+        '--start-record-name',
+        BURNHAM,
+        '--start-record-type',
+        'A',
+      ],
+      {
+        env: {
+          PATH: process.env.PATH,
+          HOME: createMockDirectory().path,
+          AWS_ACCESS_KEY_ID: SANDBOX_CREDENTIALS.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: SANDBOX_CREDENTIALS.secretAccessKey,
+        },
+      },
+    ).catch(error => {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new Error(
+          "This test needs the AWS CLI as an independent client: install Debian's awscli (apt-get install awscli); scripts/install-system-deps.sh does.",
+        );
+      }
+      throw error;
+    });
+    const listed = JSON.parse(aws.stdout).ResourceRecordSets as Array<{
+      Name: string;
+      SetIdentifier: string;
+      Weight: number;
+    }>;
+    expect(
+      Object.fromEntries(
+        listed
+          .filter(r => r.Name === `${BURNHAM}.`)
+          .map(r => [r.SetIdentifier, r.Weight]),
+      ),
+    ).toEqual({ [CLUSTERS.blue]: 30, [CLUSTERS.green]: 70 });
+  });
+
+  it('fails cleanly when a weight changes between its read and its write, changing nothing', async () => {
+    // Someone else moves the weights right after the action has read them.
+    class Interloper extends Route53WeightedRecords {
+      async swapWeights(
+        group: WeightedRecordGroup,
+        weights: Record<string, number>,
+      ) {
+        const blue = group.records.find(
+          r => r.SetIdentifier === CLUSTERS.blue,
+        )!;
+        await client.send(
+          new ChangeResourceRecordSetsCommand({
+            HostedZoneId: zone,
+            ChangeBatch: {
+              Changes: [
+                {
+                  Action: 'UPSERT',
+                  ResourceRecordSet: { ...blue, Weight: 70 },
+                },
+              ],
+            },
+          }),
+        );
+        return super.swapWeights(group, weights);
+      }
+    }
+    const { ctx, done } = run(
+      new Interloper(client),
+      route53Input({ blue: 0, green: 100 }),
+    );
+
+    await expect(done).rejects.toThrow(
+      'changed by someone else: expected blue=100 green=0, found blue=70 green=0; nothing was changed',
+    );
+    expect(await weightsIn(client, zone, BURNHAM)).toEqual({
+      [CLUSTERS.blue]: 70,
+      [CLUSTERS.green]: 0,
+    });
+    expect(sandbox.changeLog()).toHaveLength(1); // the interloper's, not ours
+    expect(outputs(ctx as any).changeId).toBeUndefined();
+  });
+
+  it('fails with the conflict, before writing, when the caller expected other weights', async () => {
+    await expect(
+      run(new Route53WeightedRecords(client), {
+        ...route53Input({ blue: 0, green: 100 }),
+        expected: { blue: 50, green: 50 },
+      }).done,
+    ).rejects.toThrow(
+      'changed by someone else: expected blue=50 green=50, found blue=100 green=0',
+    );
+    expect(sandbox.changeLog()).toHaveLength(0);
+  });
+
+  it('20 concurrent calls on one record: each applies on the state it read or fails with the conflict; no lost update', async () => {
+    const targets = Array.from({ length: 20 }, (_, i) => ({
+      blue: i + 1,
+      green: 200 - i,
+    }));
+    const runs = targets.map(weights =>
+      run(new Route53WeightedRecords(client), route53Input(weights)),
+    );
+    const results = await Promise.allSettled(runs.map(r => r.done));
+
+    // A call that wrote has a change id; one that met another's write first has none
+    // and failed with the conflict.
+    const applied = sandbox.changeLog();
+    const wrote = runs.filter(r => outputs(r.ctx as any).changeId);
+    runs.forEach((r, i) => {
+      if (!outputs(r.ctx as any).changeId) {
+        expect(results[i].status).toBe('rejected');
+        expect(String((results[i] as PromiseRejectedResult).reason)).toMatch(
+          /changed by someone else/,
+        );
+      }
+    });
+    expect(wrote.length).toBeGreaterThanOrEqual(1);
+    expect(applied).toHaveLength(wrote.length);
+
+    // Replay the change log: every applied change started from the weights its call
+    // read, and the final state is the last applied call's target.
+    let state = { blue: 100, green: 0 };
+    for (const change of applied) {
+      const call = wrote.find(
+        r => `/change/${outputs(r.ctx as any).changeId}` === change.id,
+      )!;
+      const out = outputs(call.ctx as any);
+      expect(out.previousWeights).toEqual(state);
+      state = out.weights;
+    }
+    const last = runs.indexOf(
+      wrote.find(
+        r =>
+          `/change/${outputs(r.ctx as any).changeId}` ===
+          applied[applied.length - 1].id,
+      )!,
+    );
+    expect(results[last].status).toBe('fulfilled');
+    expect(await weightsIn(client, zone, BURNHAM)).toEqual({
+      [CLUSTERS.blue]: state.blue,
+      [CLUSTERS.green]: state.green,
+    });
+  });
+
+  it.each([
+    [
+      'all weights 0',
+      route53Input({ blue: 0, green: 0 }),
+      'weights: blue and green must not both be 0',
+    ],
+    [
+      'a weight above 255',
+      route53Input({ blue: 256, green: 0 }),
+      'weights.blue: must be between 0 and 255',
+    ],
+    [
+      'a hostname without weighted records',
+      {
+        ...route53Input({ blue: 0, green: 100 }),
+        hostname: `nothing.${ZONE_NAME}`,
+      },
+      'hostname: there are no weighted A nothing.eks-blueprint.example.com. in zone',
+    ],
+    [
+      "set identifiers that are not the generation's clusters",
+      {
+        ...route53Input({ blue: 0, green: 100 }),
+        clusters: { blue: 'old-blue', green: CLUSTERS.green },
+      },
+      `clusters: the weighted A ${BURNHAM}. in zone ${ZONE_NAME}.`,
+    ],
+    [
+      'records external-dns owns, without force',
+      { ...route53Input({ blue: 0, green: 100 }), hostname: CHECKOUT },
+      'would revert a direct Route 53 change within about a minute',
+    ],
+    [
+      'route53 mode without a hosted zone',
+      { ...route53Input({ blue: 0, green: 100 }), hostedZone: undefined },
+      'hostedZone: is required in route53 mode',
+    ],
+  ])('refuses %s and writes nothing', async (_, input, message) => {
+    await expect(
+      run(new Route53WeightedRecords(client), input as JsonObject).done,
+    ).rejects.toThrow(message);
+    expect(sandbox.changeLog()).toHaveLength(0);
+    expect(sandbox.requestCounts().ChangeResourceRecordSets ?? 0).toBe(0);
+  });
+
+  it('changes records external-dns owns when forced', async () => {
+    await run(new Route53WeightedRecords(client), {
+      ...route53Input({ blue: 0, green: 100 }),
+      hostname: CHECKOUT,
+      force: true,
+    }).done;
+    expect(await weightsIn(client, zone, CHECKOUT)).toEqual({
+      [CLUSTERS.blue]: 0,
+      [CLUSTERS.green]: 100,
+    });
+  });
+
+  it('writes nothing in a dry run or when the weights are already set', async () => {
+    const dry = run(
+      new Route53WeightedRecords(client),
+      route53Input({ blue: 0, green: 100 }),
+      { isDryRun: true },
+    );
+    await dry.done;
+    const same = run(
+      new Route53WeightedRecords(client),
+      route53Input({ blue: 100, green: 0 }),
+    );
+    await same.done;
+    expect(sandbox.changeLog()).toHaveLength(0);
+    expect(outputs(dry.ctx as any).changed).toBe(false);
+    expect(outputs(same.ctx as any).changed).toBe(false);
+  });
+});
+
+describe('bluegreen:set-weight under throttling (AWS sandbox stand-in)', () => {
+  it("completes with the SDK's backoff when Route 53 answers Throttling", async () => {
+    const sandbox = await startSandbox({
+      insyncDelayMs: 0,
+      throttle: { burst: 3, refillPerSecond: 4 },
+    });
+    const client = sandboxRoute53(sandbox.url, { maxAttempts: 10 });
+    try {
+      const results = await Promise.allSettled(
+        [10, 20, 30, 40].map(
+          green =>
+            run(
+              new Route53WeightedRecords(client),
+              route53Input({ blue: 100, green }),
+            ).done,
+        ),
+      );
+      expect(sandbox.requestCounts().Throttled).toBeGreaterThan(0);
+      for (const result of results) {
+        if (result.status === 'rejected') {
+          // Throttling is retried; only a conflict between the calls may fail one.
+          expect(String(result.reason)).toMatch(/changed by someone else/);
+        }
+      }
+      expect(results.some(r => r.status === 'fulfilled')).toBe(true);
+    } finally {
+      client.destroy();
+      await sandbox.close();
+    }
+  });
+});
+
+describe('bluegreen:set-weight, gitops mode', () => {
+  const workspace = createMockDirectory();
+  const noRoute53 = async (): Promise<Route53WeightedRecords> => {
+    throw new Error('gitops mode without a hosted zone must not call Route 53');
+  };
+
+  beforeEach(() => {
+    workspace.clear();
+    copyGeneration(workspace.path);
+  });
+
+  function snapshot() {
+    const files: Record<string, string> = {};
+    const walk = (dir: string) => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        const rel = path.relative(workspace.path, full);
+        if (entry.isSymbolicLink()) {
+          files[rel] = `-> ${fs.readlinkSync(full)}`;
+        } else if (entry.isDirectory()) {
+          walk(full);
+        } else {
+          files[rel] = fs.readFileSync(full, 'utf8');
+        }
+      }
+    };
+    walk(workspace.path);
+    return files;
+  }
+
+  const gitopsInput = (weights: { blue: number; green: number }) => ({
+    hostname: BURNHAM,
+    clusters: CLUSTERS,
+    weights,
+  });
+
+  it("writes both cluster stacks' weight files and changes nothing else", async () => {
+    const before = snapshot();
+    const action = createSetWeightAction({ route53: noRoute53 });
+    const ctx = createMockActionContext({
+      input: gitopsInput({ blue: 0, green: 100 }),
+      workspacePath: workspace.path,
+    });
+    await action.handler(ctx as any);
+
+    const after = snapshot();
+    expect(after['eks-blue/traffic.auto.tfvars']).toBe(weightFileContent(0));
+    expect(after['eks-green/traffic.auto.tfvars']).toBe(weightFileContent(100));
+    const changed = Object.keys(after).filter(f => after[f] !== before[f]);
+    expect(changed.sort()).toEqual([
+      'eks-blue/traffic.auto.tfvars',
+      'eks-green/traffic.auto.tfvars',
+    ]);
+    expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort());
+    const out = outputs(ctx as any);
+    expect(out.previousWeights).toEqual({ blue: 100, green: 0 });
+    expect(out.changed).toBe(true);
+  });
+
+  it('refuses, writing nothing, when a weight file is not machine-shaped', async () => {
+    fs.writeFileSync(
+      path.join(workspace.path, 'eks-green/traffic.auto.tfvars'),
+      'route53_weight = var.other\n',
+    );
+    const before = snapshot();
+    const action = createSetWeightAction({ route53: noRoute53 });
+    await expect(
+      action.handler(
+        createMockActionContext({
+          input: gitopsInput({ blue: 0, green: 100 }),
+          workspacePath: workspace.path,
+        }) as any,
+      ),
+    ).rejects.toThrow(
+      'mode: gitops needs the weight files: eks-green/traffic.auto.tfvars line 1 is not a simple "name = number" assignment',
+    );
+    expect(snapshot()).toEqual(before);
+  });
+
+  it('refuses with the conflict when the files hold other weights than expected', async () => {
+    const before = snapshot();
+    const action = createSetWeightAction({ route53: noRoute53 });
+    await expect(
+      action.handler(
+        createMockActionContext({
+          input: {
+            ...gitopsInput({ blue: 0, green: 100 }),
+            expected: { blue: 50, green: 50 },
+          },
+          workspacePath: workspace.path,
+        }) as any,
+      ),
+    ).rejects.toThrow(
+      'changed by someone else: expected blue=50 green=50, found blue=100 green=0 in the weight files',
+    );
+    expect(snapshot()).toEqual(before);
+  });
+
+  it('logs the weights Route 53 holds before and after when given the zone', async () => {
+    const sandbox = await startSandbox({ throttle: false });
+    const client = sandboxRoute53(sandbox.url);
+    try {
+      const action = createSetWeightAction({
+        route53: async () => new Route53WeightedRecords(client),
+      });
+      const ctx = createMockActionContext({
+        input: {
+          ...gitopsInput({ blue: 0, green: 100 }),
+          hostedZone: ZONE_NAME,
+        },
+        workspacePath: workspace.path,
+      });
+      const info = jest.spyOn(ctx.logger, 'info');
+      await action.handler(ctx as any);
+      const lines = info.mock.calls.map(c => String(c[0]));
+      expect(lines).toContainEqual(
+        expect.stringMatching(/^Route 53 before: blue=100 green=0/),
+      );
+      expect(lines).toContainEqual(
+        expect.stringMatching(/^Route 53 after writing .*: blue=100 green=0/),
+      );
+      expect(sandbox.changeLog()).toHaveLength(0);
+    } finally {
+      client.destroy();
+      await sandbox.close();
+    }
+  });
+});

@@ -1,0 +1,78 @@
+import { EKSClient } from '@aws-sdk/client-eks';
+import { Route53Client } from '@aws-sdk/client-route-53';
+import { Config } from '@backstage/config';
+import { AwsCredentialsManager } from '@backstage/integration-aws-node';
+
+/** `bluegreen.aws` configuration with its defaults. */
+export interface AwsClientSettings {
+  accountId?: string;
+  region: string;
+  endpoint?: string;
+  maxAttempts: number;
+}
+
+export function readAwsClientSettings(config: Config): AwsClientSettings {
+  const aws = config.getOptionalConfig('bluegreen.aws');
+  const maxAttempts = aws?.getOptionalNumber('maxAttempts') ?? 8;
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
+    throw new Error(
+      `bluegreen.aws.maxAttempts must be a whole number of at least 1, got ${maxAttempts}`,
+    );
+  }
+  return {
+    accountId: aws?.getOptionalString('accountId'),
+    region: aws?.getOptionalString('region') ?? 'us-east-1',
+    endpoint: aws?.getOptionalString('endpoint'),
+    maxAttempts,
+  };
+}
+
+/**
+ * The unmodified SDK clients, created once, with credentials from integration-aws-node
+ * and the SDK's standard retry strategy (it backs off on Throttling and
+ * PriorRequestNotComplete and never retries a rejected change batch).
+ */
+export class AwsClients {
+  private route53Client?: Promise<Route53Client>;
+  private eksClient?: Promise<EKSClient>;
+
+  constructor(
+    private readonly settings: AwsClientSettings,
+    private readonly credentialsManager: AwsCredentialsManager,
+  ) {}
+
+  private async clientConfig() {
+    const { sdkCredentialProvider } =
+      await this.credentialsManager.getCredentialProvider({
+        accountId: this.settings.accountId,
+      });
+    return {
+      region: this.settings.region,
+      endpoint: this.settings.endpoint,
+      maxAttempts: this.settings.maxAttempts,
+      credentials: sdkCredentialProvider,
+    };
+  }
+
+  route53(): Promise<Route53Client> {
+    this.route53Client ??= this.clientConfig().then(
+      c => new Route53Client(c),
+      error => {
+        this.route53Client = undefined; // the next call tries again
+        throw error;
+      },
+    );
+    return this.route53Client;
+  }
+
+  eks(): Promise<EKSClient> {
+    this.eksClient ??= this.clientConfig().then(
+      c => new EKSClient(c),
+      error => {
+        this.eksClient = undefined;
+        throw error;
+      },
+    );
+    return this.eksClient;
+  }
+}

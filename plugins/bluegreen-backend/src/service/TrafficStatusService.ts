@@ -1,0 +1,221 @@
+import { ResourceRecordSet } from '@aws-sdk/client-route-53';
+import { CacheService } from '@backstage/backend-plugin-api';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
+import {
+  ANNOTATION_BLUE_CLUSTER,
+  ANNOTATION_GREEN_CLUSTER,
+  ANNOTATION_HOSTNAME,
+  CLUSTER_COLOURS,
+  ClusterColour,
+  ClusterVersionStatus,
+  ELB_ALIAS_TTL_SECONDS,
+  getBlueGreenAnnotations,
+  RecordOwner,
+  recordShares,
+  TrafficStatus,
+  Weights,
+  WeightedRecordStatus,
+} from '@bluegreen/plugin-bluegreen-common';
+import { EksClusterVersions } from '../aws/EksClusterVersions';
+import {
+  normaliseName,
+  Route53WeightedRecords,
+  WeightedRecordGroup,
+} from '../route53/Route53WeightedRecords';
+import { JsonValue } from '@backstage/types';
+
+/** A Route 53 read as it is cached (JSON): the group and when it was read. */
+interface ObservedGroup {
+  group: WeightedRecordGroup;
+  observedAt: string;
+}
+
+const VERSION_CACHE_MS = 60 * 60 * 1000;
+
+/** The entity's bluegreen annotations that a status or cutover cannot do without. */
+export function requireTrafficAnnotations(entity: Entity) {
+  const annotations = getBlueGreenAnnotations(entity);
+  const ref = stringifyEntityRef(entity);
+  if (!annotations.hostname) {
+    throw new InputError(`${ref} has no ${ANNOTATION_HOSTNAME} annotation`);
+  }
+  const { blue, green } = annotations.clusters;
+  if (!blue || !green) {
+    throw new InputError(
+      `${ref} needs both ${ANNOTATION_BLUE_CLUSTER} and ${ANNOTATION_GREEN_CLUSTER} annotations`,
+    );
+  }
+  return {
+    ...annotations,
+    hostname: annotations.hostname,
+    clusters: { blue, green },
+  };
+}
+
+function target(record: ResourceRecordSet): string {
+  return (
+    record.AliasTarget?.DNSName ??
+    (record.ResourceRecords ?? []).map(r => r.Value).join(', ')
+  );
+}
+
+/**
+ * The traffic status of entities. Route 53 reads are shared: cached per record through
+ * CacheService (across replicas when the cache is shared) for a short time, and
+ * concurrent identical reads in this process wait for one request.
+ */
+export class TrafficStatusService {
+  private readonly inFlight = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly options: {
+      route53: () => Promise<Route53WeightedRecords>;
+      clusterVersions: EksClusterVersions;
+      cache: CacheService;
+      cacheTtlMs: number;
+      now?: () => Date;
+    },
+  ) {}
+
+  private async shared<T>(
+    key: string,
+    ttl: number,
+    read: () => Promise<T>,
+  ): Promise<T> {
+    const cached = await this.options.cache.get(key);
+    if (cached !== undefined) {
+      return cached as T;
+    }
+    // Decided synchronously after the cache miss, so concurrent callers join one read.
+    let pending = this.inFlight.get(key) as Promise<T> | undefined;
+    if (!pending) {
+      pending = read()
+        .then(async value => {
+          await this.options.cache.set(key, value as JsonValue, { ttl });
+          return value;
+        })
+        .finally(() => this.inFlight.delete(key));
+      this.inFlight.set(key, pending);
+    }
+    return pending;
+  }
+
+  private observe(
+    hostname: string,
+    zone: string | undefined,
+    type: string,
+  ): Promise<ObservedGroup> {
+    const key = `traffic:${zone ?? ''}:${normaliseName(hostname)}:${type}`;
+    return this.shared(key, this.options.cacheTtlMs, async () => {
+      const records = await this.options.route53();
+      const hostedZone = await records.resolveZone(hostname, zone);
+      const group = await records.readGroup(hostedZone, hostname, type);
+      return {
+        group,
+        observedAt: (this.options.now?.() ?? new Date()).toISOString(),
+      };
+    });
+  }
+
+  private clusterVersion(name: string): Promise<ClusterVersionStatus> {
+    return this.shared(`eks-version:${name}`, VERSION_CACHE_MS, () =>
+      this.options.clusterVersions.describe(name),
+    );
+  }
+
+  async status(entity: Entity): Promise<TrafficStatus> {
+    const annotations = requireTrafficAnnotations(entity);
+    const [{ group, observedAt }, blue, green] = await Promise.all([
+      this.observe(
+        annotations.hostname,
+        annotations.hostedZone,
+        annotations.recordType,
+      ),
+      this.clusterVersion(annotations.clusters.blue),
+      this.clusterVersion(annotations.clusters.green),
+    ]);
+    const colourOf = (id: string) =>
+      CLUSTER_COLOURS.find(colour => annotations.clusters[colour] === id);
+    const weights: Partial<Weights> = {};
+    for (const record of group.records) {
+      const colour = colourOf(record.SetIdentifier!);
+      if (colour) {
+        weights[colour] = record.Weight!;
+      }
+    }
+    const shares = recordShares(group.records.map(r => r.Weight!));
+    const records: WeightedRecordStatus[] = group.records.map((record, i) => ({
+      setIdentifier: record.SetIdentifier!,
+      colour: colourOf(record.SetIdentifier!),
+      weight: record.Weight!,
+      sharePercent: shares[i],
+      target: target(record),
+      alias: Boolean(record.AliasTarget),
+      ttl: record.TTL,
+      externalDnsOwner: group.owners[record.SetIdentifier!],
+    }));
+
+    const aliases = group.records.filter(r => r.AliasTarget);
+    const elb = aliases.some(r =>
+      /\.elb\.amazonaws\.com\.?$/i.test(r.AliasTarget!.DNSName ?? ''),
+    );
+    const ownerIds = [...new Set(Object.values(group.owners))];
+    const owner: RecordOwner =
+      ownerIds.length > 0
+        ? { kind: 'external-dns', ownerIds }
+        : { kind: 'none' };
+
+    const problems: string[] = [];
+    if (group.records.length === 0) {
+      problems.push(
+        `no weighted ${annotations.recordType} records for ${annotations.hostname} in ${group.zone.name}`,
+      );
+    }
+    for (const colour of CLUSTER_COLOURS) {
+      if (group.records.length > 0 && weights[colour] === undefined) {
+        problems.push(
+          `no record with set identifier ${annotations.clusters[colour]} (the ${colour} cluster)`,
+        );
+      }
+    }
+    const strangers = records.filter(r => !r.colour).map(r => r.setIdentifier);
+    if (strangers.length > 0) {
+      problems.push(
+        `records of other set identifiers share the traffic: ${strangers.join(
+          ', ',
+        )}`,
+      );
+    }
+    if (group.records.length > 0 && records.every(r => r.weight === 0)) {
+      problems.push(
+        'every weight is 0: Route 53 splits traffic equally between the records',
+      );
+    }
+    const blueOwner = group.owners[annotations.clusters.blue];
+    if (blueOwner && blueOwner === group.owners[annotations.clusters.green]) {
+      problems.push(
+        `both clusters' external-dns use owner id "${blueOwner}": under policy sync they delete each other's records; give each cluster its own --txt-owner-id`,
+      );
+    }
+    return {
+      entityRef: stringifyEntityRef(entity),
+      hostname: annotations.hostname,
+      hostedZone: group.zone,
+      recordType: group.type,
+      records,
+      weights,
+      effectiveTtlSeconds: elb
+        ? ELB_ALIAS_TTL_SECONDS
+        : aliases.length > 0
+        ? undefined
+        : group.records[0]?.TTL,
+      ttlSource: elb ? 'elb-alias' : aliases.length > 0 ? 'alias' : 'record',
+      owner,
+      mode: owner.kind === 'external-dns' ? 'gitops' : 'route53',
+      clusters: { blue, green } as Record<ClusterColour, ClusterVersionStatus>,
+      problems,
+      observedAt,
+    };
+  }
+}

@@ -1,0 +1,346 @@
+/*
+ * The /api/bluegreen traffic and cutover routes on a test backend: the real plugin, its
+ * real Route 53 and EKS clients against the AWS sandbox (a local stand-in), the catalog,
+ * permissions, auditor and scaffolder as test doubles that record what they were asked.
+ */
+import {
+  createServiceFactory,
+  AuditorServiceEvent,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { scaffolderServiceRef } from '@backstage/plugin-scaffolder-node';
+import { TrafficStatus } from '@bluegreen/plugin-bluegreen-common';
+import { Sandbox, startSandbox } from '@bluegreen/example-sandbox';
+import request from 'supertest';
+import {
+  BURNHAM,
+  CHECKOUT,
+  CLUSTERS,
+  SANDBOX_CREDENTIALS,
+  ZONE_NAME,
+} from '../__testUtils__/sandbox';
+import { bluegreenPlugin } from '../plugin';
+
+jest.setTimeout(60_000);
+
+const component = (name: string, hostname: string): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name,
+    annotations: {
+      'bluegreen/hostname': hostname,
+      'bluegreen/hosted-zone': ZONE_NAME,
+      'bluegreen/generation-repo':
+        'github.com?owner=example&repo=eks-blueprint-generation',
+      'bluegreen/blue-cluster': CLUSTERS.blue,
+      'bluegreen/green-cluster': CLUSTERS.green,
+    },
+  },
+  spec: { type: 'service', owner: 'group:default/team-burnham' },
+});
+
+describe('bluegreen API', () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ insyncDelayMs: 0, throttle: false });
+  });
+  afterAll(() => sandbox.close());
+  beforeEach(() => sandbox.resetRequestCounts());
+
+  async function startBackend(
+    options: { authorize?: AuthorizeResult.ALLOW | AuthorizeResult.DENY } = {},
+  ) {
+    const scaffold = jest.fn(async () => ({ taskId: 'task-1' }));
+    const authorize = jest.fn(async (requests: unknown[]) =>
+      requests.map(() => ({
+        result: options.authorize ?? AuthorizeResult.ALLOW,
+      })),
+    );
+    const audit = { success: jest.fn(), fail: jest.fn() };
+    const createEvent = jest.fn(
+      async () => audit as unknown as AuditorServiceEvent,
+    );
+    const { server } = await startTestBackend({
+      features: [
+        bluegreenPlugin,
+        mockServices.rootConfig.factory({
+          data: {
+            aws: { mainAccount: SANDBOX_CREDENTIALS },
+            bluegreen: {
+              aws: { endpoint: sandbox.url },
+              traffic: { cacheSeconds: 30 },
+            },
+          },
+        }),
+        catalogServiceMock.factory({
+          entities: [
+            component('burnham', BURNHAM),
+            component('checkout', CHECKOUT),
+            {
+              ...component('plain', BURNHAM),
+              metadata: { name: 'plain' },
+            },
+          ],
+        }),
+        mockServices.permissions.mock({ authorize: authorize as any }).factory,
+        mockServices.auditor.mock({ createEvent }).factory,
+        createServiceFactory({
+          service: scaffolderServiceRef,
+          deps: {},
+          factory: () => ({ scaffold } as any),
+        }),
+        mockServices.httpAuth.factory({
+          defaultCredentials: mockCredentials.none(),
+        }),
+      ],
+    });
+    return { server, scaffold, authorize, createEvent, audit };
+  }
+
+  const user = mockCredentials.user.header();
+
+  describe('GET /entity/:kind/:namespace/:name/traffic', () => {
+    it('reports the weighted records, TTL, owner, mode and cluster versions', async () => {
+      const { server } = await startBackend();
+      const res = await request(server)
+        .get('/api/bluegreen/entity/component/default/burnham/traffic')
+        .set('Authorization', user);
+
+      expect(res.status).toBe(200);
+      const status = res.body as TrafficStatus;
+      expect(status).toMatchObject({
+        entityRef: 'component:default/burnham',
+        hostname: BURNHAM,
+        hostedZone: { name: `${ZONE_NAME}.` },
+        recordType: 'A',
+        weights: { blue: 100, green: 0 },
+        effectiveTtlSeconds: 60,
+        ttlSource: 'elb-alias',
+        owner: { kind: 'none' },
+        mode: 'route53',
+        problems: [],
+      });
+      expect(status.hostedZone.id).toMatch(/^Z/);
+      expect(status.records).toEqual([
+        expect.objectContaining({
+          setIdentifier: CLUSTERS.blue,
+          colour: 'blue',
+          weight: 100,
+          sharePercent: 100,
+          alias: true,
+          target: expect.stringMatching(/\.elb\.amazonaws\.com\.$/),
+        }),
+        expect.objectContaining({
+          setIdentifier: CLUSTERS.green,
+          colour: 'green',
+          weight: 0,
+          sharePercent: 0,
+        }),
+      ]);
+      expect(status.clusters.blue).toMatchObject({
+        name: CLUSTERS.blue,
+        version: '1.33',
+        endOfStandardSupport: '2026-07-29',
+        endOfExtendedSupport: '2027-07-29',
+        source: 'eks',
+      });
+      expect(status.clusters.green).toMatchObject({
+        name: CLUSTERS.green,
+        version: '1.35',
+        source: 'eks',
+      });
+      expect(Date.parse(status.observedAt)).not.toBeNaN();
+    });
+
+    it('names external-dns as the owner of records it registered, and gitops as the mode', async () => {
+      const { server } = await startBackend();
+      const res = await request(server)
+        .get('/api/bluegreen/entity/component/default/checkout/traffic')
+        .set('Authorization', user);
+
+      expect(res.status).toBe(200);
+      expect(res.body.owner).toEqual({
+        kind: 'external-dns',
+        ownerIds: expect.arrayContaining([CLUSTERS.blue]),
+      });
+      expect(res.body.mode).toBe('gitops');
+      expect(res.body.records[0].externalDnsOwner).toBe(CLUSTERS.blue);
+    });
+
+    it('answers 401 without credentials, 404 for unknown entities, 400 without the annotations', async () => {
+      const { server } = await startBackend();
+      const anonymous = await request(server).get(
+        '/api/bluegreen/entity/component/default/burnham/traffic',
+      );
+      expect(anonymous.status).toBe(401);
+      const missing = await request(server)
+        .get('/api/bluegreen/entity/component/default/nothing/traffic')
+        .set('Authorization', user);
+      expect(missing.status).toBe(404);
+      const plain = await request(server)
+        .get('/api/bluegreen/entity/component/default/plain/traffic')
+        .set('Authorization', user);
+      expect(plain.status).toBe(400);
+      expect(plain.body.error.message).toContain(
+        'has no bluegreen/hostname annotation',
+      );
+    });
+
+    it('serves 50 concurrent reads of one entity with the Route 53 requests of one read', async () => {
+      const single = await startBackend();
+      await request(single.server)
+        .get('/api/bluegreen/entity/component/default/burnham/traffic')
+        .set('Authorization', user)
+        .expect(200);
+      const oneRead = sandbox.requestCounts();
+      sandbox.resetRequestCounts();
+
+      const { server } = await startBackend();
+      const responses = await Promise.all(
+        Array.from({ length: 50 }, () =>
+          request(server)
+            .get('/api/bluegreen/entity/component/default/burnham/traffic')
+            .set('Authorization', user),
+        ),
+      );
+      expect(responses.every(r => r.status === 200)).toBe(true);
+      expect(oneRead.ListResourceRecordSets).toBeGreaterThan(0);
+      expect(sandbox.requestCounts()).toEqual(oneRead);
+    });
+  });
+
+  describe('POST /entity/:kind/:namespace/:name/cutover', () => {
+    const plan = {
+      weights: { blue: 0, green: 100 },
+      expected: { blue: 100, green: 0 },
+    };
+
+    it('authorises the entity, starts the cutover template for the user and audits it', async () => {
+      const { server, scaffold, authorize, createEvent, audit } =
+        await startBackend();
+      const res = await request(server)
+        .post('/api/bluegreen/entity/component/default/burnham/cutover')
+        .set('Authorization', user)
+        .send(plan);
+
+      expect(res.status).toBe(201);
+      expect(res.body).toEqual({ taskId: 'task-1', mode: 'route53' });
+      expect(authorize).toHaveBeenCalledWith(
+        [
+          {
+            permission: expect.objectContaining({ name: 'bluegreen.cutover' }),
+            resourceRef: 'component:default/burnham',
+          },
+        ],
+        expect.objectContaining({
+          credentials: expect.objectContaining({
+            principal: expect.objectContaining({ type: 'user' }),
+          }),
+        }),
+      );
+      expect(scaffold).toHaveBeenCalledWith(
+        {
+          templateRef: 'template:default/cut-over-traffic',
+          values: {
+            entity: 'component:default/burnham',
+            weights: { blue: 0, green: 100 },
+            expected: { blue: 100, green: 0 },
+            mode: 'route53',
+            force: false,
+          },
+        },
+        expect.objectContaining({ credentials: expect.anything() }),
+      );
+      expect(createEvent).toHaveBeenCalledWith(
+        expect.objectContaining({
+          eventId: 'cutover',
+          meta: { entityRef: 'component:default/burnham', plan },
+        }),
+      );
+      expect(audit.success).toHaveBeenCalledWith({
+        meta: { taskId: 'task-1', mode: 'route53' },
+      });
+      expect(audit.fail).not.toHaveBeenCalled();
+    });
+
+    it('answers 403 to a caller the policy denies, audits it and starts nothing', async () => {
+      const { server, scaffold, audit } = await startBackend({
+        authorize: AuthorizeResult.DENY,
+      });
+      const res = await request(server)
+        .post('/api/bluegreen/entity/component/default/burnham/cutover')
+        .set('Authorization', user)
+        .send(plan);
+
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toContain('bluegreen.cutover');
+      expect(scaffold).not.toHaveBeenCalled();
+      expect(audit.fail).toHaveBeenCalledWith({
+        error: expect.objectContaining({ name: 'NotAllowedError' }),
+      });
+    });
+
+    it.each([
+      [
+        { weights: { blue: 0, green: 0 } },
+        'weights: blue and green must not both be 0',
+      ],
+      [
+        { weights: { blue: 0, green: 300 } },
+        'weights.green: must be between 0 and 255',
+      ],
+      [
+        { weights: { blue: 0, green: 100 }, colour: 'x' },
+        "Unrecognized key(s) in object: 'colour'",
+      ],
+    ])(
+      'refuses the plan %j with 400 naming the field, starting nothing',
+      async (body, message) => {
+        const { server, scaffold, audit } = await startBackend();
+        const res = await request(server)
+          .post('/api/bluegreen/entity/component/default/burnham/cutover')
+          .set('Authorization', user)
+          .send(body);
+        expect(res.status).toBe(400);
+        expect(res.body.error.message).toContain(message);
+        expect(scaffold).not.toHaveBeenCalled();
+        expect(audit.fail).toHaveBeenCalled();
+      },
+    );
+
+    it('uses gitops for records external-dns owns and refuses route53 there without force', async () => {
+      const { server, scaffold } = await startBackend();
+      const direct = await request(server)
+        .post('/api/bluegreen/entity/component/default/checkout/cutover')
+        .set('Authorization', user)
+        .send({ weights: { blue: 0, green: 100 }, mode: 'route53' });
+      expect(direct.status).toBe(400);
+      expect(direct.body.error.message).toContain('owned by external-dns');
+      expect(scaffold).not.toHaveBeenCalled();
+
+      const gitops = await request(server)
+        .post('/api/bluegreen/entity/component/default/checkout/cutover')
+        .set('Authorization', user)
+        .send({ weights: { blue: 0, green: 100 } });
+      expect(gitops.status).toBe(201);
+      expect(gitops.body.mode).toBe('gitops');
+    });
+
+    it('answers 401 without credentials', async () => {
+      const { server, scaffold } = await startBackend();
+      const res = await request(server)
+        .post('/api/bluegreen/entity/component/default/burnham/cutover')
+        .send(plan);
+      expect(res.status).toBe(401);
+      expect(scaffold).not.toHaveBeenCalled();
+    });
+  });
+});
