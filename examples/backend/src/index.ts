@@ -21,6 +21,8 @@ backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(examplePermissionPolicy);
 
 backend.add(import('@backstage/plugin-scaffolder-backend'));
+// publish:github:pull-request, used by the cutover template in GitOps mode.
+backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 
 backend.add(import('@bluegreen/plugin-bluegreen-backend'));

@@ -1,4 +1,5 @@
 import {
+  ListHostedZonesByNameCommand,
   ListResourceRecordSetsCommand,
   Route53Client,
 } from '@aws-sdk/client-route-53';
@@ -50,4 +51,12 @@ export async function weightsIn(
         r.Name === `${hostname}.` && r.Type === 'A' && r.Weight !== undefined,
     ).map(r => [r.SetIdentifier!, r.Weight!]),
   );
+}
+
+/** The id (without /hostedzone/) of the sandbox's eks-blueprint.example.com zone. */
+export async function sandboxZoneId(client: Route53Client): Promise<string> {
+  const { HostedZones = [] } = await client.send(
+    new ListHostedZonesByNameCommand({ DNSName: ZONE_NAME }),
+  );
+  return HostedZones[0].Id!.replace('/hostedzone/', '');
 }

@@ -108,7 +108,11 @@ const outputSchema = z.object({
     .object({ blue: z.number(), green: z.number() })
     .describe('The weights found before the change'),
   weights: z.object({ blue: z.number(), green: z.number() }),
-  changed: z.boolean().describe('False when the weights were already set'),
+  changed: z
+    .boolean()
+    .describe(
+      'False when the weights were already set (in a dry run: whether they would change)',
+    ),
   changeId: z.string().optional().describe('route53 mode: the Route 53 change'),
   files: z
     .array(z.string())
@@ -219,7 +223,7 @@ export function createSetWeightAction(options: SetWeightActionOptions) {
         )} in one compare-and-swap change batch`,
       );
       ctx.output('previousWeights', current);
-      ctx.output('changed', false);
+      ctx.output('changed', true);
       return;
     }
     let changeId: string;
@@ -316,15 +320,20 @@ export function createSetWeightAction(options: SetWeightActionOptions) {
     const files = CLUSTER_COLOURS.map(
       colour => `${CLUSTER_STACKS[colour]}/${WEIGHT_FILE}`,
     );
-    if (ctx.isDryRun || sameWeights(previous, input.weights)) {
+    if (sameWeights(previous, input.weights)) {
       ctx.logger.info(
-        sameWeights(previous, input.weights)
-          ? `The weight files already hold ${formatWeights(input.weights)}`
-          : `Dry run: would write ${formatWeights(
-              input.weights,
-            )} to ${files.join(', ')}`,
+        `The weight files already hold ${formatWeights(input.weights)}`,
       );
       ctx.output('changed', false);
+      return;
+    }
+    if (ctx.isDryRun) {
+      ctx.logger.info(
+        `Dry run: would write ${formatWeights(
+          input.weights,
+        )} to ${files.join(', ')}`,
+      );
+      ctx.output('changed', true);
       return;
     }
     for (const colour of CLUSTER_COLOURS) {

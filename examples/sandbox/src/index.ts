@@ -1,0 +1,22 @@
+/**
+ * The bluegreen AWS sandbox: a LOCAL STAND-IN for AWS, not AWS. It speaks the subset of the
+ * Route 53 (REST/XML) and EKS (REST-JSON) wire protocols bluegreen uses, with AWS's
+ * documented semantics, so the unmodified AWS SDK v3 clients can run against it.
+ *
+ * @packageDocumentation
+ */
+
+export { startSandbox } from './server';
+export type { Sandbox, SandboxOptions } from './server';
+export type { ThrottleOptions } from './throttle';
+export type { SandboxChange, ChangeAction } from './route53/store';
+export { loadFixtures, DEFAULT_FIXTURES_FILE } from './fixtures';
+export type {
+  SandboxFixtures,
+  SandboxFixtureZone,
+  SandboxFixtureRecord,
+  SandboxFixtureCluster,
+  SandboxFixtureClusterVersion,
+  SandboxRecord,
+  SandboxAliasTarget,
+} from './fixtures';

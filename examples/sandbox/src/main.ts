@@ -1,0 +1,54 @@
+/*
+ * Standalone entry of the bluegreen AWS sandbox (a local stand-in, not AWS):
+ *   yarn workspace @bluegreen/example-sandbox start
+ * Environment: SANDBOX_PORT (4566), SANDBOX_HOST (127.0.0.1), SANDBOX_FIXTURES (a YAML
+ * file), SANDBOX_INSYNC_DELAY_MS (2000), SANDBOX_THROTTLE_BURST (50),
+ * SANDBOX_THROTTLE_REFILL_PER_SECOND (10), SANDBOX_THROTTLE=off, SANDBOX_PRIOR_REQUEST_WINDOW_MS (0).
+ */
+import { loadFixtures } from './fixtures';
+import { startSandbox } from './server';
+
+function numberFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) {
+    throw new Error(`${name} must be a non-negative number, got '${raw}'`);
+  }
+  return n;
+}
+
+async function main() {
+  const sandbox = await startSandbox({
+    port: numberFromEnv('SANDBOX_PORT', 4566),
+    host: process.env.SANDBOX_HOST || '127.0.0.1',
+    fixtures: loadFixtures(process.env.SANDBOX_FIXTURES || undefined),
+    insyncDelayMs: numberFromEnv('SANDBOX_INSYNC_DELAY_MS', 2000),
+    throttle:
+      process.env.SANDBOX_THROTTLE === 'off'
+        ? false
+        : {
+            burst: numberFromEnv('SANDBOX_THROTTLE_BURST', 50),
+            refillPerSecond: numberFromEnv(
+              'SANDBOX_THROTTLE_REFILL_PER_SECOND',
+              10,
+            ),
+          },
+    priorRequestWindowMs: numberFromEnv('SANDBOX_PRIOR_REQUEST_WINDOW_MS', 0),
+  });
+  // eslint-disable-next-line no-console
+  console.log(
+    `bluegreen AWS sandbox (a local stand-in, not AWS) listening on ${sandbox.url}`,
+  );
+  const stop = () => {
+    sandbox.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch(e => {
+  // eslint-disable-next-line no-console
+  console.error(e);
+  process.exit(1);
+});

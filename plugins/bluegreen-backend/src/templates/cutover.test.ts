@@ -1,0 +1,215 @@
+/*
+ * The "Cut over traffic" template (templates/eks-blue-green/cutover.yaml) in the real
+ * scaffolder with the bluegreen backend installed: in route53 mode as a real task started
+ * through POST /api/bluegreen/.../cutover, against the AWS sandbox (a local stand-in);
+ * in gitops mode as a dry run over the fixture generation.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  coreServices,
+  createServiceFactory,
+  UrlReaderService,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import githubModule from '@backstage/plugin-scaffolder-backend-module-github';
+import { Sandbox, startSandbox } from '@bluegreen/example-sandbox';
+import request from 'supertest';
+import yaml from 'yaml';
+import {
+  BURNHAM,
+  CLUSTERS,
+  sandboxRoute53,
+  SANDBOX_CREDENTIALS,
+  sandboxZoneId,
+  weightsIn,
+  ZONE_NAME,
+} from '../__testUtils__/sandbox';
+import { tofuBinary } from '../__testUtils__/tofu';
+import bluegreenBackend from '../index';
+
+jest.setTimeout(120_000);
+
+const TEMPLATE_FILE = path.resolve(
+  __dirname,
+  '../../../../templates/eks-blue-green/cutover.yaml',
+);
+const FIXTURE = path.resolve(__dirname, '../__fixtures__/generation');
+const REPOSITORY = 'https://github.com/example/eks-blueprint-generation';
+
+const template = yaml.parse(fs.readFileSync(TEMPLATE_FILE, 'utf8'));
+const burnham: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'burnham',
+    annotations: {
+      'bluegreen/hostname': BURNHAM,
+      'bluegreen/hosted-zone': ZONE_NAME,
+      'bluegreen/generation-repo':
+        'github.com?owner=example&repo=eks-blueprint-generation',
+      'bluegreen/blue-cluster': CLUSTERS.blue,
+      'bluegreen/green-cluster': CLUSTERS.green,
+    },
+  },
+  spec: { type: 'service', owner: 'group:default/team-burnham' },
+};
+
+/** Serves the fixture generation for the repository URL, and nothing else. */
+const fixtureRepositoryReader = createServiceFactory({
+  service: coreServices.urlReader,
+  deps: {},
+  factory: (): UrlReaderService => ({
+    async readUrl() {
+      throw new Error('not used by this template');
+    },
+    async search() {
+      throw new Error('not used by this template');
+    },
+    async readTree(url) {
+      if (url !== REPOSITORY) {
+        throw new Error(`unexpected URL ${url}`);
+      }
+      return {
+        etag: 'fixture',
+        async files() {
+          return [];
+        },
+        async archive() {
+          throw new Error('not used by this template');
+        },
+        async dir(options) {
+          const targetDir = options?.targetDir ?? '';
+          // A fetched repository loses its symlinks; the template restores them.
+          fs.cpSync(FIXTURE, targetDir, { recursive: true, dereference: true });
+          return targetDir;
+        },
+      };
+    },
+  }),
+});
+
+describe('template: Cut over traffic', () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ insyncDelayMs: 300, throttle: false });
+  });
+  afterAll(() => sandbox.close());
+
+  async function startBackend() {
+    return startTestBackend({
+      features: [
+        scaffolderPlugin,
+        githubModule,
+        bluegreenBackend,
+        catalogServiceMock.factory({
+          entities: [
+            burnham,
+            {
+              ...template,
+              metadata: { ...template.metadata, namespace: 'default' },
+            },
+          ],
+        }),
+        fixtureRepositoryReader,
+        mockServices.rootConfig.factory({
+          data: {
+            aws: { mainAccount: SANDBOX_CREDENTIALS },
+            // The pull request step needs a token to be planned; a dry run sends nothing.
+            integrations: {
+              github: [{ host: 'github.com', token: 'not-a-real-token' }],
+            },
+            bluegreen: {
+              aws: { endpoint: sandbox.url },
+              terraform: { binary: tofuBinary() },
+            },
+          },
+        }),
+      ],
+    });
+  }
+
+  async function waitForTask(server: any, taskId: string) {
+    for (;;) {
+      const task = await request(server)
+        .get(`/api/scaffolder/v2/tasks/${taskId}`)
+        .set('Authorization', mockCredentials.user.header());
+      if (['completed', 'failed', 'cancelled'].includes(task.body.status)) {
+        const events = await request(server)
+          .get(`/api/scaffolder/v2/tasks/${taskId}/events`)
+          .set('Authorization', mockCredentials.user.header());
+        const log = (events.body as Array<{ body: { message?: string } }>)
+          .map(e => e.body.message ?? '')
+          .join('\n');
+        return { status: task.body.status as string, log };
+      }
+      await new Promise(resolve => setTimeout(resolve, 100));
+    }
+  }
+
+  it('route53 mode: the cutover API starts a real task that swaps the weights and waits for INSYNC', async () => {
+    const { server } = await startBackend();
+    const client = sandboxRoute53(sandbox.url);
+    try {
+      const res = await request(server)
+        .post('/api/bluegreen/entity/component/default/burnham/cutover')
+        .set('Authorization', mockCredentials.user.header())
+        .send({
+          weights: { blue: 50, green: 50 },
+          expected: { blue: 100, green: 0 },
+          mode: 'route53',
+        });
+      expect(res.status).toBe(201);
+
+      const { status, log } = await waitForTask(server, res.body.taskId);
+      expect(log).toContain('Route 53 accepted change');
+      expect(log).toMatch(/INSYNC after \d+\.\d s/);
+      expect(status).toBe('completed');
+      const zone = await sandboxZoneId(client);
+      expect(await weightsIn(client, zone, BURNHAM)).toEqual({
+        [CLUSTERS.blue]: 50,
+        [CLUSTERS.green]: 50,
+      });
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it('gitops mode: a dry run fetches the generation, restores the links, plans the weight files and both stacks', async () => {
+    const { server } = await startBackend();
+    const res = await request(server)
+      .post('/api/scaffolder/v2/dry-run')
+      .set('Authorization', mockCredentials.user.header())
+      .send({
+        template,
+        values: {
+          entity: 'component:default/burnham',
+          weights: { blue: 0, green: 100 },
+          mode: 'gitops',
+        },
+        secrets: {},
+        directoryContents: [],
+      });
+    expect(res.body.error).toBeUndefined();
+    expect(res.status).toBe(200);
+    const log = (res.body.log as Array<{ body: { message?: string } }>)
+      .map(entry => entry.body.message ?? '')
+      .join('\n');
+    expect(log).toContain(`Running fetch:plain in dry-run mode`);
+    expect(log).toContain(REPOSITORY);
+    expect(log).toContain('Running bluegreen:link-tfvars in dry-run mode');
+    expect(log).toContain(
+      'Dry run: would write blue=0 green=100 to eks-blue/traffic.auto.tfvars, eks-green/traffic.auto.tfvars',
+    );
+    expect(log).toContain('Running bluegreen:apply in dry-run mode');
+    expect(log).toContain('Running publish:github:pull-request in dry-run mode');
+    expect(log).not.toMatch(/Step .* has failed/);
+  });
+});
