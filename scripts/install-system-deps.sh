@@ -10,6 +10,9 @@ packages=()
 command -v g++ >/dev/null || packages+=(g++)
 command -v make >/dev/null || packages+=(make)
 command -v python3 >/dev/null || packages+=(python3)
+# The AWS CLI reads what the tests wrote to the AWS sandbox, as an independent client.
+# (`aws --version` rather than `command -v`: a pyenv shim can exist without the CLI.)
+aws --version >/dev/null 2>&1 || packages+=(awscli)
 
 if [ "${#packages[@]}" -eq 0 ]; then
   exit 0

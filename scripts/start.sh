@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
-# Quick start: installs the dependencies and starts the example Backstage app
-# (http://localhost:3000) and backend (http://localhost:7007). Ctrl-C stops both.
+# Quick start: installs the dependencies, starts the AWS sandbox (examples/sandbox, a local
+# stand-in for Route 53 and EKS on http://127.0.0.1:4566, not AWS) and the example app
+# (http://localhost:3000) with its backend (http://localhost:7007). Ctrl-C stops all three.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
 cd "$BLUEGREEN_ROOT"
 
 yarn install --immutable
+
+echo "==> Starting the AWS sandbox (a local stand-in for Route 53 and EKS) on http://127.0.0.1:4566"
+yarn workspace @bluegreen/example-sandbox start &
+sandbox=$!
+trap 'kill "$sandbox" 2>/dev/null || true' EXIT
+
 echo "==> Starting the example app on http://localhost:3000 and its backend on http://localhost:7007"
 # --config is relative to each started package (examples/app, examples/backend).
-exec yarn backstage-cli repo start --config ../app-config.yaml
+yarn backstage-cli repo start --config ../app-config.yaml

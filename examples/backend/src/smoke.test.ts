@@ -1,13 +1,16 @@
 /*
  * Smoke test of the example backend as users start it (`backstage-cli package start`
  * with examples/app-config.yaml): it must come up, sign a guest in, list the bluegreen
- * scaffolder action and serve the example catalog. It runs on a free port so that it
- * does not collide with a running example app.
+ * scaffolder actions, serve the example catalog, and cut traffic over end to end against
+ * the AWS sandbox (a local stand-in for Route 53 and EKS) with the real permission
+ * policy, scaffolder and auditor. It runs on free ports so that it does not collide with
+ * a running example app.
  */
 
 import { ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
+import { Sandbox, startSandbox } from '@bluegreen/example-sandbox';
 
 const STARTUP_TIMEOUT_MS = 180_000;
 
@@ -59,7 +62,10 @@ describe('example backend smoke test', () => {
   let log = '';
   const output = () => log.split('\n').slice(-40).join('\n');
 
+  let sandbox: Sandbox;
+
   beforeAll(async () => {
+    sandbox = await startSandbox({ insyncDelayMs: 500 });
     const port = await freePort();
     baseUrl = `http://localhost:${port}`;
     backend = spawn(
@@ -79,6 +85,8 @@ describe('example backend smoke test', () => {
           NODE_ENV: 'development',
           APP_CONFIG_backend_listen_port: String(port),
           APP_CONFIG_backend_baseUrl: baseUrl,
+          APP_CONFIG_bluegreen_aws_endpoint: sandbox.url,
+          APP_CONFIG_bluegreen_traffic_cacheSeconds: '1',
         },
         // Its own process group, so the CLI and the backend it forks stop together.
         detached: true,
@@ -101,6 +109,7 @@ describe('example backend smoke test', () => {
   });
 
   afterAll(async () => {
+    await sandbox?.close();
     if (!backend || backend.exitCode !== null) {
       return;
     }
@@ -141,6 +150,7 @@ describe('example backend smoke test', () => {
         'bluegreen:link-tfvars',
         'bluegreen:apply',
         'bluegreen:destroy-ordered',
+        'bluegreen:set-weight',
       ]),
     );
   });
@@ -183,6 +193,121 @@ describe('example backend smoke test', () => {
       output,
     );
     expect(template.metadata.title).toBe('Retire cluster generation');
+  });
+
+  async function api(token: string, route: string, body?: unknown) {
+    const res = await fetch(`${baseUrl}/api/bluegreen/${route}`, {
+      method: body ? 'POST' : 'GET',
+      headers: {
+        Authorization: `Bearer ${token}`,
+        'Content-Type': 'application/json',
+      },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return { status: res.status, body: await res.json() };
+  }
+
+  async function catalogHas(token: string, ref: string) {
+    await waitFor(
+      `${ref} in the catalog`,
+      async () => {
+        const res = await fetch(
+          `${baseUrl}/api/catalog/entities/by-name/${ref}`,
+          { headers: { Authorization: `Bearer ${token}` } },
+        );
+        return res.ok ? true : undefined;
+      },
+      60_000,
+      backend,
+      output,
+    );
+  }
+
+  it('refuses, audits and starts nothing when a non-owner asks for a cutover', async () => {
+    const token = await guestToken();
+    await catalogHas(token, 'component/default/checkout');
+    const res = await api(token, 'entity/component/default/checkout/cutover', {
+      weights: { blue: 0, green: 100 },
+    });
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toContain('bluegreen.cutover');
+    // The auditor writes its events to the backend log.
+    await waitFor(
+      'the audit event of the refused cutover',
+      async () =>
+        log
+          .replace(/\u001b\[[0-9;]*m/g, '') // the development log format is coloured
+          .split('\n')
+          .find(
+            line =>
+              line.includes('bluegreen.cutover') &&
+              line.includes('isAuditEvent') &&
+              line.includes('"actorId":"user:default/platform-engineer"') &&
+              line.includes('"entityRef":"component:default/checkout"') &&
+              line.includes('status="failed"'),
+          ),
+      10_000,
+      backend,
+      output,
+    );
+    expect(sandbox.changeLog()).toHaveLength(0);
+  });
+
+  it("cuts burnham's traffic over for its owner: status, cutover task, new status", async () => {
+    const token = await guestToken();
+    await catalogHas(token, 'component/default/burnham');
+    await catalogHas(token, 'template/default/cut-over-traffic');
+
+    const before = await api(token, 'entity/component/default/burnham/traffic');
+    expect(before.status).toBe(200);
+    expect(before.body).toMatchObject({
+      weights: { blue: 100, green: 0 },
+      mode: 'route53',
+      owner: { kind: 'none' },
+    });
+
+    const cutover = await api(
+      token,
+      'entity/component/default/burnham/cutover',
+      { weights: { blue: 50, green: 50 }, expected: { blue: 100, green: 0 } },
+    );
+    expect(cutover.status).toBe(201);
+    expect(cutover.body.mode).toBe('route53');
+
+    const task = await waitFor(
+      'the cutover task to finish',
+      async () => {
+        const res = await fetch(
+          `${baseUrl}/api/scaffolder/v2/tasks/${cutover.body.taskId}`,
+          { headers: { Authorization: `Bearer ${token}` } },
+        );
+        const body = await res.json();
+        return ['completed', 'failed', 'cancelled'].includes(body.status)
+          ? body
+          : undefined;
+      },
+      60_000,
+      backend,
+      output,
+    );
+    expect(task.status).toBe('completed');
+    expect(task.createdBy).toBe('user:default/platform-engineer');
+    expect(sandbox.changeLog()).toHaveLength(1);
+
+    const after = await waitFor(
+      'the status to show the new weights',
+      async () => {
+        const res = await api(
+          token,
+          'entity/component/default/burnham/traffic',
+        );
+        return res.body.weights?.green === 50 ? res.body : undefined;
+      },
+      10_000,
+      backend,
+      output,
+    );
+    expect(after.weights).toEqual({ blue: 50, green: 50 });
   });
 
   it('refuses /api/bluegreen/health without credentials', async () => {
