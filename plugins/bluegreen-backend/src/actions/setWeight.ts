@@ -329,9 +329,9 @@ export function createSetWeightAction(options: SetWeightActionOptions) {
     }
     if (ctx.isDryRun) {
       ctx.logger.info(
-        `Dry run: would write ${formatWeights(
-          input.weights,
-        )} to ${files.join(', ')}`,
+        `Dry run: would write ${formatWeights(input.weights)} to ${files.join(
+          ', ',
+        )}`,
       );
       ctx.output('changed', true);
       return;

@@ -209,7 +209,9 @@ describe('template: Cut over traffic', () => {
       'Dry run: would write blue=0 green=100 to eks-blue/traffic.auto.tfvars, eks-green/traffic.auto.tfvars',
     );
     expect(log).toContain('Running bluegreen:apply in dry-run mode');
-    expect(log).toContain('Running publish:github:pull-request in dry-run mode');
+    expect(log).toContain(
+      'Running publish:github:pull-request in dry-run mode',
+    );
     expect(log).not.toMatch(/Step .* has failed/);
   });
 });
