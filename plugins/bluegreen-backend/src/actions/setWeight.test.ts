@@ -221,14 +221,15 @@ describe('bluegreen:set-weight, route53 mode (against the AWS sandbox stand-in)'
     // and failed with the conflict.
     const applied = sandbox.changeLog();
     const wrote = runs.filter(r => outputs(r.ctx as any).changeId);
-    runs.forEach((r, i) => {
-      if (!outputs(r.ctx as any).changeId) {
-        expect(results[i].status).toBe('rejected');
-        expect(String((results[i] as PromiseRejectedResult).reason)).toMatch(
-          /changed by someone else/,
-        );
-      }
-    });
+    const refused = results.filter(
+      (_, i) => !outputs(runs[i].ctx as any).changeId,
+    );
+    expect(refused.map(r => r.status)).toEqual(refused.map(() => 'rejected'));
+    expect(
+      refused.map(r => String((r as PromiseRejectedResult).reason)),
+    ).toEqual(
+      refused.map(() => expect.stringMatching(/changed by someone else/)),
+    );
     expect(wrote.length).toBeGreaterThanOrEqual(1);
     expect(applied).toHaveLength(wrote.length);
 
@@ -350,12 +351,13 @@ describe('bluegreen:set-weight under throttling (AWS sandbox stand-in)', () => {
         ),
       );
       expect(sandbox.requestCounts().Throttled).toBeGreaterThan(0);
-      for (const result of results) {
-        if (result.status === 'rejected') {
-          // Throttling is retried; only a conflict between the calls may fail one.
-          expect(String(result.reason)).toMatch(/changed by someone else/);
-        }
-      }
+      // Throttling is retried; only a conflict between the calls may fail one.
+      const reasons = results
+        .filter((r): r is PromiseRejectedResult => r.status === 'rejected')
+        .map(r => String(r.reason));
+      expect(reasons).toEqual(
+        reasons.map(() => expect.stringMatching(/changed by someone else/)),
+      );
       expect(results.some(r => r.status === 'fulfilled')).toBe(true);
     } finally {
       client.destroy();

@@ -61,6 +61,25 @@ function target(record: ResourceRecordSet): string {
 }
 
 /**
+ * The TTL resolvers cache the answer for. Alias records have none of their own: Route 53
+ * uses the target's, which is a fixed 60 s for ELB load balancers and unknown otherwise.
+ */
+function effectiveTtl(
+  records: ResourceRecordSet[],
+): Pick<TrafficStatus, 'effectiveTtlSeconds' | 'ttlSource'> {
+  const aliases = records.filter(r => r.AliasTarget);
+  if (aliases.length === 0) {
+    return { effectiveTtlSeconds: records[0]?.TTL, ttlSource: 'record' };
+  }
+  const elb = aliases.some(r =>
+    /\.elb\.amazonaws\.com\.?$/i.test(r.AliasTarget!.DNSName ?? ''),
+  );
+  return elb
+    ? { effectiveTtlSeconds: ELB_ALIAS_TTL_SECONDS, ttlSource: 'elb-alias' }
+    : { ttlSource: 'alias' };
+}
+
+/**
  * The traffic status of entities. Route 53 reads are shared: cached per record through
  * CacheService (across replicas when the cache is shared) for a short time, and
  * concurrent identical reads in this process wait for one request.
@@ -156,10 +175,6 @@ export class TrafficStatusService {
       externalDnsOwner: group.owners[record.SetIdentifier!],
     }));
 
-    const aliases = group.records.filter(r => r.AliasTarget);
-    const elb = aliases.some(r =>
-      /\.elb\.amazonaws\.com\.?$/i.test(r.AliasTarget!.DNSName ?? ''),
-    );
     const ownerIds = [...new Set(Object.values(group.owners))];
     const owner: RecordOwner =
       ownerIds.length > 0
@@ -205,12 +220,7 @@ export class TrafficStatusService {
       recordType: group.type,
       records,
       weights,
-      effectiveTtlSeconds: elb
-        ? ELB_ALIAS_TTL_SECONDS
-        : aliases.length > 0
-        ? undefined
-        : group.records[0]?.TTL,
-      ttlSource: elb ? 'elb-alias' : aliases.length > 0 ? 'alias' : 'record',
+      ...effectiveTtl(group.records),
       owner,
       mode: owner.kind === 'external-dns' ? 'gitops' : 'route53',
       clusters: { blue, green } as Record<ClusterColour, ClusterVersionStatus>,
