@@ -1,3 +1,4 @@
+import { Entity } from '@backstage/catalog-model';
 import {
   ListHostedZonesByNameCommand,
   ListResourceRecordSetsCommand,
@@ -12,6 +13,26 @@ export const CLUSTERS = {
   blue: 'eks-blueprint-blue',
   green: 'eks-blueprint-green',
 };
+
+/** A team-burnham Component with the bluegreen annotations for a sandbox hostname. */
+export function blueGreenComponent(name: string, hostname: string): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name,
+      annotations: {
+        'bluegreen/hostname': hostname,
+        'bluegreen/hosted-zone': ZONE_NAME,
+        'bluegreen/generation-repo':
+          'github.com?owner=example&repo=eks-blueprint-generation',
+        'bluegreen/blue-cluster': CLUSTERS.blue,
+        'bluegreen/green-cluster': CLUSTERS.green,
+      },
+    },
+    spec: { type: 'service', owner: 'group:default/team-burnham' },
+  };
+}
 
 /** Static credentials: the sandbox (a stand-in for AWS) needs a signature, not a real one. */
 export const SANDBOX_CREDENTIALS = {

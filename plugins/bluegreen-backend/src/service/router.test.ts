@@ -12,7 +12,6 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { scaffolderServiceRef } from '@backstage/plugin-scaffolder-node';
@@ -23,29 +22,13 @@ import {
   BURNHAM,
   CHECKOUT,
   CLUSTERS,
+  blueGreenComponent,
   SANDBOX_CREDENTIALS,
   ZONE_NAME,
 } from '../__testUtils__/sandbox';
 import { bluegreenPlugin } from '../plugin';
 
 jest.setTimeout(60_000);
-
-const component = (name: string, hostname: string): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name,
-    annotations: {
-      'bluegreen/hostname': hostname,
-      'bluegreen/hosted-zone': ZONE_NAME,
-      'bluegreen/generation-repo':
-        'github.com?owner=example&repo=eks-blueprint-generation',
-      'bluegreen/blue-cluster': CLUSTERS.blue,
-      'bluegreen/green-cluster': CLUSTERS.green,
-    },
-  },
-  spec: { type: 'service', owner: 'group:default/team-burnham' },
-});
 
 describe('bluegreen API', () => {
   let sandbox: Sandbox;
@@ -82,10 +65,10 @@ describe('bluegreen API', () => {
         }),
         catalogServiceMock.factory({
           entities: [
-            component('burnham', BURNHAM),
-            component('checkout', CHECKOUT),
+            blueGreenComponent('burnham', BURNHAM),
+            blueGreenComponent('checkout', CHECKOUT),
             {
-              ...component('plain', BURNHAM),
+              ...blueGreenComponent('plain', BURNHAM),
               metadata: { name: 'plain' },
             },
           ],

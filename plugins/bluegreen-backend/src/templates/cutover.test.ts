@@ -7,16 +7,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  coreServices,
-  createServiceFactory,
-  UrlReaderService,
-} from '@backstage/backend-plugin-api';
-import {
   mockCredentials,
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import githubModule from '@backstage/plugin-scaffolder-backend-module-github';
@@ -24,15 +18,16 @@ import { Sandbox, startSandbox } from '@bluegreen/example-sandbox';
 import request from 'supertest';
 import yaml from 'yaml';
 import {
+  blueGreenComponent,
   BURNHAM,
   CLUSTERS,
   sandboxRoute53,
   SANDBOX_CREDENTIALS,
   sandboxZoneId,
   weightsIn,
-  ZONE_NAME,
 } from '../__testUtils__/sandbox';
 import { tofuBinary } from '../__testUtils__/tofu';
+import { fixtureRepositoryReader } from '../__testUtils__/fixtureRepository';
 import bluegreenBackend from '../index';
 
 jest.setTimeout(120_000);
@@ -41,60 +36,10 @@ const TEMPLATE_FILE = path.resolve(
   __dirname,
   '../../../../templates/eks-blue-green/cutover.yaml',
 );
-const FIXTURE = path.resolve(__dirname, '../__fixtures__/generation');
 const REPOSITORY = 'https://github.com/example/eks-blueprint-generation';
 
 const template = yaml.parse(fs.readFileSync(TEMPLATE_FILE, 'utf8'));
-const burnham: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name: 'burnham',
-    annotations: {
-      'bluegreen/hostname': BURNHAM,
-      'bluegreen/hosted-zone': ZONE_NAME,
-      'bluegreen/generation-repo':
-        'github.com?owner=example&repo=eks-blueprint-generation',
-      'bluegreen/blue-cluster': CLUSTERS.blue,
-      'bluegreen/green-cluster': CLUSTERS.green,
-    },
-  },
-  spec: { type: 'service', owner: 'group:default/team-burnham' },
-};
-
-/** Serves the fixture generation for the repository URL, and nothing else. */
-const fixtureRepositoryReader = createServiceFactory({
-  service: coreServices.urlReader,
-  deps: {},
-  factory: (): UrlReaderService => ({
-    async readUrl() {
-      throw new Error('not used by this template');
-    },
-    async search() {
-      throw new Error('not used by this template');
-    },
-    async readTree(url) {
-      if (url !== REPOSITORY) {
-        throw new Error(`unexpected URL ${url}`);
-      }
-      return {
-        etag: 'fixture',
-        async files() {
-          return [];
-        },
-        async archive() {
-          throw new Error('not used by this template');
-        },
-        async dir(options) {
-          const targetDir = options?.targetDir ?? '';
-          // A fetched repository loses its symlinks; the template restores them.
-          fs.cpSync(FIXTURE, targetDir, { recursive: true, dereference: true });
-          return targetDir;
-        },
-      };
-    },
-  }),
-});
+const burnham = blueGreenComponent('burnham', BURNHAM);
 
 describe('template: Cut over traffic', () => {
   let sandbox: Sandbox;
@@ -118,7 +63,7 @@ describe('template: Cut over traffic', () => {
             },
           ],
         }),
-        fixtureRepositoryReader,
+        fixtureRepositoryReader(REPOSITORY, { dereference: true }),
         mockServices.rootConfig.factory({
           data: {
             aws: { mainAccount: SANDBOX_CREDENTIALS },

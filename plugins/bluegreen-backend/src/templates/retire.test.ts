@@ -9,22 +9,17 @@ import {
   mockCredentials,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import {
-  coreServices,
-  createServiceFactory,
-  UrlReaderService,
-} from '@backstage/backend-plugin-api';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import request from 'supertest';
 import yaml from 'yaml';
+import { fixtureRepositoryReader } from '../__testUtils__/fixtureRepository';
 import bluegreenBackend from '../index';
 
 const TEMPLATE = path.resolve(
   __dirname,
   '../../../../templates/eks-blue-green/retire.yaml',
 );
-const FIXTURE = path.resolve(__dirname, '../__fixtures__/generation');
 const REPOSITORY =
   'https://github.com/example/eks-blueprint-generation/tree/main/';
 
@@ -41,42 +36,6 @@ const generation = {
   spec: { owner: 'group:default/team-burnham' },
 };
 
-/** Serves the fixture generation for the repository URL, and nothing else. */
-const fixtureRepositoryReader = createServiceFactory({
-  service: coreServices.urlReader,
-  deps: {},
-  factory: (): UrlReaderService => ({
-    async readUrl() {
-      throw new Error('not used by this template');
-    },
-    async search() {
-      throw new Error('not used by this template');
-    },
-    async readTree(url) {
-      if (url !== REPOSITORY) {
-        throw new Error(`unexpected URL ${url}`);
-      }
-      return {
-        etag: 'fixture',
-        async files() {
-          return [];
-        },
-        async archive() {
-          throw new Error('not used by this template');
-        },
-        async dir(options) {
-          const targetDir = options?.targetDir ?? '';
-          fs.cpSync(FIXTURE, targetDir, {
-            recursive: true,
-            verbatimSymlinks: true,
-          });
-          return targetDir;
-        },
-      };
-    },
-  }),
-});
-
 describe('template: Retire cluster generation', () => {
   async function dryRun(values: Record<string, unknown>) {
     const { server } = await startTestBackend({
@@ -84,7 +43,7 @@ describe('template: Retire cluster generation', () => {
         scaffolderPlugin,
         bluegreenBackend,
         catalogServiceMock.factory({ entities: [generation] }),
-        fixtureRepositoryReader,
+        fixtureRepositoryReader(REPOSITORY),
       ],
     });
     const res = await request(server)
