@@ -366,6 +366,74 @@ describe('bluegreen:set-weight under throttling (AWS sandbox stand-in)', () => {
   });
 });
 
+describe('bluegreen:set-weight waiting for INSYNC (AWS sandbox stand-in)', () => {
+  it('retries PriorRequestNotComplete with backoff', async () => {
+    const sandbox = await startSandbox({
+      insyncDelayMs: 0,
+      throttle: false,
+      priorRequestWindowMs: 300,
+    });
+    const client = sandboxRoute53(sandbox.url);
+    try {
+      await run(
+        new Route53WeightedRecords(client),
+        route53Input({ blue: 100, green: 10 }),
+      ).done;
+      await run(
+        new Route53WeightedRecords(client),
+        route53Input({ blue: 100, green: 20 }),
+      ).done;
+      expect(sandbox.requestCounts().PriorRequestNotComplete).toBeGreaterThan(
+        0,
+      );
+      expect(sandbox.changeLog()).toHaveLength(2);
+      expect(
+        await weightsIn(client, await sandboxZoneId(client), BURNHAM),
+      ).toEqual({
+        [CLUSTERS.blue]: 100,
+        [CLUSTERS.green]: 20,
+      });
+    } finally {
+      client.destroy();
+      await sandbox.close();
+    }
+  });
+
+  it('stops waiting when the task is cancelled, saying the change was accepted', async () => {
+    const sandbox = await startSandbox({
+      insyncDelayMs: 60_000,
+      throttle: false,
+    });
+    const client = sandboxRoute53(sandbox.url);
+    try {
+      const controller = new AbortController();
+      const action = createSetWeightAction({
+        route53: async () => new Route53WeightedRecords(client),
+      });
+      const ctx = {
+        ...createMockActionContext({
+          input: route53Input({ blue: 0, green: 100 }),
+        }),
+        signal: controller.signal,
+      };
+      const info = jest.spyOn(ctx.logger, 'info');
+      const done = action.handler(ctx as any);
+      while (!info.mock.calls.some(c => /: PENDING after/.test(String(c[0])))) {
+        await new Promise(resolve => setTimeout(resolve, 20));
+      }
+      controller.abort();
+      await expect(done).rejects.toThrow(
+        /^cancelled while waiting for change \S+; Route 53 had already accepted it and applies it regardless \(blue=0 green=100\)$/,
+      );
+      expect(outputs(ctx as any).changeId).toEqual(expect.any(String));
+      expect(sandbox.changeLog()).toHaveLength(1);
+    } finally {
+      client.destroy();
+      await sandbox.close();
+    }
+  });
+});
+
 describe('bluegreen:set-weight, gitops mode', () => {
   const workspace = createMockDirectory();
   const noRoute53 = async (): Promise<Route53WeightedRecords> => {

@@ -251,14 +251,26 @@ export function createSetWeightAction(options: SetWeightActionOptions) {
     ctx.output('previousWeights', current);
     ctx.output('changeId', changeId);
     ctx.output('changed', true);
-    const elapsed = await records.waitInsync(changeId, {
-      timeoutMs: input.insyncTimeoutSeconds * 1000,
-      signal: ctx.signal,
-      onPoll: (status, ms) =>
-        ctx.logger.info(
-          `change ${changeId}: ${status} after ${(ms / 1000).toFixed(1)} s`,
-        ),
-    });
+    const elapsed = await records
+      .waitInsync(changeId, {
+        timeoutMs: input.insyncTimeoutSeconds * 1000,
+        signal: ctx.signal,
+        onPoll: (status, ms) =>
+          ctx.logger.info(
+            `change ${changeId}: ${status} after ${(ms / 1000).toFixed(1)} s`,
+          ),
+      })
+      .catch(error => {
+        if (ctx.signal?.aborted) {
+          // A change batch cannot be withdrawn: say what will still happen.
+          throw new Error(
+            `cancelled while waiting for change ${changeId}; Route 53 had already accepted it and applies it regardless (${formatWeights(
+              input.weights,
+            )})`,
+          );
+        }
+        throw error;
+      });
     const { weights: observed } = await read();
     if (!sameWeights(observed, input.weights)) {
       throw new ConflictError(
