@@ -7,131 +7,39 @@
  * a running example app.
  */
 
-import { ChildProcess, spawn } from 'node:child_process';
-import net from 'node:net';
-import path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { Sandbox, startSandbox } from '@bluegreen/example-sandbox';
+import { ExampleBackend, startExampleBackend } from './startExampleBackend';
 
 const STARTUP_TIMEOUT_MS = 180_000;
 
 jest.setTimeout(STARTUP_TIMEOUT_MS + 60_000);
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor<T>(
-  what: string,
-  attempt: () => Promise<T | undefined>,
-  timeoutMs: number,
-  backend: ChildProcess,
-  output: () => string,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (backend.exitCode !== null) {
-      throw new Error(
-        `the example backend exited with code ${
-          backend.exitCode
-        } while waiting for ${what}:\n${output()}`,
-      );
-    }
-    const value = await attempt().catch(() => undefined);
-    if (value !== undefined) {
-      return value;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what}:\n${output()}`,
-      );
-    }
-    await new Promise(resolve => setTimeout(resolve, 500));
-  }
-}
-
 describe('example backend smoke test', () => {
-  let backend: ChildProcess;
+  let backend: ExampleBackend;
   let baseUrl: string;
-  let log = '';
-  const output = () => log.split('\n').slice(-40).join('\n');
-
   let sandbox: Sandbox;
 
   beforeAll(async () => {
     sandbox = await startSandbox({ insyncDelayMs: 500 });
-    const port = await freePort();
-    baseUrl = `http://localhost:${port}`;
-    backend = spawn(
-      process.execPath,
-      [
-        require.resolve('@backstage/cli/bin/backstage-cli'),
-        'package',
-        'start',
-        '--config',
-        '../app-config.yaml',
-      ],
-      {
-        cwd: path.resolve(__dirname, '..'),
-        env: {
-          ...process.env,
-          // As `yarn start` runs it; jest would pass on NODE_ENV=test.
-          NODE_ENV: 'development',
-          APP_CONFIG_backend_listen_port: String(port),
-          APP_CONFIG_backend_baseUrl: baseUrl,
-          APP_CONFIG_bluegreen_aws_endpoint: sandbox.url,
-          APP_CONFIG_bluegreen_traffic_cacheSeconds: '1',
-        },
-        // Its own process group, so the CLI and the backend it forks stop together.
-        detached: true,
-        stdio: ['ignore', 'pipe', 'pipe'],
+    backend = await startExampleBackend({
+      env: {
+        APP_CONFIG_bluegreen_aws_endpoint: sandbox.url,
+        APP_CONFIG_bluegreen_traffic_cacheSeconds: '1',
       },
-    );
-    backend.stdout!.on('data', chunk => (log += chunk));
-    backend.stderr!.on('data', chunk => (log += chunk));
-
-    await waitFor(
-      'the readiness endpoint',
-      async () => {
-        const res = await fetch(`${baseUrl}/.backstage/health/v1/readiness`);
-        return res.ok ? true : undefined;
-      },
-      STARTUP_TIMEOUT_MS,
-      backend,
-      output,
-    );
+      startupTimeoutMs: STARTUP_TIMEOUT_MS,
+    });
+    baseUrl = backend.baseUrl;
   });
 
   afterAll(async () => {
     await sandbox?.close();
-    if (!backend || backend.exitCode !== null) {
-      return;
-    }
-    const exited = new Promise(resolve => backend.once('exit', resolve));
-    process.kill(-backend.pid!, 'SIGTERM');
-    const timer = setTimeout(
-      () => process.kill(-backend.pid!, 'SIGKILL'),
-      10_000,
-    );
-    await exited;
-    clearTimeout(timer);
+    await backend?.stop();
   });
 
   async function guestToken(): Promise<string> {
-    const res = await fetch(
-      `${baseUrl}/api/auth/guest/refresh?env=development`,
-      {
-        headers: { 'X-Requested-With': 'XMLHttpRequest' },
-      },
-    );
-    expect(res.status).toBe(200);
-    const body = await res.json();
+    const { status, body } = await backend.guestRefresh();
+    expect(status).toBe(200);
     expect(body.backstageIdentity.identity.userEntityRef).toBe(
       'user:default/platform-engineer',
     );
@@ -158,7 +66,7 @@ describe('example backend smoke test', () => {
   it('serves the burnham component from the example catalog', async () => {
     const token = await guestToken();
     // The catalog ingests the example files shortly after startup.
-    const entity = await waitFor(
+    const entity = await backend.waitFor(
       'component:default/burnham in the catalog',
       async () => {
         const res = await fetch(
@@ -168,8 +76,6 @@ describe('example backend smoke test', () => {
         return res.ok ? res.json() : undefined;
       },
       60_000,
-      backend,
-      output,
     );
     expect(entity.metadata.annotations['bluegreen/hostname']).toBe(
       'burnham.eks-blueprint.example.com',
@@ -179,7 +85,7 @@ describe('example backend smoke test', () => {
 
   it('registers the bluegreen templates in the catalog', async () => {
     const token = await guestToken();
-    const template = await waitFor(
+    const template = await backend.waitFor(
       'template:default/retire-cluster-generation in the catalog',
       async () => {
         const res = await fetch(
@@ -189,8 +95,6 @@ describe('example backend smoke test', () => {
         return res.ok ? res.json() : undefined;
       },
       60_000,
-      backend,
-      output,
     );
     expect(template.metadata.title).toBe('Retire cluster generation');
   });
@@ -208,7 +112,7 @@ describe('example backend smoke test', () => {
   }
 
   async function catalogHas(token: string, ref: string) {
-    await waitFor(
+    await backend.waitFor(
       `${ref} in the catalog`,
       async () => {
         const res = await fetch(
@@ -218,8 +122,6 @@ describe('example backend smoke test', () => {
         return res.ok ? true : undefined;
       },
       60_000,
-      backend,
-      output,
     );
   }
 
@@ -232,11 +134,11 @@ describe('example backend smoke test', () => {
     expect(res.status).toBe(403);
     expect(res.body.error.message).toContain('bluegreen.cutover');
     // The auditor writes its events to the backend log.
-    await waitFor(
+    await backend.waitFor(
       'the audit event of the refused cutover',
       async () =>
-        log
-          .replace(/\u001b\[[0-9;]*m/g, '') // the development log format is coloured
+        // The development log format is coloured.
+        stripVTControlCharacters(backend.log())
           .split('\n')
           .find(
             line =>
@@ -247,8 +149,6 @@ describe('example backend smoke test', () => {
               line.includes('status="failed"'),
           ),
       10_000,
-      backend,
-      output,
     );
     expect(sandbox.changeLog()).toHaveLength(0);
   });
@@ -274,7 +174,7 @@ describe('example backend smoke test', () => {
     expect(cutover.status).toBe(201);
     expect(cutover.body.mode).toBe('route53');
 
-    const task = await waitFor(
+    const task = await backend.waitFor(
       'the cutover task to finish',
       async () => {
         const res = await fetch(
@@ -287,14 +187,12 @@ describe('example backend smoke test', () => {
           : undefined;
       },
       60_000,
-      backend,
-      output,
     );
     expect(task.status).toBe('completed');
     expect(task.createdBy).toBe('user:default/platform-engineer');
     expect(sandbox.changeLog()).toHaveLength(1);
 
-    const after = await waitFor(
+    const after = await backend.waitFor(
       'the status to show the new weights',
       async () => {
         const res = await api(
@@ -304,8 +202,6 @@ describe('example backend smoke test', () => {
         return res.body.weights?.green === 50 ? res.body : undefined;
       },
       10_000,
-      backend,
-      output,
     );
     expect(after.weights).toEqual({ blue: 50, green: 50 });
   });

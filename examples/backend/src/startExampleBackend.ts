@@ -1,0 +1,207 @@
+/*
+ * Starts the example backend as users start it (`backstage-cli package start` with
+ * examples/app-config.yaml, NODE_ENV=development) on a free port, in its own process
+ * group, and waits until it is ready. Used by the smoke test and the benchmarks under
+ * bench/. Not part of the backend itself: nothing in src/index.ts imports it.
+ */
+
+import { ChildProcess, spawn } from 'node:child_process';
+import net from 'node:net';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+
+export interface ExampleBackendOptions {
+  /**
+   * Extra environment for the backend, e.g. APP_CONFIG_bluegreen_aws_endpoint. The
+   * listen port, the base URL and NODE_ENV are set by the launcher.
+   */
+  env?: Record<string, string>;
+  /** How long to wait for the readiness endpoint. Default 180 s. */
+  startupTimeoutMs?: number;
+}
+
+export interface ExampleBackend {
+  /** http://localhost:<port> */
+  baseUrl: string;
+  /** Everything the backend has written to stdout and stderr so far. */
+  log(): string;
+  /** The last lines of the log (default 40), for error messages. */
+  logTail(lines?: number): string;
+  /**
+   * How often `backstage-cli package start` has restarted the backend since it was
+   * ready: it restarts it whenever a source file the backend loaded changes, and the
+   * restarted backend has a new in-memory database (no tasks, fresh signing keys).
+   */
+  restarts(): number;
+  /** The raw answer of the guest provider's refresh endpoint. */
+  guestRefresh(): Promise<{ status: number; body: any }>;
+  /** A Backstage token of the guest user; throws unless the sign-in succeeds. */
+  guestToken(): Promise<string>;
+  /**
+   * Retries `attempt` every 500 ms until it returns something other than undefined (a
+   * rejection counts as undefined). Fails with the log tail when the backend exits or
+   * `timeoutMs` passes.
+   */
+  waitFor<T>(
+    what: string,
+    attempt: () => Promise<T | undefined>,
+    timeoutMs: number,
+  ): Promise<T>;
+  /** SIGTERM to the process group, SIGKILL after 10 s. Safe to call more than once. */
+  stop(): Promise<void>;
+}
+
+const DEFAULT_STARTUP_TIMEOUT_MS = 180_000;
+/** What `backstage-cli package start` prints when a watched file changed. */
+const RESTART_MESSAGE = 'Change detected, restarting the development server';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function hasExited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
+}
+
+export async function startExampleBackend(
+  options: ExampleBackendOptions = {},
+): Promise<ExampleBackend> {
+  const port = await freePort();
+  const baseUrl = `http://localhost:${port}`;
+  const child = spawn(
+    process.execPath,
+    [
+      require.resolve('@backstage/cli/bin/backstage-cli'),
+      'package',
+      'start',
+      '--config',
+      '../app-config.yaml',
+    ],
+    {
+      // examples/backend, where `yarn start` runs it.
+      cwd: resolvePackagePath('@bluegreen/example-backend'),
+      env: {
+        ...process.env,
+        ...options.env,
+        // As `yarn start` runs it; jest would pass on NODE_ENV=test.
+        NODE_ENV: 'development',
+        APP_CONFIG_backend_listen_port: String(port),
+        APP_CONFIG_backend_baseUrl: baseUrl,
+      },
+      // Its own process group, so the CLI and the backend it forks stop together.
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stdout!.on('data', chunk => (output += chunk));
+  child.stderr!.on('data', chunk => (output += chunk));
+  const exited = new Promise<void>(resolve =>
+    child.once('exit', () => resolve()),
+  );
+
+  const logTail = (lines = 40) => output.split('\n').slice(-lines).join('\n');
+
+  async function waitFor<T>(
+    what: string,
+    attempt: () => Promise<T | undefined>,
+    timeoutMs: number,
+  ): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (hasExited(child)) {
+        throw new Error(
+          `the example backend exited with code ${child.exitCode}${
+            child.signalCode ? ` (${child.signalCode})` : ''
+          } while waiting for ${what}:\n${logTail()}`,
+        );
+      }
+      const value = await attempt().catch(() => undefined);
+      if (value !== undefined) {
+        return value;
+      }
+      if (Date.now() > deadline) {
+        throw new Error(
+          `timed out after ${timeoutMs} ms waiting for ${what}:\n${logTail()}`,
+        );
+      }
+      await new Promise(resolve => setTimeout(resolve, 500));
+    }
+  }
+
+  async function stop(): Promise<void> {
+    if (hasExited(child)) {
+      return;
+    }
+    const signal = (name: NodeJS.Signals) => {
+      try {
+        process.kill(-child.pid!, name);
+      } catch {
+        // The group is already gone.
+      }
+    };
+    signal('SIGTERM');
+    const timer = setTimeout(() => signal('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  async function guestRefresh() {
+    const res = await fetch(
+      `${baseUrl}/api/auth/guest/refresh?env=development`,
+      { headers: { 'X-Requested-With': 'XMLHttpRequest' } },
+    );
+    const text = await res.text();
+    let body: any = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // Not JSON (e.g. an HTML error page): keep the text.
+    }
+    return { status: res.status, body };
+  }
+
+  async function guestToken(): Promise<string> {
+    const { status, body } = await guestRefresh();
+    if (status !== 200) {
+      throw new Error(
+        `guest sign-in answered ${status}: ${JSON.stringify(body)}`,
+      );
+    }
+    return body.backstageIdentity.token;
+  }
+
+  try {
+    await waitFor(
+      'the readiness endpoint',
+      async () => {
+        const res = await fetch(`${baseUrl}/.backstage/health/v1/readiness`);
+        return res.ok ? true : undefined;
+      },
+      options.startupTimeoutMs ?? DEFAULT_STARTUP_TIMEOUT_MS,
+    );
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+
+  const restartsSoFar = () => output.split(RESTART_MESSAGE).length - 1;
+  const restartsBeforeReady = restartsSoFar();
+
+  return {
+    baseUrl,
+    log: () => output,
+    logTail,
+    restarts: () => restartsSoFar() - restartsBeforeReady,
+    guestRefresh,
+    guestToken,
+    waitFor,
+    stop,
+  };
+}
