@@ -63,6 +63,13 @@ export const EKS_VERSIONS: readonly EksVersionSupport[] = [
 ];
 
 /**
+ * EKS control-plane price per cluster-hour (USD) in standard and in extended support,
+ * from the April 2024 billing cycle.
+ * @public
+ */
+export const EKS_HOURLY_PRICE_USD = { standard: 0.1, extended: 0.6 } as const;
+
+/**
  * Where a version stands on a day: EKS bills extended support from the first moment of
  * the end-of-standard-support day (UTC), and stops supporting it on the end of extended
  * support day.
@@ -104,4 +111,30 @@ export function compareKubernetesVersions(a: string, b: string): number {
   const [aMajor, aMinor] = a.split('.').map(Number);
   const [bMajor, bMinor] = b.split('.').map(Number);
   return aMajor - bMajor || aMinor - bMinor;
+}
+
+/**
+ * One sentence on a cluster version's support, for people: until when, and at what price.
+ * @public
+ */
+export function describeEksSupport(
+  status: EksSupportStatus,
+  support: Partial<
+    Pick<EksVersionSupport, 'endOfStandardSupport' | 'endOfExtendedSupport'>
+  >,
+): string {
+  switch (status) {
+    case 'standard':
+      return `standard support until ${support.endOfStandardSupport}`;
+    case 'extended':
+      return `extended support until ${
+        support.endOfExtendedSupport
+      }, at $${EKS_HOURLY_PRICE_USD.extended.toFixed(
+        2,
+      )} instead of $${EKS_HOURLY_PRICE_USD.standard.toFixed(
+        2,
+      )} per cluster-hour`;
+    default:
+      return `past end of support since ${support.endOfExtendedSupport}: EKS may upgrade its control plane at any time`;
+  }
 }

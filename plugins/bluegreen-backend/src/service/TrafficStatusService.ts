@@ -101,8 +101,9 @@ export class TrafficStatusService {
     key: string,
     ttl: number,
     read: () => Promise<T>,
+    fresh = false,
   ): Promise<T> {
-    const cached = await this.options.cache.get(key);
+    const cached = fresh ? undefined : await this.options.cache.get(key);
     if (cached !== undefined) {
       return cached as T;
     }
@@ -124,17 +125,23 @@ export class TrafficStatusService {
     hostname: string,
     zone: string | undefined,
     type: string,
+    fresh: boolean,
   ): Promise<ObservedGroup> {
     const key = `traffic:${zone ?? ''}:${normaliseName(hostname)}:${type}`;
-    return this.shared(key, this.options.cacheTtlMs, async () => {
-      const records = await this.options.route53();
-      const hostedZone = await records.resolveZone(hostname, zone);
-      const group = await records.readGroup(hostedZone, hostname, type);
-      return {
-        group,
-        observedAt: (this.options.now?.() ?? new Date()).toISOString(),
-      };
-    });
+    return this.shared(
+      key,
+      this.options.cacheTtlMs,
+      async () => {
+        const records = await this.options.route53();
+        const hostedZone = await records.resolveZone(hostname, zone);
+        const group = await records.readGroup(hostedZone, hostname, type);
+        return {
+          group,
+          observedAt: (this.options.now?.() ?? new Date()).toISOString(),
+        };
+      },
+      fresh,
+    );
   }
 
   private clusterVersion(name: string): Promise<ClusterVersionStatus> {
@@ -143,13 +150,18 @@ export class TrafficStatusService {
     );
   }
 
-  async status(entity: Entity): Promise<TrafficStatus> {
+  /**
+   * The entity's traffic status. `fresh` skips the cached Route 53 read (for a view that
+   * has just changed the weights); concurrent reads still share one request.
+   */
+  async status(entity: Entity, fresh = false): Promise<TrafficStatus> {
     const annotations = requireTrafficAnnotations(entity);
     const [{ group, observedAt }, blue, green] = await Promise.all([
       this.observe(
         annotations.hostname,
         annotations.hostedZone,
         annotations.recordType,
+        fresh,
       ),
       this.clusterVersion(annotations.clusters.blue),
       this.clusterVersion(annotations.clusters.green),

@@ -19,11 +19,17 @@ import { TrafficStatus } from '@bluegreen/plugin-bluegreen-common';
 import { Sandbox, startSandbox } from '@bluegreen/example-sandbox';
 import request from 'supertest';
 import {
+  ChangeResourceRecordSetsCommand,
+  ListResourceRecordSetsCommand,
+} from '@aws-sdk/client-route-53';
+import {
   BURNHAM,
   CHECKOUT,
   CLUSTERS,
   blueGreenComponent,
   SANDBOX_CREDENTIALS,
+  sandboxRoute53,
+  sandboxZoneId,
   ZONE_NAME,
 } from '../__testUtils__/sandbox';
 import { bluegreenPlugin } from '../plugin';
@@ -197,6 +203,56 @@ describe('bluegreen API', () => {
       expect(responses.every(r => r.status === 200)).toBe(true);
       expect(oneRead.ListResourceRecordSets).toBeGreaterThan(0);
       expect(sandbox.requestCounts()).toEqual(oneRead);
+    });
+    it('serves cached weights until asked to refresh', async () => {
+      const { server } = await startBackend();
+      const read = (query = '') =>
+        request(server)
+          .get(
+            `/api/bluegreen/entity/component/default/burnham/traffic${query}`,
+          )
+          .set('Authorization', user);
+      expect((await read()).body.weights).toEqual({ blue: 100, green: 0 });
+      const client = sandboxRoute53(sandbox.url);
+      const zone = await sandboxZoneId(client);
+      const { ResourceRecordSets = [] } = await client.send(
+        new ListResourceRecordSetsCommand({
+          HostedZoneId: zone,
+          StartRecordName: BURNHAM,
+          StartRecordType: 'A',
+        }),
+      );
+      const green = ResourceRecordSets.find(
+        r => r.SetIdentifier === CLUSTERS.green,
+      )!;
+      await client.send(
+        new ChangeResourceRecordSetsCommand({
+          HostedZoneId: zone,
+          ChangeBatch: {
+            Changes: [
+              { Action: 'UPSERT', ResourceRecordSet: { ...green, Weight: 7 } },
+            ],
+          },
+        }),
+      );
+      try {
+        expect((await read()).body.weights).toEqual({ blue: 100, green: 0 });
+        expect((await read('?refresh=true')).body.weights).toEqual({
+          blue: 100,
+          green: 7,
+        });
+        expect((await read('?refresh=maybe')).status).toBe(400);
+      } finally {
+        await client.send(
+          new ChangeResourceRecordSetsCommand({
+            HostedZoneId: zone,
+            ChangeBatch: {
+              Changes: [{ Action: 'UPSERT', ResourceRecordSet: green }],
+            },
+          }),
+        );
+        client.destroy();
+      }
     });
   });
 

@@ -16,6 +16,7 @@ import {
   cutoverRequestSchema,
 } from '@bluegreen/plugin-bluegreen-common';
 import express from 'express';
+import { z } from 'zod/v3';
 import Router from 'express-promise-router';
 import { parseInput } from '../lib/parseInput';
 import {
@@ -68,7 +69,12 @@ export async function createRouter(
     if (!entity) {
       throw new NotFoundError(`${entityRef} was not found`);
     }
-    res.json(await traffic.status(entity));
+    const fresh = parseInput(
+      z.object({ refresh: z.enum(['true', 'false']).optional() }).passthrough(),
+      req.query,
+      'query',
+    ).refresh;
+    res.json(await traffic.status(entity, fresh === 'true'));
   });
 
   router.post('/entity/:kind/:namespace/:name/cutover', async (req, res) => {
