@@ -1,7 +1,29 @@
 import { compatWrapper } from '@backstage/core-compat-api';
-import { createFrontendPlugin } from '@backstage/frontend-plugin-api';
-import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  ApiBlueprint,
+  createFrontendPlugin,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/frontend-plugin-api';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import { isBlueGreenAvailable } from '@bluegreen/plugin-bluegreen-common';
+import { blueGreenApiRef, BlueGreenClient } from './api';
+
+/**
+ * The bluegreen backend client (new frontend system).
+ * @alpha
+ */
+export const blueGreenApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: blueGreenApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: deps => new BlueGreenClient(deps),
+    }),
+});
 
 /**
  * The blue/green card on entity pages (new frontend system).
@@ -19,11 +41,48 @@ export const entityBlueGreenCard = EntityCardBlueprint.make({
 });
 
 /**
+ * The blue/green tab of System pages (new frontend system).
+ * @alpha
+ */
+export const entityBlueGreenContent = EntityContentBlueprint.make({
+  name: 'blue-green',
+  params: {
+    path: '/blue-green',
+    title: 'Blue/green',
+    filter: 'kind:system',
+    loader: () =>
+      import('./components/EntityBlueGreenContent').then(m =>
+        compatWrapper(<m.EntityBlueGreenContent />),
+      ),
+  },
+});
+
+/**
+ * The team's workloads card on Group pages (new frontend system).
+ * @alpha
+ */
+export const entityTeamWorkloadsCard = EntityCardBlueprint.make({
+  name: 'team-workloads',
+  params: {
+    filter: 'kind:group',
+    loader: () =>
+      import('./components/EntityTeamWorkloadsCard').then(m =>
+        compatWrapper(<m.EntityTeamWorkloadsCard />),
+      ),
+  },
+});
+
+/**
  * The bluegreen plugin for the new frontend system.
  * @alpha
  */
 export default createFrontendPlugin({
   pluginId: 'bluegreen',
   title: 'Blue/green',
-  extensions: [entityBlueGreenCard],
+  extensions: [
+    blueGreenApi,
+    entityBlueGreenCard,
+    entityBlueGreenContent,
+    entityTeamWorkloadsCard,
+  ],
 });

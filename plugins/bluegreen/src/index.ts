@@ -7,5 +7,13 @@
  * @packageDocumentation
  */
 
-export { bluegreenPlugin, EntityBlueGreenCard } from './plugin';
+export {
+  bluegreenPlugin,
+  EntityBlueGreenCard,
+  EntityBlueGreenContent,
+  EntityTeamWorkloadsCard,
+  rootRouteRef,
+} from './plugin';
+export { blueGreenApiRef, BlueGreenClient } from './api';
+export type { BlueGreenApi } from './api';
 export { isBlueGreenAvailable } from '@bluegreen/plugin-bluegreen-common';

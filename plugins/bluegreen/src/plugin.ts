@@ -1,15 +1,33 @@
 import {
+  createApiFactory,
   createComponentExtension,
   createPlugin,
+  createRoutableExtension,
+  createRouteRef,
+  discoveryApiRef,
+  fetchApiRef,
 } from '@backstage/core-plugin-api';
+import { blueGreenApiRef, BlueGreenClient } from './api';
+
+/** @public */
+export const rootRouteRef = createRouteRef({ id: 'bluegreen' });
 
 /** @public */
 export const bluegreenPlugin = createPlugin({
   id: 'bluegreen',
+  apis: [
+    createApiFactory({
+      api: blueGreenApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: deps => new BlueGreenClient(deps),
+    }),
+  ],
+  routes: { root: rootRouteRef },
 });
 
 /**
- * Entity card: the blue and green clusters of the entity and the hostname between them.
+ * Entity card: the blue and green clusters of the entity, their versions, traffic
+ * shares and workloads, and the cutover.
  * @public
  */
 export const EntityBlueGreenCard = bluegreenPlugin.provide(
@@ -19,6 +37,38 @@ export const EntityBlueGreenCard = bluegreenPlugin.provide(
       lazy: () =>
         import('./components/EntityBlueGreenCard').then(
           m => m.EntityBlueGreenCard,
+        ),
+    },
+  }),
+);
+
+/**
+ * Entity tab for a System: its traffic split and every component on both clusters.
+ * @public
+ */
+export const EntityBlueGreenContent = bluegreenPlugin.provide(
+  createRoutableExtension({
+    name: 'EntityBlueGreenContent',
+    component: () =>
+      import('./components/EntityBlueGreenContent').then(
+        m => m.EntityBlueGreenContent,
+      ),
+    mountPoint: rootRouteRef,
+  }),
+);
+
+/**
+ * Entity card for a Group: each component the team owns, where it runs, whether it is
+ * ready, and its traffic split.
+ * @public
+ */
+export const EntityTeamWorkloadsCard = bluegreenPlugin.provide(
+  createComponentExtension({
+    name: 'EntityTeamWorkloadsCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityTeamWorkloadsCard').then(
+          m => m.EntityTeamWorkloadsCard,
         ),
     },
   }),

@@ -24,6 +24,8 @@ import {
 } from '@backstage/plugin-kubernetes';
 import {
   EntityBlueGreenCard,
+  EntityBlueGreenContent,
+  EntityTeamWorkloadsCard,
   isBlueGreenAvailable,
 } from '@bluegreen/plugin-bluegreen';
 
@@ -97,6 +99,13 @@ const systemPage = (
         </Grid>
       </Grid>
     </EntityLayout.Route>
+    <EntityLayout.Route
+      path="/blue-green"
+      title="Blue/green"
+      if={isBlueGreenAvailable}
+    >
+      <EntityBlueGreenContent />
+    </EntityLayout.Route>
   </EntityLayout>
 );
 
@@ -110,6 +119,9 @@ const groupPage = (
         </Grid>
         <Grid item xs={12} md={6}>
           <EntityOwnershipCard />
+        </Grid>
+        <Grid item xs={12}>
+          <EntityTeamWorkloadsCard />
         </Grid>
         <Grid item xs={12}>
           <EntityMembersListCard />

@@ -1,61 +1,96 @@
-import { InfoCard } from '@backstage/core-components';
+import { useState } from 'react';
 import {
+  InfoCard,
   MissingAnnotationEmptyState,
-  useEntity,
-} from '@backstage/plugin-catalog-react';
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import { useKubernetesObjects } from '@backstage/plugin-kubernetes-react';
+import { usePermission } from '@backstage/plugin-permission-react';
 import {
   ANNOTATION_HOSTNAME,
+  bluegreenCutoverPermission,
   CLUSTER_COLOURS,
   ClusterColour,
   getBlueGreenAnnotations,
+  TrafficStatus,
 } from '@bluegreen/plugin-bluegreen-common';
-import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
+import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
-import { makeStyles } from '@material-ui/core/styles';
+import {
+  clusterWorkloads,
+  ClusterWorkloads,
+  parity,
+} from '../../lib/workloads';
+import { CutoverDialog } from '../CutoverDialog';
+import {
+  STATUS_REFRESH_MS,
+  useTrafficStatus,
+} from '../shared/useTrafficStatus';
+import { ClusterPanel } from './ClusterPanel';
 
-// Kubernetes plugin annotations that select this entity's workloads in each cluster.
-const KUBERNETES_ANNOTATIONS = [
-  ['backstage.io/kubernetes-id', 'Kubernetes id'],
-  ['backstage.io/kubernetes-label-selector', 'Label selector'],
-  ['backstage.io/kubernetes-namespace', 'Namespace'],
-] as const;
+function ownerText(status: TrafficStatus): string {
+  return status.owner.kind === 'external-dns'
+    ? `owned by external-dns (${status.owner.ownerIds.join(
+        ', ',
+      )}): cutovers go through GitOps`
+    : 'no external-dns owner: cutovers change Route 53 directly';
+}
 
-const COLOURS: Record<ClusterColour, string> = {
-  blue: '#1e88e5',
-  green: '#43a047',
-};
+function CutoverButton(props: {
+  entityRef: string;
+  disabledReason?: string;
+  onClick: () => void;
+}) {
+  const { allowed, loading } = usePermission({
+    permission: bluegreenCutoverPermission,
+    resourceRef: props.entityRef,
+  });
+  if (loading) {
+    return null;
+  }
+  const reason = !allowed
+    ? 'You may not cut this over (permission bluegreen.cutover); ask its owners'
+    : props.disabledReason;
+  const button = (
+    <Button
+      variant="contained"
+      color="primary"
+      disabled={Boolean(reason)}
+      onClick={props.onClick}
+      data-testid="bluegreen-cutover-button"
+    >
+      Cut over…
+    </Button>
+  );
+  return reason ? (
+    <Tooltip title={reason}>
+      <span data-testid="bluegreen-cutover-disabled-reason" aria-label={reason}>
+        {button}
+      </span>
+    </Tooltip>
+  ) : (
+    button
+  );
+}
 
-const useStyles = makeStyles(theme => ({
-  cluster: {
-    borderLeft: `6px solid`,
-    borderRadius: theme.shape.borderRadius,
-    padding: theme.spacing(1.5, 2),
-    background: theme.palette.background.default,
-    height: '100%',
-  },
-  label: {
-    textTransform: 'uppercase',
-    fontWeight: theme.typography.fontWeightBold as number,
-    letterSpacing: 1,
-  },
-  mono: {
-    fontFamily: 'monospace',
-    overflowWrap: 'break-word',
-  },
-  clusterName: {
-    fontWeight: theme.typography.fontWeightBold as number,
-  },
-}));
-
-/** The blue and green clusters of an entity, side by side. */
+/**
+ * The blue and green clusters of an entity side by side: version and support, traffic
+ * share, workloads; whether green runs what blue runs; and the cutover.
+ */
 export function EntityBlueGreenCard() {
   const { entity } = useEntity();
-  const classes = useStyles();
-  const { hostname, clusters } = getBlueGreenAnnotations(entity);
-  const annotations = entity.metadata.annotations ?? {};
+  const annotations = getBlueGreenAnnotations(entity);
+  const entityRef = stringifyEntityRef(entity);
+  const traffic = useTrafficStatus(entity);
+  const kubernetes = useKubernetesObjects(entity, STATUS_REFRESH_MS);
+  const [dialogOpen, setDialogOpen] = useState(false);
 
-  if (!hostname) {
+  if (!annotations.hostname) {
     return (
       <InfoCard title="Blue/green">
         <MissingAnnotationEmptyState annotation={ANNOTATION_HOSTNAME} />
@@ -63,44 +98,104 @@ export function EntityBlueGreenCard() {
     );
   }
 
+  const workloads = Object.fromEntries(
+    CLUSTER_COLOURS.map(colour => [
+      colour,
+      annotations.clusters[colour]
+        ? clusterWorkloads(
+            kubernetes.kubernetesObjects,
+            annotations.clusters[colour]!,
+            kubernetes.error,
+          )
+        : { state: 'unreachable', error: 'no cluster annotation' },
+    ]),
+  ) as Record<ClusterColour, ClusterWorkloads>;
+  const { status, error, loading } = traffic;
+  const check = parity(
+    { name: 'blue', workloads: workloads.blue },
+    { name: 'green', workloads: workloads.green },
+  );
+
   return (
-    <InfoCard title="Blue/green" subheader={hostname}>
-      <Grid container spacing={2}>
-        {CLUSTER_COLOURS.map(colour => (
-          <Grid item xs={12} sm={6} key={colour}>
-            <Box
-              className={classes.cluster}
-              style={{ borderColor: COLOURS[colour] }}
-              data-testid={`bluegreen-cluster-${colour}`}
-            >
-              <Typography
-                variant="caption"
-                className={classes.label}
-                style={{ color: COLOURS[colour] }}
-              >
-                {colour}
-              </Typography>
-              <Typography
-                variant="subtitle1"
-                className={`${classes.mono} ${classes.clusterName}`}
-              >
-                {clusters[colour] ?? 'not annotated'}
-              </Typography>
-            </Box>
-          </Grid>
-        ))}
-        <Grid item xs={12}>
-          <Typography variant="subtitle2">Workload selection</Typography>
-          {KUBERNETES_ANNOTATIONS.map(([key, label]) => (
-            <Typography variant="body2" key={key}>
-              {label}:{' '}
-              <span className={classes.mono}>
-                {annotations[key] ?? 'not set'}
-              </span>
+    <InfoCard
+      title="Blue/green"
+      subheader={annotations.hostname}
+      action={
+        status && (
+          <CutoverButton
+            entityRef={entityRef}
+            disabledReason={
+              status.records.length === 0
+                ? 'There are no weighted records to change'
+                : undefined
+            }
+            onClick={() => setDialogOpen(true)}
+          />
+        )
+      }
+    >
+      {loading && <Progress />}
+      {error && (
+        <>
+          <ResponseErrorPanel error={error} />
+          <Typography variant="body2">
+            The traffic status comes from the bluegreen backend, which reads
+            Route 53 and EKS: check its `bluegreen.aws` configuration and
+            credentials
+            {status ? ` (showing the status read at ${status.observedAt})` : ''}
+            .
+          </Typography>
+        </>
+      )}
+      {status && (
+        <Grid container spacing={2}>
+          <Grid item xs={12}>
+            <Typography variant="body2" data-testid="bluegreen-record">
+              {status.recordType} records in {status.hostedZone.name} · TTL{' '}
+              {status.effectiveTtlSeconds === undefined
+                ? 'unknown (alias)'
+                : `${status.effectiveTtlSeconds} s${
+                    status.ttlSource === 'elb-alias' ? ' (ELB alias)' : ''
+                  }`}{' '}
+              · {ownerText(status)}
             </Typography>
+            {status.problems.map(problem => (
+              <Typography key={problem} variant="body2" color="error">
+                {problem}
+              </Typography>
+            ))}
+          </Grid>
+          {CLUSTER_COLOURS.map(colour => (
+            <Grid item xs={12} sm={6} key={colour}>
+              <ClusterPanel
+                colour={colour}
+                name={annotations.clusters[colour]}
+                cluster={status.clusters[colour]}
+                record={status.records.find(r => r.colour === colour)}
+                workloads={workloads[colour]}
+              />
+            </Grid>
           ))}
+          <Grid item xs={12}>
+            <Typography
+              variant="body2"
+              color={check.ok === false ? 'error' : 'textPrimary'}
+              data-testid="bluegreen-parity"
+            >
+              Parity: {check.message}
+            </Typography>
+          </Grid>
         </Grid>
-      </Grid>
+      )}
+      {status && dialogOpen && (
+        <CutoverDialog
+          entity={entity}
+          status={status}
+          workloads={workloads}
+          onClose={() => setDialogOpen(false)}
+          onCompleted={() => traffic.reload(true)}
+        />
+      )}
     </InfoCard>
   );
 }

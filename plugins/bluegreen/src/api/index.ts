@@ -1,0 +1,3 @@
+export { blueGreenApiRef } from './BlueGreenApi';
+export type { BlueGreenApi } from './BlueGreenApi';
+export { BlueGreenClient } from './BlueGreenClient';

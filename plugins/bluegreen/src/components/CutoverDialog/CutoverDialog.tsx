@@ -1,0 +1,246 @@
+import { useCallback, useMemo, useState } from 'react';
+import { Entity, getCompoundEntityRef } from '@backstage/catalog-model';
+import { useApi } from '@backstage/core-plugin-api';
+import {
+  StatusError,
+  StatusOK,
+  StatusWarning,
+} from '@backstage/core-components';
+import {
+  ClusterColour,
+  formatWeights,
+  TrafficStatus,
+  Weights,
+} from '@bluegreen/plugin-bluegreen-common';
+import Button from '@material-ui/core/Button';
+import Checkbox from '@material-ui/core/Checkbox';
+import Dialog from '@material-ui/core/Dialog';
+import DialogActions from '@material-ui/core/DialogActions';
+import DialogContent from '@material-ui/core/DialogContent';
+import DialogTitle from '@material-ui/core/DialogTitle';
+import FormControlLabel from '@material-ui/core/FormControlLabel';
+import Radio from '@material-ui/core/Radio';
+import RadioGroup from '@material-ui/core/RadioGroup';
+import TextField from '@material-ui/core/TextField';
+import Typography from '@material-ui/core/Typography';
+import { blueGreenApiRef } from '../../api';
+import {
+  CutoverTarget,
+  planProblem,
+  preflightChecks,
+  TARGET_WEIGHTS,
+  weightFieldProblem,
+} from '../../lib/cutoverPlan';
+import { ClusterWorkloads } from '../../lib/workloads';
+import { TaskProgress } from './TaskProgress';
+
+function CheckLine(props: { ok?: boolean; label: string; detail: string }) {
+  const text = `${props.label}: ${props.detail}`;
+  if (props.ok === true) {
+    return <StatusOK>{text}</StatusOK>;
+  }
+  return props.ok === false ? (
+    <StatusError>{text}</StatusError>
+  ) : (
+    <StatusWarning>{text}</StatusWarning>
+  );
+}
+
+/**
+ * Plans a cutover (target weights, pre-flight checks, confirmation), starts it through
+ * the bluegreen backend, and follows the task.
+ */
+export function CutoverDialog(props: {
+  entity: Entity;
+  status: TrafficStatus;
+  workloads: Record<ClusterColour, ClusterWorkloads>;
+  onClose: () => void;
+  onCompleted: () => void;
+}) {
+  const { entity, status, workloads, onClose, onCompleted } = props;
+  const api = useApi(blueGreenApiRef);
+  const [target, setTarget] = useState<CutoverTarget>(
+    (status.weights.green ?? 0) > 0 ? 'to-blue' : 'to-green',
+  );
+  const [custom, setCustom] = useState({
+    blue: String(status.weights.blue ?? 0),
+    green: String(status.weights.green ?? 0),
+  });
+  const [confirmed, setConfirmed] = useState(false);
+  const [submitting, setSubmitting] = useState(false);
+  const [error, setError] = useState<Error>();
+  const [taskId, setTaskId] = useState<string>();
+
+  const fieldProblems = {
+    blue: weightFieldProblem(custom.blue),
+    green: weightFieldProblem(custom.green),
+  };
+  let weights: Weights | undefined;
+  if (target !== 'custom') {
+    weights = TARGET_WEIGHTS[target];
+  } else if (!fieldProblems.blue && !fieldProblems.green) {
+    weights = { blue: Number(custom.blue), green: Number(custom.green) };
+  }
+  const problem = weights ? planProblem(weights, status.weights) : undefined;
+  const checks = useMemo(
+    () => (weights ? preflightChecks(status, workloads, weights) : []),
+    [weights, status, workloads],
+  );
+  const failing = checks.filter(c => c.ok !== true).length;
+
+  const submit = async () => {
+    if (!weights) {
+      return;
+    }
+    setSubmitting(true);
+    setError(undefined);
+    try {
+      const { blue, green } = status.weights;
+      const response = await api.cutover(getCompoundEntityRef(entity), {
+        weights,
+        mode: status.mode,
+        ...(blue !== undefined &&
+          green !== undefined && { expected: { blue, green } }),
+      });
+      setTaskId(response.taskId);
+    } catch (e) {
+      setError(e as Error);
+    } finally {
+      setSubmitting(false);
+    }
+  };
+
+  const onFinished = useCallback(
+    (succeeded: boolean) => {
+      if (succeeded) {
+        onCompleted();
+      }
+    },
+    [onCompleted],
+  );
+
+  return (
+    <Dialog
+      open
+      onClose={onClose}
+      fullWidth
+      maxWidth="md"
+      data-testid="bluegreen-cutover-dialog"
+    >
+      <DialogTitle>Cut over {status.hostname}</DialogTitle>
+      <DialogContent>
+        <Typography variant="body2" gutterBottom>
+          Now: {formatWeights(status.weights)} · mode {status.mode} (
+          {status.mode === 'gitops'
+            ? 'weight files in the generation repository, applied, with a pull request'
+            : 'one compare-and-swap change of the Route 53 records'}
+          )
+        </Typography>
+        {taskId ? (
+          <TaskProgress taskId={taskId} onFinished={onFinished} />
+        ) : (
+          <>
+            <RadioGroup
+              value={target}
+              onChange={e => setTarget(e.target.value as CutoverTarget)}
+            >
+              <FormControlLabel
+                value="to-green"
+                control={<Radio />}
+                label="Shift to green (blue 0, green 100)"
+              />
+              <FormControlLabel
+                value="to-blue"
+                control={<Radio />}
+                label="Shift back to blue (blue 100, green 0)"
+              />
+              <FormControlLabel
+                value="custom"
+                control={<Radio />}
+                label="Custom weights"
+              />
+            </RadioGroup>
+            {target === 'custom' && (
+              <div>
+                {(['blue', 'green'] as const).map(colour => (
+                  <TextField
+                    key={colour}
+                    label={`${colour} weight (0-255)`}
+                    value={custom[colour]}
+                    onChange={e =>
+                      setCustom({ ...custom, [colour]: e.target.value })
+                    }
+                    error={Boolean(fieldProblems[colour])}
+                    helperText={fieldProblems[colour]}
+                    inputProps={{ 'data-testid': `bluegreen-custom-${colour}` }}
+                    style={{ marginRight: 16 }}
+                  />
+                ))}
+              </div>
+            )}
+            {problem && (
+              <Typography color="error" data-testid="bluegreen-plan-problem">
+                {problem}
+              </Typography>
+            )}
+            {weights && !problem && (
+              <>
+                <Typography variant="subtitle2" style={{ marginTop: 16 }}>
+                  Plan: {formatWeights(status.weights)} →{' '}
+                  {formatWeights(weights)}
+                </Typography>
+                <Typography variant="subtitle2">Pre-flight checks</Typography>
+                <div data-testid="bluegreen-preflight">
+                  {checks.map(c => (
+                    <div key={c.id}>
+                      <CheckLine {...c} />
+                    </div>
+                  ))}
+                </div>
+                <FormControlLabel
+                  control={
+                    <Checkbox
+                      checked={confirmed}
+                      onChange={e => setConfirmed(e.target.checked)}
+                      inputProps={
+                        {
+                          'data-testid': 'bluegreen-cutover-confirm',
+                        } as any
+                      }
+                    />
+                  }
+                  label={`I am moving production traffic of ${status.hostname}${
+                    failing > 0
+                      ? `, although ${failing} pre-flight check${
+                          failing > 1 ? 's have' : ' has'
+                        } not passed`
+                      : ''
+                  }`}
+                />
+              </>
+            )}
+            {error && (
+              <Typography color="error" data-testid="bluegreen-cutover-error">
+                {error.message}
+              </Typography>
+            )}
+          </>
+        )}
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onClose}>{taskId ? 'Close' : 'Cancel'}</Button>
+        {!taskId && (
+          <Button
+            color="primary"
+            variant="contained"
+            disabled={!weights || Boolean(problem) || !confirmed || submitting}
+            onClick={submit}
+            data-testid="bluegreen-cutover-submit"
+          >
+            Cut over
+          </Button>
+        )}
+      </DialogActions>
+    </Dialog>
+  );
+}

@@ -1,0 +1,1 @@
+export { CutoverDialog } from './CutoverDialog';

@@ -1,0 +1,97 @@
+import Box from '@material-ui/core/Box';
+import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
+import {
+  ClusterColour,
+  ClusterVersionStatus,
+  describeEksSupport,
+  WeightedRecordStatus,
+} from '@bluegreen/plugin-bluegreen-common';
+import { ClusterWorkloads } from '../../lib/workloads';
+import { CLUSTER_COLOUR_CODES } from '../shared/colours';
+import { WeightBar } from '../shared/WeightBar';
+import { WorkloadList } from '../shared/WorkloadList';
+
+const useStyles = makeStyles(theme => ({
+  panel: {
+    borderLeft: '6px solid',
+    borderRadius: theme.shape.borderRadius,
+    padding: theme.spacing(1.5, 2),
+    background: theme.palette.background.default,
+    height: '100%',
+    display: 'flex',
+    flexDirection: 'column',
+    gap: theme.spacing(1),
+  },
+  label: {
+    textTransform: 'uppercase',
+    fontWeight: theme.typography.fontWeightBold as number,
+    letterSpacing: 1,
+  },
+  name: {
+    fontFamily: 'monospace',
+    fontWeight: theme.typography.fontWeightBold as number,
+    overflowWrap: 'break-word',
+  },
+}));
+
+function VersionLine(props: { cluster?: ClusterVersionStatus }) {
+  const { cluster } = props;
+  if (!cluster || cluster.source === 'unavailable') {
+    return (
+      <Typography variant="body2" color="textSecondary">
+        Kubernetes version unknown
+        {cluster?.error ? ` (${cluster.error})` : ''}
+      </Typography>
+    );
+  }
+  const support = cluster.supportStatus
+    ? describeEksSupport(cluster.supportStatus, cluster)
+    : 'support dates unknown';
+  return (
+    <Typography
+      variant="body2"
+      color={cluster.supportStatus === 'standard' ? 'textPrimary' : 'error'}
+      data-testid="bluegreen-version"
+    >
+      Kubernetes {cluster.version} · {support}
+    </Typography>
+  );
+}
+
+/** One cluster of the pair: name, version and support, weight, workloads. */
+export function ClusterPanel(props: {
+  colour: ClusterColour;
+  name?: string;
+  cluster?: ClusterVersionStatus;
+  record?: WeightedRecordStatus;
+  workloads: ClusterWorkloads;
+}) {
+  const classes = useStyles();
+  const { colour, name, cluster, record, workloads } = props;
+  return (
+    <Box
+      className={classes.panel}
+      style={{ borderColor: CLUSTER_COLOUR_CODES[colour] }}
+      data-testid={`bluegreen-cluster-${colour}`}
+    >
+      <Typography
+        variant="caption"
+        className={classes.label}
+        style={{ color: CLUSTER_COLOUR_CODES[colour] }}
+      >
+        {colour}
+      </Typography>
+      <Typography variant="subtitle1" className={classes.name}>
+        {name ?? 'not annotated'}
+      </Typography>
+      <VersionLine cluster={cluster} />
+      <WeightBar
+        colour={colour}
+        weight={record?.weight}
+        sharePercent={record?.sharePercent}
+      />
+      <WorkloadList workloads={workloads} />
+    </Box>
+  );
+}

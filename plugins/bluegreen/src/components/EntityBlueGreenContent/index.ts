@@ -1,0 +1,1 @@
+export { EntityBlueGreenContent } from './EntityBlueGreenContent';

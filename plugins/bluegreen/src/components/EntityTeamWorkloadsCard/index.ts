@@ -1,0 +1,1 @@
+export { EntityTeamWorkloadsCard } from './EntityTeamWorkloadsCard';

@@ -1,0 +1,192 @@
+import type {
+  ClusterObjects,
+  ObjectsByEntityResponse,
+} from '@backstage/plugin-kubernetes-common';
+
+/** One deployment of the entity in one cluster, as far as traffic readiness goes. */
+export interface DeploymentSummary {
+  name: string;
+  namespace?: string;
+  ready: number;
+  desired: number;
+  /** Pods of this deployment that are not ready, with why when Kubernetes says. */
+  podsNotReady: string[];
+}
+
+/** What the Kubernetes backend told about the entity's workloads in one cluster. */
+export type ClusterWorkloads =
+  | { state: 'loading' }
+  | { state: 'unreachable'; error: string }
+  | { state: 'ok'; deployments: DeploymentSummary[] };
+
+type Meta = {
+  name?: string;
+  namespace?: string;
+  ownerReferences?: Array<{ kind?: string; name?: string }>;
+};
+type Deployment = {
+  metadata?: Meta;
+  spec?: { replicas?: number };
+  status?: { readyReplicas?: number };
+};
+type Pod = {
+  metadata?: Meta;
+  status?: {
+    conditions?: Array<{ type?: string; status?: string }>;
+    containerStatuses?: Array<{
+      ready?: boolean;
+      restartCount?: number;
+      state?: { waiting?: { reason?: string } };
+    }>;
+  };
+};
+
+function resourcesOf<T>(objects: ClusterObjects, type: string): T[] {
+  return (objects.resources.find(r => r.type === type)?.resources ??
+    []) as unknown as T[];
+}
+
+function owner(meta: Meta | undefined, kind: string): string | undefined {
+  return meta?.ownerReferences?.find(ref => ref.kind === kind)?.name;
+}
+
+function podProblem(pod: Pod): string | undefined {
+  const ready = pod.status?.conditions?.find(c => c.type === 'Ready');
+  if (ready?.status === 'True') {
+    return undefined;
+  }
+  const waiting = pod.status?.containerStatuses?.find(
+    c => c.state?.waiting?.reason,
+  );
+  const restarts = Math.max(
+    0,
+    ...(pod.status?.containerStatuses ?? []).map(c => c.restartCount ?? 0),
+  );
+  const why = [
+    waiting?.state?.waiting?.reason,
+    restarts > 0 ? `${restarts} restarts` : undefined,
+  ].filter(Boolean);
+  return `${pod.metadata?.name}${why.length ? ` (${why.join(', ')})` : ''}`;
+}
+
+/**
+ * The entity's deployments in the named cluster, with their not-ready pods found through
+ * the ReplicaSets that own them. A cluster missing from the response or answering with
+ * errors is unreachable, with the errors as the reason.
+ */
+export function clusterWorkloads(
+  response: ObjectsByEntityResponse | undefined,
+  clusterName: string,
+  loadingError?: string,
+): ClusterWorkloads {
+  if (loadingError) {
+    return { state: 'unreachable', error: loadingError };
+  }
+  if (!response) {
+    return { state: 'loading' };
+  }
+  const objects = response.items.find(i => i.cluster.name === clusterName);
+  if (!objects) {
+    return {
+      state: 'unreachable',
+      error: `the Kubernetes backend does not know a cluster named ${clusterName}`,
+    };
+  }
+  if (objects.errors.length > 0) {
+    return {
+      state: 'unreachable',
+      error: objects.errors
+        .map(e =>
+          'statusCode' in e && e.statusCode
+            ? `${e.errorType} (HTTP ${e.statusCode})`
+            : `${e.errorType}${'message' in e ? `: ${e.message}` : ''}`,
+        )
+        .join('; '),
+    };
+  }
+  const replicaSetOwner = new Map<string, string>();
+  for (const rs of resourcesOf<Deployment>(objects, 'replicasets')) {
+    const deployment = owner(rs.metadata, 'Deployment');
+    if (deployment && rs.metadata?.name) {
+      replicaSetOwner.set(rs.metadata.name, deployment);
+    }
+  }
+  const pods = resourcesOf<Pod>(objects, 'pods');
+  const deployments = resourcesOf<Deployment>(objects, 'deployments').map(d => {
+    const name = d.metadata?.name ?? 'unnamed';
+    const podsNotReady = pods
+      .filter(
+        p =>
+          replicaSetOwner.get(owner(p.metadata, 'ReplicaSet') ?? '') === name,
+      )
+      .map(podProblem)
+      .filter((problem): problem is string => Boolean(problem));
+    return {
+      name,
+      namespace: d.metadata?.namespace,
+      ready: d.status?.readyReplicas ?? 0,
+      desired: d.spec?.replicas ?? 1,
+      podsNotReady,
+    };
+  });
+  return {
+    state: 'ok',
+    deployments: deployments.sort((a, b) => a.name.localeCompare(b.name)),
+  };
+}
+
+export function isReady(deployment: DeploymentSummary): boolean {
+  return deployment.ready >= deployment.desired;
+}
+
+/** A workload comparison: `undefined` when it cannot be told yet. */
+export interface ParityResult {
+  ok?: boolean;
+  message: string;
+}
+
+/**
+ * Does `to` run, ready, every workload `from` runs? Names what is missing or not ready.
+ */
+export function parity(
+  from: { name: string; workloads: ClusterWorkloads },
+  to: { name: string; workloads: ClusterWorkloads },
+): ParityResult {
+  if (from.workloads.state !== 'ok' || to.workloads.state !== 'ok') {
+    const unknown = [from, to].filter(c => c.workloads.state !== 'ok');
+    return {
+      message: `cannot compare workloads: ${unknown
+        .map(c => c.name)
+        .join(' and ')} ${
+        unknown.some(c => c.workloads.state === 'loading')
+          ? 'not loaded yet'
+          : 'unreachable'
+      }`,
+    };
+  }
+  const target = new Map(to.workloads.deployments.map(d => [d.name, d]));
+  const missing = from.workloads.deployments
+    .map(d => d.name)
+    .filter(name => !target.has(name));
+  const notReady = from.workloads.deployments
+    .map(d => target.get(d.name))
+    .filter((d): d is DeploymentSummary => Boolean(d) && !isReady(d!))
+    .map(d => `${d.name} ${d.ready}/${d.desired}`);
+  if (from.workloads.deployments.length === 0) {
+    return {
+      ok: false,
+      message: `${from.name} runs no workloads of this entity to compare with`,
+    };
+  }
+  if (missing.length === 0 && notReady.length === 0) {
+    return {
+      ok: true,
+      message: `${to.name} runs all ${from.workloads.deployments.length} workloads ${from.name} runs, ready`,
+    };
+  }
+  const parts = [
+    missing.length ? `missing ${missing.join(', ')}` : undefined,
+    notReady.length ? `not ready ${notReady.join(', ')}` : undefined,
+  ].filter(Boolean);
+  return { ok: false, message: `${to.name}: ${parts.join('; ')}` };
+}
