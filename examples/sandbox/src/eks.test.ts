@@ -45,7 +45,7 @@ describe('EKS', () => {
     const green = await eks.send(
       new DescribeClusterCommand({ name: 'eks-blueprint-green' }),
     );
-    expect(green.cluster!.version).toBe('1.35');
+    expect(green.cluster!.version).toBe('1.34');
     expect(sandbox.requestCounts()).toEqual({ DescribeCluster: 2 });
   });
 

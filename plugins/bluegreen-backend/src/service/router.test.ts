@@ -143,7 +143,7 @@ describe('bluegreen API', () => {
       });
       expect(status.clusters.green).toMatchObject({
         name: CLUSTERS.green,
-        version: '1.35',
+        version: '1.34',
         source: 'eks',
       });
       expect(Date.parse(status.observedAt)).not.toBeNaN();

@@ -1,42 +1,207 @@
-import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { renderInTestApp } from '@backstage/test-utils';
-import { screen, within } from '@testing-library/react';
+import { screen, within, waitFor } from '@testing-library/react';
 import { burnham, unannotated } from '../../__fixtures__/entities';
+import {
+  burnhamObjects,
+  burnhamObjectsAllReady,
+  burnhamObjectsGreenUnreachable,
+} from '../../__fixtures__/kubernetes';
+import { burnhamStatus } from '../../__fixtures__/traffic';
+import { renderWithApis } from '../../__testUtils__/renderWithApis';
 import { EntityBlueGreenCard } from './EntityBlueGreenCard';
 
+jest.setTimeout(20_000);
+
+const panel = (colour: string) =>
+  within(screen.getByTestId(`bluegreen-cluster-${colour}`));
+
 describe('EntityBlueGreenCard', () => {
-  it('shows both clusters and the hostname of the burnham component', async () => {
-    await renderInTestApp(
-      <EntityProvider entity={burnham}>
-        <EntityBlueGreenCard />
-      </EntityProvider>,
-    );
+  it('shows each cluster with its version, support, weight and workloads, and the parity', async () => {
+    await renderWithApis(<EntityBlueGreenCard />, burnham, {
+      status: { burnham: burnhamStatus },
+      objects: { burnham: burnhamObjects },
+    });
 
     expect(
-      screen.getByText('burnham.eks-blueprint.example.com'),
-    ).toBeInTheDocument();
-    expect(
-      within(screen.getByTestId('bluegreen-cluster-blue')).getByText(
-        'eks-blueprint-blue',
+      await panel('blue').findByText(
+        'burnham 3/3 ready',
+        {},
+        { timeout: 10_000 },
       ),
     ).toBeInTheDocument();
+    expect(panel('green').getByText('burnham 3/3 ready')).toBeInTheDocument();
+    expect(panel('blue').getByText('eks-blueprint-blue')).toBeInTheDocument();
+    expect(panel('blue').getByTestId('bluegreen-version')).toHaveTextContent(
+      'Kubernetes 1.33 · extended support until 2027-07-29, at $0.60 instead of $0.10 per cluster-hour',
+    );
+    expect(panel('green').getByTestId('bluegreen-version')).toHaveTextContent(
+      'Kubernetes 1.34 · standard support until 2026-12-02',
+    );
+    expect(panel('blue').getByTestId('bluegreen-share-blue')).toHaveTextContent(
+      '100%',
+    );
     expect(
-      within(screen.getByTestId('bluegreen-cluster-green')).getByText(
-        'eks-blueprint-green',
+      panel('blue').getByTestId('bluegreen-weight-value-blue'),
+    ).toHaveTextContent('100');
+    expect(
+      panel('green').getByTestId('bluegreen-share-green'),
+    ).toHaveTextContent('0%');
+    expect(
+      panel('blue').getByText('burnham-worker 2/2 ready'),
+    ).toBeInTheDocument();
+    expect(
+      panel('green').getByText(
+        'burnham-worker 1/2 ready — not ready: worker-green-1 (CrashLoopBackOff, 5 restarts)',
       ),
     ).toBeInTheDocument();
-    expect(screen.getByText('app=burnham')).toBeInTheDocument();
-    expect(screen.getByText('team-burnham')).toBeInTheDocument();
+    expect(screen.getByTestId('bluegreen-record')).toHaveTextContent(
+      'A records in eks-blueprint.example.com. · TTL 60 s (ELB alias) · no external-dns owner: cutovers change Route 53 directly',
+    );
+    expect(screen.getByTestId('bluegreen-parity')).toHaveTextContent(
+      'Parity: eks-blueprint-green: not ready burnham-worker 1/2',
+    );
+  });
+
+  it('says green runs everything blue runs when it does, and names the external-dns owner', async () => {
+    await renderWithApis(<EntityBlueGreenCard />, burnham, {
+      status: {
+        burnham: {
+          ...burnhamStatus,
+          owner: { kind: 'external-dns', ownerIds: ['eks-blueprint-blue'] },
+          mode: 'gitops',
+        },
+      },
+      objects: { burnham: burnhamObjectsAllReady },
+    });
+    expect(
+      await screen.findByText(
+        'Parity: eks-blueprint-green runs all 1 workloads eks-blueprint-blue runs, ready',
+        {},
+        { timeout: 10_000 },
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByTestId('bluegreen-record')).toHaveTextContent(
+      'owned by external-dns (eks-blueprint-blue): cutovers go through GitOps',
+    );
+  });
+
+  it('names a cluster the Kubernetes backend cannot reach and what to check', async () => {
+    await renderWithApis(<EntityBlueGreenCard />, burnham, {
+      status: { burnham: burnhamStatus },
+      objects: { burnham: burnhamObjectsGreenUnreachable },
+    });
+    expect(
+      await panel('green').findByTestId(
+        'bluegreen-unreachable',
+        {},
+        { timeout: 10_000 },
+      ),
+    ).toHaveTextContent(
+      "Cluster unreachable: FETCH_ERROR: connect ECONNREFUSED. Check the Kubernetes backend's cluster configuration and credentials for this cluster.",
+    );
+    expect(screen.getByTestId('bluegreen-parity')).toHaveTextContent(
+      'cannot compare workloads: eks-blueprint-green unreachable',
+    );
+  });
+
+  it('shows past end of support', async () => {
+    await renderWithApis(<EntityBlueGreenCard />, burnham, {
+      status: {
+        burnham: {
+          ...burnhamStatus,
+          clusters: {
+            ...burnhamStatus.clusters,
+            blue: {
+              ...burnhamStatus.clusters.blue,
+              version: '1.30',
+              endOfExtendedSupport: '2026-07-23',
+              supportStatus: 'unsupported',
+            },
+          },
+        },
+      },
+      objects: { burnham: burnhamObjects },
+    });
+    expect(
+      await panel('blue').findByText(
+        'Kubernetes 1.30 · past end of support since 2026-07-23: EKS may upgrade its control plane at any time',
+        {},
+        { timeout: 10_000 },
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('shows progress while the status loads', async () => {
+    await renderWithApis(<EntityBlueGreenCard />, burnham, {
+      status: { burnham: 'pending' },
+      objects: { burnham: burnhamObjects },
+    });
+    expect(await screen.findByTestId('progress')).toBeInTheDocument();
+    expect(screen.queryByTestId('bluegreen-cluster-blue')).toBeNull();
+  });
+
+  it('shows the backend error as it is and what to check', async () => {
+    await renderWithApis(<EntityBlueGreenCard />, burnham, {
+      status: { burnham: new Error('Route 53 said: AccessDenied') },
+      objects: { burnham: burnhamObjects },
+    });
+    // The error panel shows the message in its title and its details.
+    expect(
+      await screen.findAllByText(
+        /Route 53 said: AccessDenied/,
+        {},
+        { timeout: 10_000 },
+      ),
+    ).not.toHaveLength(0);
+    expect(
+      screen.getByText(
+        /check its `bluegreen.aws` configuration and credentials/,
+      ),
+    ).toBeInTheDocument();
   });
 
   it('says which annotation is missing when the entity has no hostname', async () => {
-    await renderInTestApp(
-      <EntityProvider entity={unannotated}>
-        <EntityBlueGreenCard />
-      </EntityProvider>,
+    const { getTrafficStatus } = await renderWithApis(
+      <EntityBlueGreenCard />,
+      unannotated,
     );
-
     expect(screen.getByText('bluegreen/hostname')).toBeInTheDocument();
     expect(screen.queryByTestId('bluegreen-cluster-blue')).toBeNull();
+    expect(getTrafficStatus).not.toHaveBeenCalled();
+  });
+
+  it('disables the cutover with the reason when the user lacks bluegreen.cutover', async () => {
+    // Another entity: usePermission caches decisions per resource across renders.
+    const restricted = {
+      ...burnham,
+      metadata: { ...burnham.metadata, name: 'restricted' },
+    };
+    await renderWithApis(<EntityBlueGreenCard />, restricted, {
+      status: { restricted: burnhamStatus },
+      objects: { restricted: burnhamObjects },
+      allowed: false,
+    });
+    const button = await screen.findByTestId(
+      'bluegreen-cutover-button',
+      {},
+      { timeout: 10_000 },
+    );
+    expect(button).toBeDisabled();
+    expect(
+      screen.getByLabelText(
+        'You may not cut this over (permission bluegreen.cutover); ask its owners',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('enables the cutover for a user who holds bluegreen.cutover', async () => {
+    await renderWithApis(<EntityBlueGreenCard />, burnham, {
+      status: { burnham: burnhamStatus },
+      objects: { burnham: burnhamObjects },
+    });
+    await waitFor(
+      () =>
+        expect(screen.getByTestId('bluegreen-cutover-button')).toBeEnabled(),
+      { timeout: 10_000 },
+    );
   });
 });

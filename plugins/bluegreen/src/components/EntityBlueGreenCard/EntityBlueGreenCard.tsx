@@ -112,8 +112,8 @@ export function EntityBlueGreenCard() {
   ) as Record<ClusterColour, ClusterWorkloads>;
   const { status, error, loading } = traffic;
   const check = parity(
-    { name: 'blue', workloads: workloads.blue },
-    { name: 'green', workloads: workloads.green },
+    { name: annotations.clusters.blue ?? 'blue', workloads: workloads.blue },
+    { name: annotations.clusters.green ?? 'green', workloads: workloads.green },
   );
 
   return (

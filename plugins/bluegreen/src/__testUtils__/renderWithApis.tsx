@@ -1,0 +1,126 @@
+import { ReactNode } from 'react';
+import { Entity } from '@backstage/catalog-model';
+import { EntityProvider, catalogApiRef } from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import type { ObjectsByEntityResponse } from '@backstage/plugin-kubernetes-common';
+import {
+  kubernetesApiRef,
+  kubernetesAuthProvidersApiRef,
+} from '@backstage/plugin-kubernetes-react';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { scaffolderApiRef } from '@backstage/plugin-scaffolder-react';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
+import { TrafficStatus } from '@bluegreen/plugin-bluegreen-common';
+import { blueGreenApiRef } from '../api';
+
+export interface MockOptions {
+  /** By entity name; an Error rejects, 'pending' never answers. */
+  status?: Record<string, TrafficStatus | Error | 'pending'>;
+  /** By entity name; an Error rejects. */
+  objects?: Record<string, ObjectsByEntityResponse | Error>;
+  allowed?: boolean;
+  cutover?: jest.Mock;
+  /** Log events the cutover task streams, ending with a completion. */
+  taskEvents?: Array<{
+    type: string;
+    body: { message: string; stepId?: string; status?: string };
+  }>;
+  entities?: Entity[];
+}
+
+/** Renders `ui` for `entity` with the APIs the bluegreen views use, mocked. */
+export async function renderWithApis(
+  ui: ReactNode,
+  entity: Entity,
+  options: MockOptions = {},
+) {
+  const getTrafficStatus = jest.fn(async (ref: { name: string }) => {
+    const answer = options.status?.[ref.name];
+    if (answer === 'pending') {
+      return new Promise<TrafficStatus>(() => {});
+    }
+    if (answer instanceof Error || answer === undefined) {
+      throw answer ?? new Error(`no status for ${ref.name}`);
+    }
+    return answer;
+  });
+  const cutover =
+    options.cutover ??
+    jest.fn(async () => ({ taskId: 'task-1', mode: 'route53' }));
+  const kubernetesApi = {
+    getClusters: jest.fn(async () => [
+      { name: 'eks-blueprint-blue', authProvider: 'serviceAccount' },
+      { name: 'eks-blueprint-green', authProvider: 'serviceAccount' },
+    ]),
+    getObjectsByEntity: jest.fn(async (request: { entity: Entity }) => {
+      const answer = options.objects?.[request.entity.metadata.name];
+      if (answer instanceof Error) {
+        throw answer;
+      }
+      return answer ?? { items: [] };
+    }),
+  };
+  const scaffolderApi = {
+    getTask: jest.fn(async (taskId: string) => ({
+      id: taskId,
+      status: 'processing',
+      spec: {
+        steps: [
+          {
+            id: 'entity',
+            name: 'Look up the service',
+            action: 'catalog:fetch',
+          },
+          {
+            id: 'set-weight',
+            name: 'Set the weights',
+            action: 'bluegreen:set-weight',
+          },
+        ],
+      },
+    })),
+    streamLogs: jest.fn(() => ({
+      subscribe(observer: { next: (event: unknown) => void }) {
+        const timer = setTimeout(() =>
+          (options.taskEvents ?? []).forEach((event, id) =>
+            observer.next({ ...event, id, taskId: 'task-1', createdAt: '' }),
+          ),
+        );
+        return {
+          closed: false,
+          unsubscribe: () => clearTimeout(timer),
+        };
+      },
+    })),
+  };
+  const apis = [
+    [blueGreenApiRef, { getTrafficStatus, cutover }],
+    [kubernetesApiRef, kubernetesApi],
+    [
+      kubernetesAuthProvidersApiRef,
+      { decorateRequestBodyForAuth: async (_: string, body: unknown) => body },
+    ],
+    [
+      permissionApiRef,
+      mockApis.permission({
+        authorize:
+          options.allowed === false
+            ? AuthorizeResult.DENY
+            : AuthorizeResult.ALLOW,
+      }),
+    ],
+    [scaffolderApiRef, scaffolderApi],
+    [catalogApiRef, catalogApiMock({ entities: options.entities ?? [] })],
+  ] as const;
+  await renderInTestApp(
+    <TestApiProvider apis={apis as any}>
+      <EntityProvider entity={entity}>{ui}</EntityProvider>
+    </TestApiProvider>,
+  );
+  return { getTrafficStatus, cutover, kubernetesApi, scaffolderApi };
+}
