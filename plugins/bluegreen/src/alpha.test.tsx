@@ -2,14 +2,23 @@ import { renderTestApp } from '@backstage/frontend-test-utils';
 import { createTestEntityPage } from '@backstage/plugin-catalog-react/testUtils';
 import { screen } from '@testing-library/react';
 import { burnham, unannotated } from './__fixtures__/entities';
-import { entityBlueGreenCard } from './alpha';
+import { burnhamObjects } from './__fixtures__/kubernetes';
+import { burnhamStatus } from './__fixtures__/traffic';
+import { createMockApis } from './__testUtils__/renderWithApis';
+import { entityBlueGreenCard, entityTeamWorkloadsCard } from './alpha';
 
 // Rendering a whole test app is slow on a loaded 2-core machine.
 jest.setTimeout(30_000);
 
-describe('new frontend system entity card', () => {
-  it('renders on an entity page for an entity with bluegreen annotations', async () => {
+describe('new frontend system extensions', () => {
+  const { apis } = createMockApis({
+    status: { burnham: burnhamStatus },
+    objects: { burnham: burnhamObjects },
+  });
+
+  it('renders the card on an entity page for an entity with bluegreen annotations', async () => {
     renderTestApp({
+      apis,
       extensions: [
         createTestEntityPage({ entity: burnham }),
         entityBlueGreenCard,
@@ -21,15 +30,21 @@ describe('new frontend system entity card', () => {
       await screen.findByText('eks-blueprint-green', {}, { timeout: 15_000 }),
     ).toBeInTheDocument();
     expect(
-      screen.getByText('burnham.eks-blueprint.example.com'),
-    ).toBeInTheDocument();
+      await screen.findByTestId(
+        'bluegreen-share-blue',
+        {},
+        { timeout: 15_000 },
+      ),
+    ).toHaveTextContent('100%');
   });
 
-  it('is filtered out for an entity without them', async () => {
+  it('filters the card out for an entity without them, and the team card for a component', async () => {
     renderTestApp({
+      apis,
       extensions: [
         createTestEntityPage({ entity: unannotated }),
         entityBlueGreenCard,
+        entityTeamWorkloadsCard,
       ],
     });
 

@@ -9,8 +9,12 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
+import { Entity } from '@backstage/catalog-model';
 import { isBlueGreenAvailable } from '@bluegreen/plugin-bluegreen-common';
 import { blueGreenApiRef, BlueGreenClient } from './api';
+
+const isKind = (kind: string) => (entity: Entity) =>
+  entity.kind.toLocaleLowerCase('en-US') === kind;
 
 /**
  * The bluegreen backend client (new frontend system).
@@ -49,7 +53,7 @@ export const entityBlueGreenContent = EntityContentBlueprint.make({
   params: {
     path: '/blue-green',
     title: 'Blue/green',
-    filter: 'kind:system',
+    filter: isKind('system'),
     loader: () =>
       import('./components/EntityBlueGreenContent').then(m =>
         compatWrapper(<m.EntityBlueGreenContent />),
@@ -64,7 +68,7 @@ export const entityBlueGreenContent = EntityContentBlueprint.make({
 export const entityTeamWorkloadsCard = EntityCardBlueprint.make({
   name: 'team-workloads',
   params: {
-    filter: 'kind:group',
+    filter: isKind('group'),
     loader: () =>
       import('./components/EntityTeamWorkloadsCard').then(m =>
         compatWrapper(<m.EntityTeamWorkloadsCard />),

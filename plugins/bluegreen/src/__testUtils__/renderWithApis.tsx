@@ -1,6 +1,10 @@
 import { ReactNode } from 'react';
 import { Entity } from '@backstage/catalog-model';
-import { EntityProvider, catalogApiRef } from '@backstage/plugin-catalog-react';
+import {
+  catalogApiRef,
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import type { ObjectsByEntityResponse } from '@backstage/plugin-kubernetes-common';
 import {
@@ -33,12 +37,8 @@ export interface MockOptions {
   entities?: Entity[];
 }
 
-/** Renders `ui` for `entity` with the APIs the bluegreen views use, mocked. */
-export async function renderWithApis(
-  ui: ReactNode,
-  entity: Entity,
-  options: MockOptions = {},
-) {
+/** The APIs the bluegreen views use, mocked, and the mocks to assert on. */
+export function createMockApis(options: MockOptions = {}) {
   const getTrafficStatus = jest.fn(async (ref: { name: string }) => {
     const answer = options.status?.[ref.name];
     if (answer === 'pending') {
@@ -117,10 +117,25 @@ export async function renderWithApis(
     [scaffolderApiRef, scaffolderApi],
     [catalogApiRef, catalogApiMock({ entities: options.entities ?? [] })],
   ] as const;
+  return {
+    apis: apis as any,
+    mocks: { getTrafficStatus, cutover, kubernetesApi, scaffolderApi },
+  };
+}
+
+/** Renders `ui` for `entity` with the APIs the bluegreen views use, mocked. */
+export async function renderWithApis(
+  ui: ReactNode,
+  entity: Entity,
+  options: MockOptions = {},
+) {
+  const { apis, mocks } = createMockApis(options);
   await renderInTestApp(
-    <TestApiProvider apis={apis as any}>
+    <TestApiProvider apis={apis}>
       <EntityProvider entity={entity}>{ui}</EntityProvider>
     </TestApiProvider>,
+    // Entity links in the tables need the catalog's entity route.
+    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
   );
-  return { getTrafficStatus, cutover, kubernetesApi, scaffolderApi };
+  return mocks;
 }

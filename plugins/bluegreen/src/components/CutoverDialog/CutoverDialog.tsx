@@ -104,7 +104,9 @@ export function CutoverDialog(props: {
       });
       setTaskId(response.taskId);
     } catch (e) {
-      setError(e as Error);
+      // The backend's own message (it names the field or the permission), not "403".
+      const body = (e as { body?: { error?: { message?: string } } }).body;
+      setError(new Error(body?.error?.message ?? (e as Error).message));
     } finally {
       setSubmitting(false);
     }

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { Link, LogViewer } from '@backstage/core-components';
+import { Link } from '@backstage/core-components';
 import { useTaskEventStream } from '@backstage/plugin-scaffolder-react';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
@@ -25,7 +25,11 @@ export function TaskProgress(props: {
   }, [stream.completed, stream.cancelled, failed, onFinished]);
 
   const steps = stream.task?.spec.steps ?? [];
-  const log = steps.flatMap(step => stream.stepLogs[step.id] ?? []).join('\n');
+  // The latest lines; the task page has the whole log.
+  const log = steps
+    .flatMap(step => stream.stepLogs[step.id] ?? [])
+    .slice(-40)
+    .join('\n');
   let summary = 'Cutover running…';
   if (stream.completed) {
     summary =
@@ -46,9 +50,13 @@ export function TaskProgress(props: {
           </li>
         ))}
       </ul>
-      <div style={{ height: 200 }}>
-        <LogViewer text={log || 'waiting for the task to start…'} />
-      </div>
+      <Box
+        component="pre"
+        style={{ maxHeight: 240, overflow: 'auto', whiteSpace: 'pre-wrap' }}
+        data-testid="bluegreen-cutover-log"
+      >
+        {log || 'waiting for the task to start…'}
+      </Box>
       <Link to={taskPagePath(taskId)}>Open the task page</Link>
     </Box>
   );

@@ -1,0 +1,178 @@
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { ResponseError } from '@backstage/errors';
+import { burnham } from '../../__fixtures__/entities';
+import { burnhamObjects } from '../../__fixtures__/kubernetes';
+import { burnhamStatus } from '../../__fixtures__/traffic';
+import { renderWithApis } from '../../__testUtils__/renderWithApis';
+import { clusterWorkloads } from '../../lib/workloads';
+import { CutoverDialog } from './CutoverDialog';
+
+jest.setTimeout(20_000);
+
+const workloads = {
+  blue: clusterWorkloads(burnhamObjects, 'eks-blueprint-blue'),
+  green: clusterWorkloads(burnhamObjects, 'eks-blueprint-green'),
+};
+
+async function open(
+  options: Parameters<typeof renderWithApis>[2] = {},
+  onCompleted = jest.fn(),
+) {
+  const mocks = await renderWithApis(
+    <CutoverDialog
+      entity={burnham}
+      status={burnhamStatus}
+      workloads={workloads}
+      onClose={jest.fn()}
+      onCompleted={onCompleted}
+    />,
+    burnham,
+    options,
+  );
+  return { ...mocks, onCompleted };
+}
+
+const dialog = () => within(screen.getByTestId('bluegreen-cutover-dialog'));
+const submit = () => screen.getByTestId('bluegreen-cutover-submit');
+
+describe('CutoverDialog', () => {
+  it('shows the current weights, the plan and the pre-flight checks with pass and fail', async () => {
+    await open();
+    expect(
+      dialog().getByText(/Now: blue=100 green=0 · mode route53/),
+    ).toBeInTheDocument();
+    expect(
+      dialog().getByText('Plan: blue=100 green=0 → blue=0 green=100'),
+    ).toBeInTheDocument();
+    const checks = within(screen.getByTestId('bluegreen-preflight'));
+    expect(
+      checks.getByText(
+        'green workloads ready: eks-blueprint-green: burnham-worker 1/2 not ready',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      checks.getByText(
+        'green runs what blue runs: eks-blueprint-green: not ready burnham-worker 1/2',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      checks.getByText('green is not older than blue: blue 1.33, green 1.34'),
+    ).toBeInTheDocument();
+    expect(
+      dialog().getByText(
+        /I am moving production traffic of burnham.eks-blueprint.example.com, although 2 pre-flight checks have not passed/,
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('sends exactly the planned weights, the mode and the weights it showed, after confirmation, then follows the task', async () => {
+    const { cutover, onCompleted } = await open({
+      taskEvents: [
+        {
+          type: 'log',
+          body: {
+            message:
+              'Route 53 accepted change C1: blue=100 green=0 -> blue=0 green=100',
+            stepId: 'set-weight',
+            status: 'processing',
+          },
+        },
+        {
+          type: 'log',
+          body: {
+            message: 'Finished step',
+            stepId: 'set-weight',
+            status: 'completed',
+          },
+        },
+        {
+          type: 'completion',
+          body: {
+            message: 'Run completed with status: completed',
+            status: 'completed',
+          },
+        },
+      ],
+    });
+    expect(submit()).toBeDisabled();
+    fireEvent.click(screen.getByTestId('bluegreen-cutover-confirm'));
+    expect(submit()).toBeEnabled();
+    fireEvent.click(submit());
+
+    await waitFor(() => expect(cutover).toHaveBeenCalledTimes(1));
+    expect(cutover).toHaveBeenCalledWith(
+      { kind: 'Component', namespace: 'default', name: 'burnham' },
+      {
+        weights: { blue: 0, green: 100 },
+        mode: 'route53',
+        expected: { blue: 100, green: 0 },
+      },
+    );
+    expect(
+      await screen.findByText('Cutover completed', {}, { timeout: 10_000 }),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Set the weights: completed')).toBeInTheDocument();
+    expect(screen.getByText(/Route 53 accepted change C1/)).toBeInTheDocument();
+    expect(
+      screen.getByRole('link', { name: 'Open the task page' }),
+    ).toHaveAttribute('href', '/create/tasks/task-1');
+    expect(onCompleted).toHaveBeenCalledTimes(1);
+  });
+
+  it('refuses all-zero and out-of-range custom weights before anything is sent', async () => {
+    const { cutover } = await open();
+    fireEvent.click(dialog().getByLabelText('Custom weights'));
+    const blue = screen.getByTestId('bluegreen-custom-blue');
+    const green = screen.getByTestId('bluegreen-custom-green');
+
+    fireEvent.change(blue, { target: { value: '0' } });
+    fireEvent.change(green, { target: { value: '0' } });
+    expect(screen.getByTestId('bluegreen-plan-problem')).toHaveTextContent(
+      'blue and green must not both be 0: Route 53 answers an all-zero group by splitting traffic equally',
+    );
+    expect(submit()).toBeDisabled();
+
+    fireEvent.change(green, { target: { value: '256' } });
+    expect(dialog().getByText('must be between 0 and 255')).toBeInTheDocument();
+    expect(submit()).toBeDisabled();
+
+    fireEvent.change(green, { target: { value: 'ten' } });
+    expect(
+      dialog().getByText('a whole number from 0 to 255'),
+    ).toBeInTheDocument();
+    expect(submit()).toBeDisabled();
+
+    fireEvent.change(blue, { target: { value: '100' } });
+    fireEvent.change(green, { target: { value: '0' } });
+    expect(screen.getByTestId('bluegreen-plan-problem')).toHaveTextContent(
+      'these are the current weights',
+    );
+    expect(submit()).toBeDisabled();
+    expect(cutover).not.toHaveBeenCalled();
+  });
+
+  it('shows the backend refusal as it is', async () => {
+    const response = new Response(
+      JSON.stringify({
+        error: {
+          name: 'NotAllowedError',
+          message:
+            'not allowed to cut over component:default/burnham (permission bluegreen.cutover)',
+        },
+        request: { method: 'POST', url: '/cutover' },
+        response: { statusCode: 403 },
+      }),
+      { status: 403, headers: { 'Content-Type': 'application/json' } },
+    );
+    const error = await ResponseError.fromResponse(response);
+    await open({ cutover: jest.fn().mockRejectedValue(error) });
+    fireEvent.click(screen.getByTestId('bluegreen-cutover-confirm'));
+    fireEvent.click(submit());
+    expect(
+      await screen.findByTestId('bluegreen-cutover-error'),
+    ).toHaveTextContent(
+      'not allowed to cut over component:default/burnham (permission bluegreen.cutover)',
+    );
+    expect(screen.queryByTestId('bluegreen-cutover-progress')).toBeNull();
+  });
+});

@@ -1,0 +1,60 @@
+import { Entity } from '@backstage/catalog-model';
+import { screen, within } from '@testing-library/react';
+import { burnham } from '../../__fixtures__/entities';
+import { burnhamObjects } from '../../__fixtures__/kubernetes';
+import { burnhamStatus } from '../../__fixtures__/traffic';
+import { renderWithApis } from '../../__testUtils__/renderWithApis';
+import { EntityBlueGreenContent } from './EntityBlueGreenContent';
+
+jest.setTimeout(20_000);
+
+const system: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'System',
+  metadata: {
+    name: 'eks-blueprint',
+    annotations: {
+      'bluegreen/hostname': 'burnham.eks-blueprint.example.com',
+      'bluegreen/blue-cluster': 'eks-blueprint-blue',
+      'bluegreen/green-cluster': 'eks-blueprint-green',
+    },
+  },
+  spec: { owner: 'group:default/team-burnham' },
+  relations: [{ type: 'hasPart', targetRef: 'component:default/burnham' }],
+};
+
+describe('EntityBlueGreenContent', () => {
+  it("shows the system's traffic split and each component on both clusters", async () => {
+    await renderWithApis(<EntityBlueGreenContent />, system, {
+      status: {
+        'eks-blueprint': {
+          ...burnhamStatus,
+          entityRef: 'system:default/eks-blueprint',
+        },
+        burnham: burnhamStatus,
+      },
+      objects: { burnham: burnhamObjects },
+      entities: [burnham],
+    });
+    const row = within(
+      await screen.findByTestId(
+        'bluegreen-row-burnham',
+        {},
+        { timeout: 10_000 },
+      ),
+    );
+    expect(
+      await row.findByText('2/2 deployments ready', {}, { timeout: 10_000 }),
+    ).toBeInTheDocument();
+    expect(
+      row.getByText('1/2 deployments ready (not ready: burnham-worker 1/2)'),
+    ).toBeInTheDocument();
+    expect(
+      await row.findByText('blue=100 green=0 (route53)'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('blue (eks-blueprint-blue)')).toBeInTheDocument();
+    expect(screen.getByTestId('bluegreen-share-blue')).toHaveTextContent(
+      '100%',
+    );
+  });
+});
