@@ -13,6 +13,9 @@ command -v python3 >/dev/null || packages+=(python3)
 # The AWS CLI reads what the tests wrote to the AWS sandbox, as an independent client.
 # (`aws --version` rather than `command -v`: a pyenv shim can exist without the CLI.)
 aws --version >/dev/null 2>&1 || packages+=(awscli)
+# The browser test (examples/e2e) drives Debian's Chromium (/usr/bin/chromium) with
+# playwright-core.
+chromium --version >/dev/null 2>&1 || packages+=(chromium)
 
 if [ "${#packages[@]}" -eq 0 ]; then
   exit 0

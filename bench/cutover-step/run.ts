@@ -13,7 +13,7 @@ import { Sandbox, startSandbox } from '@bluegreen/example-sandbox';
 import {
   ExampleBackend,
   startExampleBackend,
-} from '../../examples/backend/src/startExampleBackend';
+} from '../../examples/backend/src/launch';
 
 const ENTITY = 'component/default/burnham';
 const GOAL_MEDIAN_MS = 2000;

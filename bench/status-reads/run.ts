@@ -14,7 +14,7 @@ import { startSandbox } from '@bluegreen/example-sandbox';
 import {
   ExampleBackend,
   startExampleBackend,
-} from '../../examples/backend/src/startExampleBackend';
+} from '../../examples/backend/src/launch';
 
 const ENTITY = 'component/default/burnham';
 const GOAL = 1.1;

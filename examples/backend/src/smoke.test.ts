@@ -9,7 +9,7 @@
 
 import { stripVTControlCharacters } from 'node:util';
 import { Sandbox, startSandbox } from '@bluegreen/example-sandbox';
-import { ExampleBackend, startExampleBackend } from './startExampleBackend';
+import { ExampleBackend, startExampleBackend } from './launch';
 
 const STARTUP_TIMEOUT_MS = 180_000;
 

@@ -5,9 +5,9 @@
  * bench/. Not part of the backend itself: nothing in src/index.ts imports it.
  */
 
-import { ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { startPackageProcess } from './packageProcess';
 
 export interface ExampleBackendOptions {
   /**
@@ -17,6 +17,12 @@ export interface ExampleBackendOptions {
   env?: Record<string, string>;
   /** How long to wait for the readiness endpoint. Default 180 s. */
   startupTimeoutMs?: number;
+  /**
+   * The port to listen on. Default: a free port. Pass one (see freePort) when another
+   * process, e.g. the example frontend started in parallel, must know the backend's URL
+   * before the backend is ready.
+   */
+  port?: number;
 }
 
 export interface ExampleBackend {
@@ -54,7 +60,8 @@ const DEFAULT_STARTUP_TIMEOUT_MS = 180_000;
 /** What `backstage-cli package start` prints when a watched file changed. */
 const RESTART_MESSAGE = 'Change detected, restarting the development server';
 
-async function freePort(): Promise<number> {
+/** A port that was free on 127.0.0.1 a moment ago. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
@@ -65,48 +72,21 @@ async function freePort(): Promise<number> {
   });
 }
 
-function hasExited(child: ChildProcess): boolean {
-  return child.exitCode !== null || child.signalCode !== null;
-}
-
 export async function startExampleBackend(
   options: ExampleBackendOptions = {},
 ): Promise<ExampleBackend> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const baseUrl = `http://localhost:${port}`;
-  const child = spawn(
-    process.execPath,
-    [
-      require.resolve('@backstage/cli/bin/backstage-cli'),
-      'package',
-      'start',
-      '--config',
-      '../app-config.yaml',
-    ],
+  const proc = startPackageProcess(
+    // examples/backend, where `yarn start` runs it.
+    resolvePackagePath('@bluegreen/example-backend'),
     {
-      // examples/backend, where `yarn start` runs it.
-      cwd: resolvePackagePath('@bluegreen/example-backend'),
-      env: {
-        ...process.env,
-        ...options.env,
-        // As `yarn start` runs it; jest would pass on NODE_ENV=test.
-        NODE_ENV: 'development',
-        APP_CONFIG_backend_listen_port: String(port),
-        APP_CONFIG_backend_baseUrl: baseUrl,
-      },
-      // Its own process group, so the CLI and the backend it forks stop together.
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      ...options.env,
+      APP_CONFIG_backend_listen_port: String(port),
+      APP_CONFIG_backend_baseUrl: baseUrl,
     },
   );
-  let output = '';
-  child.stdout!.on('data', chunk => (output += chunk));
-  child.stderr!.on('data', chunk => (output += chunk));
-  const exited = new Promise<void>(resolve =>
-    child.once('exit', () => resolve()),
-  );
-
-  const logTail = (lines = 40) => output.split('\n').slice(-lines).join('\n');
+  const { child, logTail, stop } = proc;
 
   async function waitFor<T>(
     what: string,
@@ -115,7 +95,7 @@ export async function startExampleBackend(
   ): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      if (hasExited(child)) {
+      if (proc.hasExited()) {
         throw new Error(
           `the example backend exited with code ${child.exitCode}${
             child.signalCode ? ` (${child.signalCode})` : ''
@@ -133,23 +113,6 @@ export async function startExampleBackend(
       }
       await new Promise(resolve => setTimeout(resolve, 500));
     }
-  }
-
-  async function stop(): Promise<void> {
-    if (hasExited(child)) {
-      return;
-    }
-    const signal = (name: NodeJS.Signals) => {
-      try {
-        process.kill(-child.pid!, name);
-      } catch {
-        // The group is already gone.
-      }
-    };
-    signal('SIGTERM');
-    const timer = setTimeout(() => signal('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
   }
 
   async function guestRefresh() {
@@ -191,12 +154,12 @@ export async function startExampleBackend(
     throw error;
   }
 
-  const restartsSoFar = () => output.split(RESTART_MESSAGE).length - 1;
+  const restartsSoFar = () => proc.log().split(RESTART_MESSAGE).length - 1;
   const restartsBeforeReady = restartsSoFar();
 
   return {
     baseUrl,
-    log: () => output,
+    log: proc.log,
     logTail,
     restarts: () => restartsSoFar() - restartsBeforeReady,
     guestRefresh,

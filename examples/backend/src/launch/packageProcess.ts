@@ -1,0 +1,75 @@
+import { ChildProcess, spawn } from 'node:child_process';
+
+/** A `backstage-cli package start` of one example package, in its own process group. */
+export interface PackageProcess {
+  child: ChildProcess;
+  /** Resolves when the process has exited. */
+  exited: Promise<void>;
+  hasExited(): boolean;
+  /** Everything it has written to stdout and stderr so far. */
+  log(): string;
+  /** The last lines of the log (default 40), for error messages. */
+  logTail(lines?: number): string;
+  /** SIGTERM to the process group, SIGKILL after 10 s. Safe to call more than once. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `backstage-cli package start --config ../app-config.yaml` in `cwd` as
+ * `yarn start` does (NODE_ENV=development; jest would pass on NODE_ENV=test), in its own
+ * process group so that the CLI and what it forks stop together.
+ */
+export function startPackageProcess(
+  cwd: string,
+  env: Record<string, string>,
+): PackageProcess {
+  const child = spawn(
+    process.execPath,
+    [
+      require.resolve('@backstage/cli/bin/backstage-cli'),
+      'package',
+      'start',
+      '--config',
+      '../app-config.yaml',
+    ],
+    {
+      cwd,
+      env: { ...process.env, ...env, NODE_ENV: 'development' },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stdout!.on('data', chunk => (output += chunk));
+  child.stderr!.on('data', chunk => (output += chunk));
+  const exited = new Promise<void>(resolve =>
+    child.once('exit', () => resolve()),
+  );
+  const hasExited = () => child.exitCode !== null || child.signalCode !== null;
+
+  async function stop(): Promise<void> {
+    if (hasExited()) {
+      return;
+    }
+    const signal = (name: NodeJS.Signals) => {
+      try {
+        process.kill(-child.pid!, name);
+      } catch {
+        // The group is already gone.
+      }
+    };
+    signal('SIGTERM');
+    const timer = setTimeout(() => signal('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  return {
+    child,
+    exited,
+    hasExited,
+    log: () => output,
+    logTail: (lines = 40) => output.split('\n').slice(-lines).join('\n'),
+    stop,
+  };
+}

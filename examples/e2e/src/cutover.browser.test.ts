@@ -1,0 +1,541 @@
+/*
+ * A real browser test of the cutover: Debian's Chromium, driven by playwright-core, signs in
+ * to the example app as the guest, opens component:default/burnham, checks the blue/green
+ * card (weights, shares, workloads), cuts the traffic over to green through the dialog and
+ * checks that the card and the AWS sandbox show the new weights.
+ *
+ * Everything runs on free ports: the AWS sandbox and the Kubernetes API stand-ins in this
+ * process (examples/sandbox; local stand-ins, not AWS and not Kubernetes), the example
+ * backend and the example frontend as `yarn start` runs them (`backstage-cli package start`
+ * with examples/app-config.yaml), each in its own process group.
+ *
+ * Screenshots of the card before and after go to .cache/e2e-screenshots/<timestamp>/ at the
+ * repository root; on failure that folder also gets a full-page screenshot, the browser's
+ * console errors and failed requests, and the last lines of both processes' logs.
+ */
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
+import {
+  KubernetesSandbox,
+  Sandbox,
+  startKubernetesSandbox,
+  startSandbox,
+} from '@bluegreen/example-sandbox';
+import {
+  ExampleApp,
+  ExampleBackend,
+  freePort,
+  startExampleApp,
+  startExampleBackend,
+} from '@bluegreen/example-backend/launch';
+import { Browser, chromium, Locator, Page } from 'playwright-core';
+
+const CHROMIUM = process.env.BLUEGREEN_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+const BACKEND_STARTUP_TIMEOUT_MS = 240_000;
+// The first rspack bundle of the app takes 1-2 minutes on a 2-core machine.
+const FRONTEND_STARTUP_TIMEOUT_MS = 300_000;
+const UI_TIMEOUT_MS = 60_000;
+const CUTOVER_TIMEOUT_MS = 60_000;
+// The card re-reads the status with ?refresh=true when the task completes, and every 15 s.
+const NEW_WEIGHTS_TIMEOUT_MS = 45_000;
+
+jest.setTimeout(15 * 60_000);
+
+const REPO_ROOT = path.resolve(__dirname, '../../..');
+const SCREENSHOT_DIR = path.join(
+  REPO_ROOT,
+  '.cache',
+  'e2e-screenshots',
+  new Date().toISOString().replace(/[:.]/g, '-'),
+);
+
+const HOSTNAME = 'burnham.eks-blueprint.example.com';
+
+function log(message: string) {
+  // eslint-disable-next-line no-console
+  console.log(`[e2e] ${message}`);
+}
+
+const isReactWarning = (line: string) =>
+  line.startsWith('console error: Warning:');
+
+/** Polls until `read` returns something `accept` likes; the error names `what` and the last value read. */
+async function waitUntil<T>(
+  what: string,
+  read: () => Promise<T>,
+  accept: (value: T) => boolean,
+  timeoutMs: number,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      last = await read();
+      lastError = undefined;
+      if (accept(last)) {
+        return last;
+      }
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) {
+      const seen =
+        lastError !== undefined
+          ? `the last attempt failed: ${String(lastError).split('\n')[0]}`
+          : `it last read ${JSON.stringify(last)}`;
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}; ${seen}`,
+      );
+    }
+    await new Promise(resolve => setTimeout(resolve, 250));
+  }
+}
+
+/** Waits until the element's text (trimmed) is `expected`, or matches it. */
+function waitForText(
+  locator: Locator,
+  expected: string | RegExp,
+  what: string,
+  timeoutMs = UI_TIMEOUT_MS,
+): Promise<string> {
+  return waitUntil(
+    `${what} to read ${String(expected)}`,
+    async () => ((await locator.innerText({ timeout: 1_000 })) ?? '').trim(),
+    text =>
+      typeof expected === 'string' ? text === expected : expected.test(text),
+    timeoutMs,
+  );
+}
+
+describe('the blue/green card in a real browser', () => {
+  let sandbox: Sandbox | undefined;
+  let kubernetes: KubernetesSandbox | undefined;
+  let backend: ExampleBackend | undefined;
+  let app: ExampleApp | undefined;
+  let browser: Browser | undefined;
+  let page: Page | undefined;
+  /** Console errors, page errors, failed requests and HTTP errors seen by the browser. */
+  const browserProblems: string[] = [];
+  const timings: Array<[string, number]> = [];
+
+  async function step<T>(name: string, run: () => Promise<T>): Promise<T> {
+    const started = Date.now();
+    log(`${name}…`);
+    const result = await run();
+    const ms = Date.now() - started;
+    timings.push([name, ms]);
+    log(`${name}: done in ${(ms / 1000).toFixed(1)} s`);
+    return result;
+  }
+
+  /** Saves what helps to understand a failure and returns the error with their path. */
+  async function reportFailure(error: unknown): Promise<Error> {
+    const saved: string[] = [];
+    const save = (file: string, text: string) => {
+      try {
+        fs.writeFileSync(path.join(SCREENSHOT_DIR, file), text);
+        saved.push(file);
+      } catch {
+        // Best effort: the original error matters more.
+      }
+    };
+    if (page) {
+      try {
+        await page.screenshot({
+          path: path.join(SCREENSHOT_DIR, 'failure-page.png'),
+          fullPage: true,
+          timeout: 15_000,
+        });
+        saved.push('failure-page.png');
+      } catch {
+        // The page may be gone.
+      }
+      save('failure-page-url.txt', `${page.url()}\n`);
+      try {
+        save('failure-page.html', await page.content());
+      } catch {
+        // The page may be gone.
+      }
+    }
+    const tail = (text: string) =>
+      stripVTControlCharacters(text).split('\n').slice(-60).join('\n');
+    if (backend) {
+      save(
+        'backend.log',
+        `${tail(
+          backend.log(),
+        )}\n(restarts since ready: ${backend.restarts()})\n`,
+      );
+    }
+    if (app) {
+      save('frontend.log', tail(app.log()));
+    }
+    save('browser.log', `${browserProblems.join('\n')}\n`);
+
+    const original = error instanceof Error ? error : new Error(String(error));
+    const problems = browserProblems.length
+      ? `\nBrowser console errors and failed requests (${
+          browserProblems.length
+        }; all in browser.log), the first 10 (first line each):\n${[
+          // React's development warnings last: they are rarely the cause.
+          ...browserProblems.filter(line => !isReactWarning(line)),
+          ...browserProblems.filter(isReactWarning),
+        ]
+          .slice(0, 10)
+          .map(line => `  ${line.split('\n')[0]}`)
+          .join('\n')}`
+      : '';
+    // A new error: jest prints the stack, which an error carries from its creation.
+    const err = new Error(
+      `${
+        original.message
+      }\nFailure artefacts in ${SCREENSHOT_DIR}: ${saved.join(
+        ', ',
+      )}${problems}`,
+    );
+    err.stack = `${err.message}\n${(original.stack ?? '')
+      .split('\n')
+      .filter(line => /^\s+at /.test(line))
+      .join('\n')}`;
+    return err;
+  }
+
+  afterAll(async () => {
+    await browser?.close().catch(() => {});
+    await Promise.allSettled([app?.stop(), backend?.stop()]);
+    await Promise.allSettled([kubernetes?.close(), sandbox?.close()]);
+    if (timings.length) {
+      log(
+        `timings: ${timings
+          .map(([name, ms]) => `${name} ${(ms / 1000).toFixed(1)} s`)
+          .join(' · ')}`,
+      );
+    }
+  });
+
+  it('cuts burnham over from blue to green through the dialog', async () => {
+    try {
+      fs.accessSync(CHROMIUM, fs.constants.X_OK);
+    } catch {
+      throw new Error(
+        `This browser test needs Chromium, and there is no executable at ${CHROMIUM}. ` +
+          "Install Debian's chromium (`sudo apt-get install chromium`, which " +
+          'scripts/install-system-deps.sh does), or set BLUEGREEN_CHROMIUM to a ' +
+          'Chromium or Chrome executable.',
+      );
+    }
+
+    fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    log(`screenshots go to ${SCREENSHOT_DIR}`);
+
+    try {
+      await step('starting the sandbox stand-ins', async () => {
+        sandbox = await startSandbox({ insyncDelayMs: 500 });
+        kubernetes = await startKubernetesSandbox({
+          ports: { 'eks-blueprint-blue': 0, 'eks-blueprint-green': 0 },
+        });
+      });
+
+      const appUrl = `http://localhost:${await freePort()}`;
+      const backendPort = await freePort();
+      const backendUrl = `http://localhost:${backendPort}`;
+      // The same overrides for both processes, so that they agree on the URLs.
+      const env: Record<string, string> = {
+        APP_CONFIG_app_baseUrl: appUrl,
+        APP_CONFIG_backend_baseUrl: backendUrl,
+        APP_CONFIG_backend_listen_port: String(backendPort),
+        APP_CONFIG_backend_cors_origin: appUrl,
+        APP_CONFIG_bluegreen_aws_endpoint: sandbox!.url,
+        APP_CONFIG_bluegreen_traffic_cacheSeconds: '1',
+        // Backstage's env config loader parses JSON values; an array replaces the file's.
+        APP_CONFIG_kubernetes_clusterLocatorMethods: JSON.stringify([
+          {
+            type: 'config',
+            clusters: Object.entries(kubernetes!.clusters).map(
+              ([name, { url }]) => ({
+                name,
+                url,
+                authProvider: 'serviceAccount',
+                serviceAccountToken: 'sandbox-stand-in-token',
+                skipTLSVerify: true,
+              }),
+            ),
+          },
+        ]),
+      };
+
+      await step(
+        `starting the example backend (${backendUrl}) and frontend (${appUrl})`,
+        async () => {
+          // In parallel: the first frontend bundle takes longest. Both must be up, and
+          // both are stopped in afterAll whichever fails.
+          const [backendResult, appResult] = await Promise.allSettled([
+            startExampleBackend({
+              port: backendPort,
+              env,
+              startupTimeoutMs: BACKEND_STARTUP_TIMEOUT_MS,
+            }),
+            startExampleApp({
+              baseUrl: appUrl,
+              env,
+              startupTimeoutMs: FRONTEND_STARTUP_TIMEOUT_MS,
+            }),
+          ]);
+          if (backendResult.status === 'fulfilled') {
+            backend = backendResult.value;
+          }
+          if (appResult.status === 'fulfilled') {
+            app = appResult.value;
+          }
+          for (const result of [backendResult, appResult]) {
+            if (result.status === 'rejected') {
+              throw result.reason;
+            }
+          }
+        },
+      );
+
+      await step('waiting for burnham in the catalog', async () => {
+        const token = await backend!.guestToken();
+        await backend!.waitFor(
+          'component:default/burnham in the catalog',
+          async () => {
+            const res = await fetch(
+              `${backendUrl}/api/catalog/entities/by-name/component/default/burnham`,
+              { headers: { Authorization: `Bearer ${token}` } },
+            );
+            return res.ok ? true : undefined;
+          },
+          90_000,
+        );
+      });
+      expect(sandbox!.changeLog()).toHaveLength(0);
+
+      await step('launching Chromium', async () => {
+        browser = await chromium.launch({
+          executablePath: CHROMIUM,
+          args: CHROMIUM_ARGS,
+        });
+        const context = await browser.newContext({
+          viewport: { width: 1400, height: 1000 },
+        });
+        page = await context.newPage();
+        page.on('console', message => {
+          if (message.type() === 'error') {
+            browserProblems.push(`console error: ${message.text()}`);
+          }
+        });
+        page.on('pageerror', error =>
+          browserProblems.push(`page error: ${error.message}`),
+        );
+        page.on('requestfailed', request =>
+          browserProblems.push(
+            `request failed: ${request.method()} ${request.url()}: ${
+              request.failure()?.errorText
+            }`,
+          ),
+        );
+        page.on('response', response => {
+          if (response.status() >= 400) {
+            browserProblems.push(
+              `HTTP ${response.status()}: ${response
+                .request()
+                .method()} ${response.url()}`,
+            );
+          }
+        });
+      });
+      const p = page!;
+
+      await step('signing in as the guest on the burnham page', async () => {
+        await p.goto(`${appUrl}/catalog/default/component/burnham`, {
+          timeout: UI_TIMEOUT_MS,
+        });
+        await p
+          .getByRole('button', { name: 'Enter' })
+          .click({ timeout: UI_TIMEOUT_MS });
+      });
+
+      const blue = p.getByTestId('bluegreen-cluster-blue');
+      const green = p.getByTestId('bluegreen-cluster-green');
+      // The InfoCard that holds the panels: the nearest MUI Card around them. Its class is
+      // MuiCard-root, with a counter suffix in the example app (MuiCard-root-888).
+      const card = blue.locator(
+        'xpath=ancestor::div[contains(@class, "MuiCard-root")][1]',
+      );
+
+      await step('waiting for the blue/green card', async () => {
+        await blue.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+        await green.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+        await card
+          .getByText(HOSTNAME)
+          .first()
+          .waitFor({ timeout: UI_TIMEOUT_MS });
+      });
+
+      await step('checking weights 100 / 0 and the workloads', async () => {
+        await waitForText(
+          blue.getByTestId('bluegreen-weight-value-blue'),
+          '100',
+          "blue's weight",
+        );
+        await waitForText(
+          green.getByTestId('bluegreen-weight-value-green'),
+          '0',
+          "green's weight",
+        );
+        await waitForText(
+          blue.getByTestId('bluegreen-share-blue'),
+          '100%',
+          "blue's share",
+        );
+        await waitForText(
+          green.getByTestId('bluegreen-share-green'),
+          '0%',
+          "green's share",
+        );
+        // The workloads come from the Kubernetes stand-ins (fixtures/kubernetes.yaml).
+        await waitForText(
+          blue,
+          /burnham 3\/3 ready/,
+          'the blue panel (its workloads)',
+        );
+        await waitForText(
+          green,
+          /burnham-worker 1\/2 ready/,
+          'the green panel (its workloads)',
+        );
+      });
+
+      await card.screenshot({
+        path: path.join(SCREENSHOT_DIR, 'burnham-card-before.png'),
+        animations: 'disabled',
+      });
+
+      const dialog = p.getByTestId('bluegreen-cutover-dialog');
+      await step('cutting over to green through the dialog', async () => {
+        await p
+          .getByTestId('bluegreen-cutover-button')
+          .click({ timeout: UI_TIMEOUT_MS });
+        await dialog.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+        const toGreen = dialog.getByRole('radio', {
+          name: 'Shift to green (blue 0, green 100)',
+        });
+        await toGreen.waitFor({ state: 'attached', timeout: UI_TIMEOUT_MS });
+        expect(await toGreen.isChecked()).toBe(true);
+        await dialog
+          .getByTestId('bluegreen-cutover-confirm')
+          .check({ timeout: UI_TIMEOUT_MS });
+        await dialog
+          .getByTestId('bluegreen-cutover-submit')
+          .click({ timeout: UI_TIMEOUT_MS });
+        await dialog
+          .getByTestId('bluegreen-cutover-progress')
+          .waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+        const summary = await waitForText(
+          dialog.getByTestId('bluegreen-cutover-summary'),
+          /^Cutover (completed|failed)$/,
+          'the cutover summary',
+          CUTOVER_TIMEOUT_MS,
+        );
+        expect(summary).toBe('Cutover completed');
+        await dialog
+          .getByRole('button', { name: 'Close' })
+          .click({ timeout: UI_TIMEOUT_MS });
+        await dialog.waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
+      });
+
+      await step('waiting for the card to show 0 / 100', async () => {
+        await waitForText(
+          blue.getByTestId('bluegreen-weight-value-blue'),
+          '0',
+          "blue's weight after the cutover",
+          NEW_WEIGHTS_TIMEOUT_MS,
+        );
+        await waitForText(
+          green.getByTestId('bluegreen-weight-value-green'),
+          '100',
+          "green's weight after the cutover",
+          NEW_WEIGHTS_TIMEOUT_MS,
+        );
+        await waitForText(
+          blue.getByTestId('bluegreen-share-blue'),
+          '0%',
+          "blue's share after the cutover",
+        );
+        await waitForText(
+          green.getByTestId('bluegreen-share-green'),
+          '100%',
+          "green's share after the cutover",
+        );
+        // The reload shows a progress bar for a moment; the screenshot is nicer without.
+        await card
+          .getByRole('progressbar')
+          .waitFor({ state: 'detached', timeout: 5_000 })
+          .catch(() => {});
+      });
+
+      await card.screenshot({
+        path: path.join(SCREENSHOT_DIR, 'burnham-card-after.png'),
+        animations: 'disabled',
+      });
+
+      // Exactly one Route 53 change: burnham's two weighted records, blue 0 and green 100.
+      const changes = sandbox!.changeLog();
+      expect(changes).toHaveLength(1);
+      const written = changes[0].changes
+        .filter(change => change.action !== 'DELETE')
+        .map(({ record }) => ({
+          name: record.name,
+          setIdentifier: record.setIdentifier,
+          weight: record.weight,
+        }))
+        .sort((a, b) =>
+          String(a.setIdentifier).localeCompare(String(b.setIdentifier)),
+        );
+      expect(written).toEqual([
+        {
+          name: `${HOSTNAME}.`,
+          setIdentifier: 'eks-blueprint-blue',
+          weight: 0,
+        },
+        {
+          name: `${HOSTNAME}.`,
+          setIdentifier: 'eks-blueprint-green',
+          weight: 100,
+        },
+      ]);
+
+      if (browserProblems.length) {
+        log(
+          `the browser reported ${
+            browserProblems.length
+          } console error(s) or failed request(s):\n${browserProblems
+            .map(line => `  ${line.split('\n')[0]}`)
+            .join('\n')}`,
+        );
+      }
+      log(
+        `passed; screenshots: ${path.join(
+          SCREENSHOT_DIR,
+          'burnham-card-before.png',
+        )} and burnham-card-after.png`,
+      );
+    } catch (error) {
+      throw await reportFailure(error);
+    }
+  });
+});
