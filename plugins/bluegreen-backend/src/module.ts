@@ -9,8 +9,10 @@ import {
   createDestroyOrderedAction,
   createLinkTfvarsAction,
   createSetWeightAction,
+  createValidateGenerationAction,
 } from './actions';
 import { AwsClients, readAwsClientSettings } from './aws/AwsClients';
+import { EksVersionCatalog } from './aws/EksVersionCatalog';
 import { Route53WeightedRecords } from './route53/Route53WeightedRecords';
 import { ArgoCdApplicationTeardown } from './teardown/ApplicationTeardown';
 import { KubernetesProxyClient } from './teardown/KubernetesProxyClient';
@@ -63,6 +65,9 @@ export const bluegreenScaffolderModule = createBackendModule({
           createSetWeightAction({
             route53: async () =>
               new Route53WeightedRecords(await aws.route53()),
+          }),
+          createValidateGenerationAction({
+            eksVersions: new EksVersionCatalog(() => aws.eks()),
           }),
         );
       },

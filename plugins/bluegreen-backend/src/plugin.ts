@@ -8,6 +8,7 @@ import { scaffolderServiceRef } from '@backstage/plugin-scaffolder-node';
 import { bluegreenPermissions } from '@bluegreen/plugin-bluegreen-common';
 import { AwsClients, readAwsClientSettings } from './aws/AwsClients';
 import { EksClusterVersions } from './aws/EksClusterVersions';
+import { EksVersionCatalog } from './aws/EksVersionCatalog';
 import { Route53WeightedRecords } from './route53/Route53WeightedRecords';
 import { createRouter } from './service/router';
 import { TrafficStatusService } from './service/TrafficStatusService';
@@ -47,9 +48,10 @@ export const bluegreenPlugin = createBackendPlugin({
             `bluegreen.traffic.cacheSeconds must be a positive number, got ${cacheSeconds}`,
           );
         }
+        const eksVersions = new EksVersionCatalog(() => aws.eks());
         const traffic = new TrafficStatusService({
           route53: async () => new Route53WeightedRecords(await aws.route53()),
-          clusterVersions: new EksClusterVersions(() => aws.eks()),
+          clusterVersions: new EksClusterVersions(() => aws.eks(), eksVersions),
           cache: deps.cache,
           cacheTtlMs: cacheSeconds * 1000,
         });
@@ -61,6 +63,7 @@ export const bluegreenPlugin = createBackendPlugin({
             auditor: deps.auditor,
             scaffolder: deps.scaffolder,
             traffic,
+            eksVersions,
             cutoverTemplateRef:
               config.getOptionalString('bluegreen.cutover.templateRef') ??
               DEFAULT_CUTOVER_TEMPLATE,

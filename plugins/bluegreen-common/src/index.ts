@@ -11,3 +11,5 @@ export * from './weights';
 export * from './permissions';
 export * from './eksVersions';
 export * from './traffic';
+export * from './awsRegions';
+export * from './generationValues';

@@ -5,3 +5,5 @@ export type { DestroyOrderedActionOptions } from './destroyOrdered';
 export { createLinkTfvarsAction } from './linkTfvars';
 export { createSetWeightAction } from './setWeight';
 export type { SetWeightActionOptions } from './setWeight';
+export { createValidateGenerationAction } from './validateGeneration';
+export type { ValidateGenerationActionOptions } from './validateGeneration';

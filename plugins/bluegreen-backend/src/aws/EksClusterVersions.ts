@@ -1,27 +1,16 @@
-import {
-  DescribeClusterCommand,
-  DescribeClusterVersionsCommand,
-  EKSClient,
-} from '@aws-sdk/client-eks';
-import {
-  ClusterVersionStatus,
-  EKS_VERSIONS,
-  eksSupportStatus,
-} from '@bluegreen/plugin-bluegreen-common';
-
-function day(date: Date | undefined): string | undefined {
-  return date?.toISOString().slice(0, 10);
-}
+import { DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
+import { ClusterVersionStatus } from '@bluegreen/plugin-bluegreen-common';
+import { EksVersionCatalog } from './EksVersionCatalog';
 
 /**
- * A cluster's Kubernetes version and its support calendar: the version from EKS
- * DescribeCluster, the dates from DescribeClusterVersions, falling back to the versions
- * table in bluegreen-common when EKS does not answer the second question.
+ * A cluster's Kubernetes version (EKS DescribeCluster) and its support calendar (EKS
+ * DescribeClusterVersions, or the versions table in bluegreen-common when EKS does not
+ * answer that).
  */
 export class EksClusterVersions {
   constructor(
     private readonly eks: () => Promise<EKSClient>,
-    private readonly now: () => Date = () => new Date(),
+    private readonly catalog: EksVersionCatalog,
   ) {}
 
   async describe(name: string): Promise<ClusterVersionStatus> {
@@ -42,41 +31,15 @@ export class EksClusterVersions {
     if (!version) {
       return { name, source: 'unavailable', error: 'EKS returned no version' };
     }
-    try {
-      const client = await this.eks();
-      const { clusterVersions = [] } = await client.send(
-        new DescribeClusterVersionsCommand({
-          clusterVersions: [version],
-          includeAll: true,
-        }),
-      );
-      const found = clusterVersions.find(v => v.clusterVersion === version);
-      const endOfStandardSupport = day(found?.endOfStandardSupportDate);
-      const endOfExtendedSupport = day(found?.endOfExtendedSupportDate);
-      if (endOfStandardSupport && endOfExtendedSupport) {
-        return {
-          name,
-          version,
-          endOfStandardSupport,
-          endOfExtendedSupport,
-          supportStatus: eksSupportStatus(
-            { endOfStandardSupport, endOfExtendedSupport },
-            this.now(),
-          ),
-          source: 'eks',
-        };
-      }
-    } catch {
-      // Older EKS endpoints and narrow IAM policies lack this call: use the table.
-    }
-    const known = EKS_VERSIONS.find(v => v.version === version);
+    const calendar = await this.catalog.calendar();
+    const known = calendar.versions.find(v => v.version === version);
     return {
       name,
       version,
       endOfStandardSupport: known?.endOfStandardSupport,
       endOfExtendedSupport: known?.endOfExtendedSupport,
-      supportStatus: known ? eksSupportStatus(known, this.now()) : undefined,
-      source: 'versions-table',
+      supportStatus: known?.supportStatus,
+      source: calendar.source,
     };
   }
 }

@@ -18,6 +18,7 @@ import {
 import express from 'express';
 import { z } from 'zod/v3';
 import Router from 'express-promise-router';
+import { EksVersionCatalog } from '../aws/EksVersionCatalog';
 import { parseInput } from '../lib/parseInput';
 import {
   requireTrafficAnnotations,
@@ -32,6 +33,7 @@ export interface RouterOptions {
   auditor: AuditorService;
   scaffolder: ScaffolderService;
   traffic: TrafficStatusService;
+  eksVersions: EksVersionCatalog;
   cutoverTemplateRef: string;
 }
 
@@ -52,6 +54,12 @@ export async function createRouter(
   router.get('/health', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
     res.json({ status: 'ok' });
+  });
+
+  // The versions a new generation may use: the generation template's version field.
+  router.get('/eks-versions', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user'] });
+    res.json(await options.eksVersions.supported());
   });
 
   const entityRefOf = (params: Record<string, string>) =>
