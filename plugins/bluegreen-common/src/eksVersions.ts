@@ -138,3 +138,14 @@ export function describeEksSupport(
       return `past end of support since ${support.endOfExtendedSupport}: EKS may upgrade its control plane at any time`;
   }
 }
+
+/**
+ * GET /api/bluegreen/eks-versions: the versions a new generation may use today, with
+ * their calendar; `source` says whether EKS answered or the versions table did.
+ * @public
+ */
+export interface EksVersionsResponse {
+  versions: Array<EksVersionSupport & { supportStatus: EksSupportStatus }>;
+  source: 'eks' | 'versions-table';
+  error?: string;
+}

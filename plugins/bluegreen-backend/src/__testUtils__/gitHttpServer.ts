@@ -1,9 +1,10 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 
 /**
  * A local git server over HTTP (the real `git http-backend` behind a tiny CGI bridge), so
@@ -17,8 +18,16 @@ export interface GitHttpServer {
   close(): Promise<void>;
 }
 
-export function git(args: string[], cwd?: string): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8' });
+/**
+ * Runs the git CLI without blocking: the server answering it may live in this process.
+ */
+export async function git(args: string[], cwd?: string): Promise<string> {
+  return (await promisify(execFile)('git', args, { cwd, encoding: 'utf8' }))
+    .stdout;
+}
+
+function gitSync(args: string[], cwd?: string) {
+  execFileSync('git', args, { cwd });
 }
 
 export async function startGitHttpServer(): Promise<GitHttpServer> {
@@ -26,8 +35,14 @@ export async function startGitHttpServer(): Promise<GitHttpServer> {
   const backend = execFileSync('git', ['--exec-path'], {
     encoding: 'utf8',
   }).trim();
-  const server = http.createServer((req, res) => {
+  const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    // git http-backend needs the body's length: read it whole (clients may send chunked).
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) {
+      chunks.push(chunk as Buffer);
+    }
+    const body = Buffer.concat(chunks);
     const cgi = spawn(path.join(backend, 'git-http-backend'), [], {
       env: {
         GIT_PROJECT_ROOT: root,
@@ -36,11 +51,15 @@ export async function startGitHttpServer(): Promise<GitHttpServer> {
         QUERY_STRING: url.search.slice(1),
         REQUEST_METHOD: req.method ?? 'GET',
         CONTENT_TYPE: req.headers['content-type'] ?? '',
+        CONTENT_LENGTH: String(body.length),
+        HTTP_CONTENT_ENCODING: req.headers['content-encoding'] ?? '',
         REMOTE_USER: 'test',
         REMOTE_ADDR: '127.0.0.1',
       },
     });
-    req.pipe(cgi.stdin);
+    // A refusal (unknown repository) ends the backend before it reads the body.
+    cgi.stdin.on('error', () => {});
+    cgi.stdin.end(body);
     let head = Buffer.alloc(0);
     let headersSent = false;
     cgi.stdout.on('data', (chunk: Buffer) => {
@@ -76,8 +95,8 @@ export async function startGitHttpServer(): Promise<GitHttpServer> {
     createRepo(name) {
       const dir = path.join(root, `${name}.git`);
       fs.mkdirSync(path.dirname(dir), { recursive: true });
-      git(['init', '--quiet', '--bare', '--initial-branch=main', dir]);
-      git(['config', 'http.receivepack', 'true'], dir);
+      gitSync(['init', '--quiet', '--bare', '--initial-branch=main', dir]);
+      gitSync(['config', 'http.receivepack', 'true'], dir);
       return { url: `${url}/${name}.git`, dir };
     },
     close: () =>

@@ -8,20 +8,12 @@ import {
   EKS_VERSIONS,
   EksVersionSupport,
   eksSupportStatus,
-  EksSupportStatus,
+  EksVersionsResponse,
 } from '@bluegreen/plugin-bluegreen-common';
 
-/** A version's calendar and where it stands today. */
-export type EksVersionStatus = EksVersionSupport & {
-  supportStatus: EksSupportStatus;
-};
-
 /** The EKS calendar, from EKS or, when EKS cannot be asked, from the versions table. */
-export interface EksCalendar {
-  versions: EksVersionStatus[];
-  source: 'eks' | 'versions-table';
-  error?: string;
-}
+export type EksCalendar = EksVersionsResponse;
+type EksVersionStatus = EksCalendar['versions'][number];
 
 const REFRESH_MS = 60 * 60 * 1000;
 

@@ -3,6 +3,7 @@ import { CompoundEntityRef } from '@backstage/catalog-model';
 import {
   CutoverRequest,
   CutoverResponse,
+  EksVersionsResponse,
   TrafficStatus,
 } from '@bluegreen/plugin-bluegreen-common';
 
@@ -16,6 +17,8 @@ export interface BlueGreenApi {
     entity: CompoundEntityRef,
     options?: { refresh?: boolean },
   ): Promise<TrafficStatus>;
+  /** The Kubernetes versions EKS supports today, for a new generation. */
+  getEksVersions(): Promise<EksVersionsResponse>;
   /** Starts a cutover task for the entity; the backend checks bluegreen.cutover. */
   cutover(
     entity: CompoundEntityRef,

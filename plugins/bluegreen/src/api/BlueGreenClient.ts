@@ -4,6 +4,7 @@ import { ResponseError } from '@backstage/errors';
 import {
   CutoverRequest,
   CutoverResponse,
+  EksVersionsResponse,
   TrafficStatus,
 } from '@bluegreen/plugin-bluegreen-common';
 import { BlueGreenApi } from './BlueGreenApi';
@@ -36,6 +37,15 @@ export class BlueGreenClient implements BlueGreenApi {
     const response = await this.options.fetchApi.fetch(
       options.refresh ? `${url}?refresh=true` : url,
     );
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return response.json();
+  }
+
+  async getEksVersions(): Promise<EksVersionsResponse> {
+    const base = await this.options.discoveryApi.getBaseUrl('bluegreen');
+    const response = await this.options.fetchApi.fetch(`${base}/eks-versions`);
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }

@@ -1,0 +1,2 @@
+export { EksVersionsPicker, eksVersionsValidation } from './EksVersionsPicker';
+export type { EksVersions } from './EksVersionsPicker';

@@ -1,0 +1,16 @@
+terraform {
+  # 1.10: S3 backend locking without DynamoDB (use_lockfile) in OpenTofu; Terraform has it
+  # generally available from 1.11. The modules below need >= 1.5.7.
+  required_version = ">= 1.10"
+
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "~> 6.28"
+    }
+    random = {
+      source  = "hashicorp/random"
+      version = ">= 3.6"
+    }
+  }
+}
