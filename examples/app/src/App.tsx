@@ -12,6 +12,8 @@ import {
 } from '@backstage/plugin-catalog';
 import { orgPlugin } from '@backstage/plugin-org';
 import { ScaffolderPage, scaffolderPlugin } from '@backstage/plugin-scaffolder';
+import { ScaffolderFieldExtensions } from '@backstage/plugin-scaffolder-react';
+import { EksVersionsPickerFieldExtension } from '@bluegreen/plugin-bluegreen';
 import { UserSettingsPage } from '@backstage/plugin-user-settings';
 import { Navigate, Route } from 'react-router-dom';
 import { apis } from './apis';
@@ -45,7 +47,12 @@ const routes = (
     >
       {entityPage}
     </Route>
-    <Route path="/create" element={<ScaffolderPage />} />
+    <Route path="/create" element={<ScaffolderPage />}>
+      {/* The versions field of the "Create new cluster generation" template. */}
+      <ScaffolderFieldExtensions>
+        <EksVersionsPickerFieldExtension />
+      </ScaffolderFieldExtensions>
+    </Route>
     <Route path="/settings" element={<UserSettingsPage />} />
   </FlatRoutes>
 );

@@ -10,6 +10,10 @@ import {
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
 import { Entity } from '@backstage/catalog-model';
+import {
+  createFormField,
+  FormFieldBlueprint,
+} from '@backstage/plugin-scaffolder-react/alpha';
 import { isBlueGreenAvailable } from '@bluegreen/plugin-bluegreen-common';
 import { blueGreenApiRef, BlueGreenClient } from './api';
 
@@ -77,6 +81,24 @@ export const entityTeamWorkloadsCard = EntityCardBlueprint.make({
 });
 
 /**
+ * The scaffolder form field `EksVersionsPicker` (new frontend system).
+ * @alpha
+ */
+export const eksVersionsPickerFormField = FormFieldBlueprint.make({
+  name: 'eks-versions-picker',
+  params: {
+    field: () =>
+      import('./components/EksVersionsPicker').then(m =>
+        createFormField({
+          name: 'EksVersionsPicker',
+          component: m.EksVersionsPicker,
+          validation: m.eksVersionsValidation,
+        }),
+      ),
+  },
+});
+
+/**
  * The bluegreen plugin for the new frontend system.
  * @alpha
  */
@@ -88,5 +110,6 @@ export default createFrontendPlugin({
     entityBlueGreenCard,
     entityBlueGreenContent,
     entityTeamWorkloadsCard,
+    eksVersionsPickerFormField,
   ],
 });

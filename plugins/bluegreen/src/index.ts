@@ -12,8 +12,10 @@ export {
   EntityBlueGreenCard,
   EntityBlueGreenContent,
   EntityTeamWorkloadsCard,
+  EksVersionsPickerFieldExtension,
   rootRouteRef,
 } from './plugin';
+export type { EksVersions } from './components/EksVersionsPicker';
 export { blueGreenApiRef, BlueGreenClient } from './api';
 export type { BlueGreenApi } from './api';
 export { isBlueGreenAvailable } from '@bluegreen/plugin-bluegreen-common';

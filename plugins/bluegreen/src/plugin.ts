@@ -7,7 +7,12 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
+import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
 import { blueGreenApiRef, BlueGreenClient } from './api';
+import {
+  EksVersionsPicker,
+  eksVersionsValidation,
+} from './components/EksVersionsPicker';
 
 /** @public */
 export const rootRouteRef = createRouteRef({ id: 'bluegreen' });
@@ -71,5 +76,19 @@ export const EntityTeamWorkloadsCard = bluegreenPlugin.provide(
           m => m.EntityTeamWorkloadsCard,
         ),
     },
+  }),
+);
+
+/**
+ * Scaffolder field extension `EksVersionsPicker`: the blue and green clusters' Kubernetes
+ * versions of a new generation, from the versions EKS supports today; green must not be
+ * older than blue. Used by the "Create new cluster generation" template.
+ * @public
+ */
+export const EksVersionsPickerFieldExtension = bluegreenPlugin.provide(
+  createScaffolderFieldExtension({
+    name: 'EksVersionsPicker',
+    component: EksVersionsPicker,
+    validation: eksVersionsValidation,
   }),
 );

@@ -256,6 +256,26 @@ describe('bluegreen API', () => {
     });
   });
 
+  describe('GET /eks-versions', () => {
+    it('lists the versions EKS supports today, from EKS when it answers', async () => {
+      const { server } = await startBackend();
+      const res = await request(server)
+        .get('/api/bluegreen/eks-versions')
+        .set('Authorization', user);
+      expect(res.status).toBe(200);
+      expect(res.body.source).toBe('eks');
+      expect(res.body.versions.length).toBeGreaterThan(0);
+      for (const v of res.body.versions) {
+        expect(v.supportStatus).not.toBe('unsupported');
+        expect(v.version).toMatch(/^1\.\d+$/);
+      }
+      const anonymous = await request(server).get(
+        '/api/bluegreen/eks-versions',
+      );
+      expect(anonymous.status).toBe(401);
+    });
+  });
+
   describe('POST /entity/:kind/:namespace/:name/cutover', () => {
     const plan = {
       weights: { blue: 0, green: 100 },

@@ -352,15 +352,19 @@ describe('template: Create new cluster generation', () => {
 
       // eks-blue and eks-green differ only in service name, version and weight.
       const differences: string[] = [];
-      for (const file of files(path.join(checkout, 'eks-blue'))) {
-        const link = path.join(checkout, 'eks-blue', file);
-        if (fs.lstatSync(link).isSymbolicLink()) {
-          // The shared variables: the same link in both stacks.
-          expect(fs.readlinkSync(link)).toBe(
+      const stackFiles = files(path.join(checkout, 'eks-blue'));
+      const isLink = (file: string) =>
+        fs.lstatSync(path.join(checkout, 'eks-blue', file)).isSymbolicLink();
+      // The shared variables: the same link in both stacks.
+      expect(
+        stackFiles
+          .filter(isLink)
+          .map(file => [
+            fs.readlinkSync(path.join(checkout, 'eks-blue', file)),
             fs.readlinkSync(path.join(checkout, 'eks-green', file)),
-          );
-          continue;
-        }
+          ]),
+      ).toEqual([['../terraform.tfvars', '../terraform.tfvars']]);
+      for (const file of stackFiles.filter(f => !isLink(f))) {
         const blue = fs
           .readFileSync(path.join(checkout, 'eks-blue', file), 'utf8')
           .replace(/\bblue\b/g, 'green')

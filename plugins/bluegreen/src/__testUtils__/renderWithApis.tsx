@@ -49,6 +49,23 @@ export function createMockApis(options: MockOptions = {}) {
     }
     return answer;
   });
+  const getEksVersions = jest.fn(async () => ({
+    source: 'versions-table' as const,
+    versions: [
+      {
+        version: '1.33',
+        endOfStandardSupport: '2026-07-29',
+        endOfExtendedSupport: '2027-07-29',
+        supportStatus: 'extended' as const,
+      },
+      {
+        version: '1.34',
+        endOfStandardSupport: '2026-12-02',
+        endOfExtendedSupport: '2027-12-02',
+        supportStatus: 'standard' as const,
+      },
+    ],
+  }));
   const cutover =
     options.cutover ??
     jest.fn(async () => ({ taskId: 'task-1', mode: 'route53' }));
@@ -99,7 +116,7 @@ export function createMockApis(options: MockOptions = {}) {
     })),
   };
   const apis = [
-    [blueGreenApiRef, { getTrafficStatus, cutover }],
+    [blueGreenApiRef, { getTrafficStatus, getEksVersions, cutover }],
     [kubernetesApiRef, kubernetesApi],
     [
       kubernetesAuthProvidersApiRef,
@@ -119,7 +136,13 @@ export function createMockApis(options: MockOptions = {}) {
   ] as const;
   return {
     apis: apis as any,
-    mocks: { getTrafficStatus, cutover, kubernetesApi, scaffolderApi },
+    mocks: {
+      getTrafficStatus,
+      getEksVersions,
+      cutover,
+      kubernetesApi,
+      scaffolderApi,
+    },
   };
 }
 

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useMemo } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { useApi } from '@backstage/core-plugin-api';
 import { Progress } from '@backstage/core-components';
@@ -30,7 +30,7 @@ export function EksVersionsPicker(
   const { formData, onChange, rawErrors, schema, required } = props;
   const api = useApi(blueGreenApiRef);
   const { value, loading, error } = useAsync(() => api.getEksVersions(), [api]);
-  const versions = value?.versions ?? [];
+  const versions = useMemo(() => value?.versions ?? [], [value]);
 
   useEffect(() => {
     if (versions.length > 0 && !formData?.blue && !formData?.green) {
