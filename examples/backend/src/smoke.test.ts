@@ -85,18 +85,29 @@ describe('example backend smoke test', () => {
 
   it('registers the bluegreen templates in the catalog', async () => {
     const token = await guestToken();
-    const template = await backend.waitFor(
-      'template:default/retire-cluster-generation in the catalog',
-      async () => {
-        const res = await fetch(
-          `${baseUrl}/api/catalog/entities/by-name/template/default/retire-cluster-generation`,
-          { headers: { Authorization: `Bearer ${token}` } },
-        );
-        return res.ok ? res.json() : undefined;
-      },
-      60_000,
+    const titles: Record<string, string> = {
+      'create-cluster-generation': 'Create new cluster generation',
+      'cut-over-traffic': 'Cut over traffic',
+      'retire-cluster-generation': 'Retire cluster generation',
+    };
+    const found = await Promise.all(
+      Object.keys(titles).map(name =>
+        backend.waitFor(
+          `template:default/${name} in the catalog`,
+          async () => {
+            const res = await fetch(
+              `${baseUrl}/api/catalog/entities/by-name/template/default/${name}`,
+              { headers: { Authorization: `Bearer ${token}` } },
+            );
+            return res.ok ? res.json() : undefined;
+          },
+          60_000,
+        ),
+      ),
     );
-    expect(template.metadata.title).toBe('Retire cluster generation');
+    expect(
+      Object.fromEntries(found.map(t => [t.metadata.name, t.metadata.title])),
+    ).toEqual(titles);
   });
 
   async function api(token: string, route: string, body?: unknown) {

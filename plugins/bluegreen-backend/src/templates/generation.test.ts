@@ -30,6 +30,7 @@ import {
   scaffolderActionsExtensionPoint,
 } from '@backstage/plugin-scaffolder-node';
 import {
+  AWS_COMMERCIAL_REGIONS,
   supportedEksVersions,
   weightFileContent,
 } from '@bluegreen/plugin-bluegreen-common';
@@ -465,6 +466,21 @@ describe('template: Create new cluster generation', () => {
       git(['ls-remote', `${gitServer.url}/acme/refused.git`]),
     ).rejects.toThrow();
     expect(addLocation).not.toHaveBeenCalled();
+  });
+
+  it("offers exactly bluegreen-common's AWS commercial regions", () => {
+    const pages = template.spec.parameters as Array<{
+      properties: Record<string, { enum?: string[] }>;
+    }>;
+    const regionFields = pages.flatMap(page =>
+      ['aws_region', 'state_region']
+        .filter(name => page.properties[name])
+        .map(name => page.properties[name].enum),
+    );
+    expect(regionFields).toEqual([
+      [...AWS_COMMERCIAL_REGIONS],
+      [...AWS_COMMERCIAL_REGIONS],
+    ]);
   });
 
   it("renders in the template editor's dry run", async () => {
