@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Runs bench/template-dry-run/run.ts with the repository's Node: the AWS sandbox (a local
+# stand-in) in this process, the example backend as a child process group.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib/env.sh"
+cd "$BLUEGREEN_ROOT"
+exec node -r sucrase/register bench/template-dry-run/run.ts "$@"
