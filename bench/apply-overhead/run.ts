@@ -12,6 +12,7 @@ import path from 'node:path';
 import { ConfigReader } from '@backstage/config';
 import { createApplyAction } from '../../plugins/bluegreen-backend/src/actions/apply';
 import { cliEnvironment } from '../../plugins/bluegreen-backend/src/terraform/TerraformCli';
+import { median } from '../lib/stats';
 
 const FIXTURE = path.resolve(
   __dirname,
@@ -83,12 +84,6 @@ async function time(fn: (workspace: string) => unknown): Promise<number> {
     fs.rmSync(workspace, { recursive: true, force: true });
   }
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 async function main() {
   // One warm-up of each so that neither side pays for cold caches.

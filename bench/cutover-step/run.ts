@@ -9,11 +9,10 @@
  *
  * Run: bash bench/cutover-step/run.sh [runs] [--warmup=1] [--poll-ms=25] [--gap-ms=0]
  */
-import { Sandbox, startSandbox } from '@bluegreen/example-sandbox';
-import {
-  ExampleBackend,
-  startExampleBackend,
-} from '../../examples/backend/src/launch';
+import { Sandbox } from '@bluegreen/example-sandbox';
+import { ExampleBackend } from '../../examples/backend/src/launch';
+import { runMain, withExampleBackend } from '../lib/exampleRun';
+import { formatMs, median, sleep, summarizeMs } from '../lib/stats';
 
 const ENTITY = 'component/default/burnham';
 const GOAL_MEDIAN_MS = 2000;
@@ -40,23 +39,6 @@ function parseArgs(argv: string[]) {
   }
   if (options.runs < 1) throw new Error('runs must be at least 1');
   return options;
-}
-
-const sleep = (ms: number) =>
-  new Promise(resolve => setTimeout(resolve, Math.max(0, ms)));
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  // Nearest rank.
-  return sorted[
-    Math.min(sorted.length, Math.ceil((p / 100) * sorted.length)) - 1
-  ];
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 interface Run {
@@ -158,10 +140,6 @@ async function cutover(
   return { totalMs, postMs, from, to, counts, problems };
 }
 
-function restartNote(backend: ExampleBackend): string {
-  return `the example backend restarted ${backend.restarts()} time(s) during the benchmark (backstage-cli package start restarts it when a source file it loaded changes, with a fresh in-memory database); rerun while the sources are not being edited`;
-}
-
 async function main() {
   const options = parseArgs(process.argv.slice(2));
   const command = `bash bench/cutover-step/run.sh ${options.runs}${
@@ -170,34 +148,14 @@ async function main() {
     options.gapMs !== 0 ? ` --gap-ms=${options.gapMs}` : ''
   }`;
 
-  const sandbox = await startSandbox({ insyncDelayMs: 0 });
-  let backend: ExampleBackend | undefined;
-  const cleanUp = async () => {
-    await backend?.stop();
-    await sandbox.close();
-  };
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      cleanUp().finally(() => process.exit(130));
-    });
-  }
-
-  try {
-    console.log(
-      `starting the example backend (AWS sandbox, a local stand-in, at ${sandbox.url}) ...`,
-    );
-    backend = await startExampleBackend({
-      env: { APP_CONFIG_bluegreen_aws_endpoint: sandbox.url },
-    });
+  await withExampleBackend(command, async (backend, sandbox) => {
     const token = await backend.guestToken();
     const headers = { Authorization: `Bearer ${token}` };
     await backend.waitFor(
       'template:default/cut-over-traffic in the catalog',
       async () => {
         const res = await fetch(
-          `${
-            backend!.baseUrl
-          }/api/catalog/entities/by-name/template/default/cut-over-traffic`,
+          `${backend.baseUrl}/api/catalog/entities/by-name/template/default/cut-over-traffic`,
           { headers },
         );
         return res.ok ? true : undefined;
@@ -208,7 +166,7 @@ async function main() {
       `a traffic status of ${ENTITY}`,
       async () => {
         const res = await fetch(
-          `${backend!.baseUrl}/api/bluegreen/entity/${ENTITY}/traffic`,
+          `${backend.baseUrl}/api/bluegreen/entity/${ENTITY}/traffic`,
           { headers },
         );
         return res.ok ? res.json() : undefined;
@@ -270,7 +228,6 @@ async function main() {
     const posts = runs.map(r => r.postMs);
     const throttled = runs.reduce((n, r) => n + (r.counts.Throttled ?? 0), 0);
     const failed = runs.filter(r => r.problems.length > 0).length;
-    const ms = (v: number) => `${v.toFixed(0)} ms`;
     const pass =
       failed === 0 &&
       runs.length === options.runs &&
@@ -280,18 +237,10 @@ async function main() {
       `cutover-step: ${runs.length} measured run(s) after ${options.warmup} warm-up, route53 mode, sandbox insyncDelayMs 0, task polled every ${options.pollMs} ms, ${options.gapMs} ms between runs; Node ${process.versions.node}`,
     );
     console.log(
-      `POST -> task completed (INSYNC observed): min ${ms(
-        Math.min(...totals),
-      )}  median ${ms(median(totals))}  p95 ${ms(
-        percentile(totals, 95),
-      )}  max ${ms(Math.max(...totals))}`,
+      `POST -> task completed (INSYNC observed): ${summarizeMs(totals)}`,
     );
     console.log(
-      `  of which POST -> 201:                   min ${ms(
-        Math.min(...posts),
-      )}  median ${ms(median(posts))}  p95 ${ms(
-        percentile(posts, 95),
-      )}  max ${ms(Math.max(...posts))}`,
+      `  of which POST -> 201:                   ${summarizeMs(posts)}`,
     );
     console.log(
       `Route 53 requests throttled by the sandbox (default bucket: burst 50, 10/s) during the measured runs: ${throttled}`,
@@ -302,32 +251,12 @@ async function main() {
       }`,
     );
     console.log(
-      `median ${ms(median(totals))} (goal <= ${ms(GOAL_MEDIAN_MS)}): ${
-        pass ? 'PASS' : 'FAIL'
-      }`,
+      `median ${formatMs(median(totals))} (goal <= ${formatMs(
+        GOAL_MEDIAN_MS,
+      )}): ${pass ? 'PASS' : 'FAIL'}`,
     );
-    console.log(`reproduce: ${command}`);
-    process.exitCode = pass ? 0 : 1;
-    if (backend.restarts() > 0) {
-      console.log(`INVALID: ${restartNote(backend)}`);
-      process.exitCode = 2;
-    }
-  } catch (error) {
-    if (backend && backend.restarts() > 0) {
-      console.error(restartNote(backend));
-      console.error(backend.logTail());
-    }
-    throw error;
-  } finally {
-    await cleanUp();
-  }
+    return pass;
+  });
 }
 
-main().then(
-  // Exit now rather than when the HTTP client's idle keep-alive sockets close.
-  () => process.exit(),
-  error => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runMain(main);

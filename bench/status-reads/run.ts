@@ -10,11 +10,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { startSandbox } from '@bluegreen/example-sandbox';
-import {
-  ExampleBackend,
-  startExampleBackend,
-} from '../../examples/backend/src/launch';
+import { ExampleBackend } from '../../examples/backend/src/launch';
+import { runMain, withExampleBackend } from '../lib/exampleRun';
+import { formatMs, percentile, sleep } from '../lib/stats';
 
 const ENTITY = 'component/default/burnham';
 const GOAL = 1.1;
@@ -61,18 +59,6 @@ function cacheSecondsOfExampleConfig(): number {
     ),
   );
   return config?.bluegreen?.traffic?.cacheSeconds ?? 10;
-}
-
-const sleep = (ms: number) =>
-  new Promise(resolve => setTimeout(resolve, Math.max(0, ms)));
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return NaN;
-  // Nearest rank.
-  return sorted[
-    Math.min(sorted.length, Math.ceil((p / 100) * sorted.length)) - 1
-  ];
 }
 
 interface ScenarioResult {
@@ -138,10 +124,6 @@ async function scenario(
   };
 }
 
-function restartNote(backend: ExampleBackend): string {
-  return `the example backend restarted ${backend.restarts()} time(s) during the benchmark (backstage-cli package start restarts it when a source file it loaded changes, with a fresh in-memory database); rerun while the sources are not being edited`;
-}
-
 async function main() {
   const options = parseArgs(process.argv.slice(2));
   const cacheSeconds = cacheSecondsOfExampleConfig();
@@ -149,25 +131,7 @@ async function main() {
     options.intervalMs !== 1000 ? ` --interval-ms=${options.intervalMs}` : ''
   }${options.viewers !== 50 ? ` --viewers=${options.viewers}` : ''}`;
 
-  const sandbox = await startSandbox({ insyncDelayMs: 0 });
-  let backend: ExampleBackend | undefined;
-  const cleanUp = async () => {
-    await backend?.stop();
-    await sandbox.close();
-  };
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      cleanUp().finally(() => process.exit(130));
-    });
-  }
-
-  try {
-    console.log(
-      `starting the example backend (AWS sandbox, a local stand-in, at ${sandbox.url}) ...`,
-    );
-    backend = await startExampleBackend({
-      env: { APP_CONFIG_bluegreen_aws_endpoint: sandbox.url },
-    });
+  await withExampleBackend(command, async (backend, sandbox) => {
     const token = await backend.guestToken();
     // The catalog ingests the example entities shortly after startup; the first good
     // answer also warms the process (JIT, the 1 h EKS version cache, the AWS clients).
@@ -175,7 +139,7 @@ async function main() {
       `a traffic status of ${ENTITY}`,
       async () => {
         const res = await fetch(
-          `${backend!.baseUrl}/api/bluegreen/entity/${ENTITY}/traffic`,
+          `${backend.baseUrl}/api/bluegreen/entity/${ENTITY}/traffic`,
           { headers: { Authorization: `Bearer ${token}` } },
         );
         return res.ok ? true : undefined;
@@ -212,11 +176,10 @@ async function main() {
     );
     console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const r of results) {
-      const ms = (v: number) => `${v.toFixed(0)} ms`;
       console.log(
-        `| ${r.viewers} | ${r.served} | ${r.failed} | ${r.route53} | ${ms(
+        `| ${r.viewers} | ${r.served} | ${r.failed} | ${r.route53} | ${formatMs(
           percentile(r.latenciesMs, 50),
-        )} | ${ms(percentile(r.latenciesMs, 95))} | ${ms(
+        )} | ${formatMs(percentile(r.latenciesMs, 95))} | ${formatMs(
           Math.max(...r.latenciesMs),
         )} | ${JSON.stringify(r.counts)} |`,
       );
@@ -233,28 +196,8 @@ async function main() {
         one.failed + many.failed > 0 ? ' (some status requests failed)' : ''
       }`,
     );
-    console.log(`reproduce: ${command}`);
-    process.exitCode = pass ? 0 : 1;
-    if (backend.restarts() > 0) {
-      console.log(`INVALID: ${restartNote(backend)}`);
-      process.exitCode = 2;
-    }
-  } catch (error) {
-    if (backend && backend.restarts() > 0) {
-      console.error(restartNote(backend));
-      console.error(backend.logTail());
-    }
-    throw error;
-  } finally {
-    await cleanUp();
-  }
+    return pass;
+  });
 }
 
-main().then(
-  // Exit now rather than when the HTTP client's idle keep-alive sockets close.
-  () => process.exit(),
-  error => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runMain(main);

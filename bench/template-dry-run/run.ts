@@ -15,11 +15,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { supportedEksVersions } from '@bluegreen/plugin-bluegreen-common';
-import { Sandbox, startSandbox } from '@bluegreen/example-sandbox';
-import {
-  ExampleBackend,
-  startExampleBackend,
-} from '../../examples/backend/src/launch';
+import { Sandbox } from '@bluegreen/example-sandbox';
+import { ExampleBackend } from '../../examples/backend/src/launch';
+import { runMain, withExampleBackend } from '../lib/exampleRun';
+import { formatMs, median, summarizeMs } from '../lib/stats';
 
 const GOAL_MEDIAN_MS = 2000;
 const TEMPLATE_DIR = path.resolve(__dirname, '../../templates/eks-blue-green');
@@ -43,20 +42,6 @@ function parseArgs(argv: string[]) {
   }
   if (options.runs < 1) throw new Error('runs must be at least 1');
   return options;
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  // Nearest rank.
-  return sorted[
-    Math.min(sorted.length, Math.ceil((p / 100) * sorted.length)) - 1
-  ];
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /** template.yaml and every file under skeleton/ (dot files too), as the editor sends them. */
@@ -217,10 +202,6 @@ function stepSummary(run: Run): string[] {
   });
 }
 
-function restartNote(backend: ExampleBackend): string {
-  return `the example backend restarted ${backend.restarts()} time(s) during the benchmark (backstage-cli package start restarts it when a source file it loaded changes, with a fresh in-memory database); rerun while the sources are not being edited`;
-}
-
 async function main() {
   const options = parseArgs(process.argv.slice(2));
   const command = `bash bench/template-dry-run/run.sh ${options.runs}${
@@ -239,25 +220,7 @@ async function main() {
     directoryContents: contents,
   });
 
-  const sandbox = await startSandbox({ insyncDelayMs: 0 });
-  let backend: ExampleBackend | undefined;
-  const cleanUp = async () => {
-    await backend?.stop();
-    await sandbox.close();
-  };
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      cleanUp().finally(() => process.exit(130));
-    });
-  }
-
-  try {
-    console.log(
-      `starting the example backend (AWS sandbox, a local stand-in, at ${sandbox.url}) ...`,
-    );
-    backend = await startExampleBackend({
-      env: { APP_CONFIG_bluegreen_aws_endpoint: sandbox.url },
-    });
+  await withExampleBackend(command, async (backend, sandbox) => {
     const token = await backend.guestToken();
     const headers = { Authorization: `Bearer ${token}` };
     // The dry run does not read the template from the catalog, but waiting for the
@@ -266,9 +229,7 @@ async function main() {
       `${TEMPLATE_REF} in the catalog`,
       async () => {
         const res = await fetch(
-          `${
-            backend!.baseUrl
-          }/api/catalog/entities/by-name/template/default/create-cluster-generation`,
+          `${backend.baseUrl}/api/catalog/entities/by-name/template/default/create-cluster-generation`,
           { headers },
         );
         return res.ok ? true : undefined;
@@ -318,7 +279,6 @@ async function main() {
 
     const times = runs.map(r => r.ms);
     const failed = runs.filter(r => r.problems.length > 0).length;
-    const ms = (v: number) => `${v.toFixed(0)} ms`;
     const pass =
       failed === 0 &&
       runs.length === options.runs &&
@@ -328,11 +288,9 @@ async function main() {
       `template-dry-run: ${runs.length} measured run(s) after ${options.warmup} warm-up, sequential; Node ${process.versions.node}`,
     );
     console.log(
-      `POST /api/scaffolder/v2/dry-run -> 200 and body read: min ${ms(
-        Math.min(...times),
-      )}  median ${ms(median(times))}  p95 ${ms(
-        percentile(times, 95),
-      )}  max ${ms(Math.max(...times))}`,
+      `POST /api/scaffolder/v2/dry-run -> 200 and body read: ${summarizeMs(
+        times,
+      )}`,
     );
     console.log(
       `runs that passed the checks (HTTP 200, no "has failed" log line, ${REQUIRED_FILES.join(
@@ -340,32 +298,12 @@ async function main() {
       )} rendered): ${runs.length - failed}/${options.runs}`,
     );
     console.log(
-      `median ${ms(median(times))} (goal <= ${ms(GOAL_MEDIAN_MS)}): ${
-        pass ? 'PASS' : 'FAIL'
-      }`,
+      `median ${formatMs(median(times))} (goal <= ${formatMs(
+        GOAL_MEDIAN_MS,
+      )}): ${pass ? 'PASS' : 'FAIL'}`,
     );
-    console.log(`reproduce: ${command}`);
-    process.exitCode = pass ? 0 : 1;
-    if (backend.restarts() > 0) {
-      console.log(`INVALID: ${restartNote(backend)}`);
-      process.exitCode = 2;
-    }
-  } catch (error) {
-    if (backend && backend.restarts() > 0) {
-      console.error(restartNote(backend));
-      console.error(backend.logTail());
-    }
-    throw error;
-  } finally {
-    await cleanUp();
-  }
+    return pass;
+  });
 }
 
-main().then(
-  // Exit now rather than when the HTTP client's idle keep-alive sockets close.
-  () => process.exit(),
-  error => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -1,0 +1,75 @@
+/*
+ * The frame shared by the benchmarks that run through the example backend against the
+ * AWS sandbox: start both, measure, clean up, and exit with
+ *   0 goal met, 1 goal missed or an error, 2 the results are invalid because
+ *   `backstage-cli package start` restarted the backend (a fresh in-memory database).
+ */
+import { Sandbox, startSandbox } from '@bluegreen/example-sandbox';
+import {
+  ExampleBackend,
+  startExampleBackend,
+} from '../../examples/backend/src/launch';
+
+function restartNote(backend: ExampleBackend): string {
+  return `the example backend restarted ${backend.restarts()} time(s) during the benchmark (backstage-cli package start restarts it when a source file it loaded changes, with a fresh in-memory database); rerun while the sources are not being edited`;
+}
+
+/**
+ * Starts the sandbox (insyncDelayMs 0) and the example backend pointed at it, runs
+ * measure (which prints its results and says whether the goal was met), then prints
+ * `reproduce: <command>` and sets process.exitCode. Both are stopped afterwards, on
+ * SIGINT/SIGTERM too.
+ */
+export async function withExampleBackend(
+  command: string,
+  measure: (backend: ExampleBackend, sandbox: Sandbox) => Promise<boolean>,
+): Promise<void> {
+  const sandbox = await startSandbox({ insyncDelayMs: 0 });
+  let backend: ExampleBackend | undefined;
+  const cleanUp = async () => {
+    await backend?.stop();
+    await sandbox.close();
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      cleanUp().finally(() => process.exit(130));
+    });
+  }
+
+  try {
+    console.log(
+      `starting the example backend (AWS sandbox, a local stand-in, at ${sandbox.url}) ...`,
+    );
+    backend = await startExampleBackend({
+      env: { APP_CONFIG_bluegreen_aws_endpoint: sandbox.url },
+    });
+    const pass = await measure(backend, sandbox);
+    console.log(`reproduce: ${command}`);
+    process.exitCode = pass ? 0 : 1;
+    if (backend.restarts() > 0) {
+      console.log(`INVALID: ${restartNote(backend)}`);
+      process.exitCode = 2;
+    }
+  } catch (error) {
+    // A restart mid-run is the likely cause of the error; its log says why.
+    if (backend && backend.restarts() > 0) {
+      console.error(restartNote(backend));
+      console.error(backend.logTail());
+    }
+    throw error;
+  } finally {
+    await cleanUp();
+  }
+}
+
+/** Runs main, then exits with process.exitCode, or prints a thrown error and exits 1. */
+export function runMain(main: () => Promise<void>): void {
+  main().then(
+    // Exit now rather than when the HTTP client's idle keep-alive sockets close.
+    () => process.exit(),
+    error => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
