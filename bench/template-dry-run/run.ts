@@ -14,7 +14,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { supportedEksVersions } from '@bluegreen/plugin-bluegreen-common';
+import { seedGenerationValues } from '../../plugins/bluegreen-backend/src/__fixtures__/generationValues';
 import { Sandbox } from '@bluegreen/example-sandbox';
 import { ExampleBackend } from '../../examples/backend/src/launch';
 import { runMain, withExampleBackend } from '../lib/exampleRun';
@@ -68,30 +68,8 @@ function directoryContents(): { path: string; base64Content: string }[] {
 
 /** "the seed defaults" of plugins/bluegreen-backend/src/templates/generation.test.ts. */
 function seedDefaults() {
-  const [older, newer] = supportedEksVersions(new Date())
-    .slice(-2)
-    .map(v => v.version);
   return {
-    gitops_workloads_org: 'git@github.com:aws-samples',
-    gitops_workloads_repo: 'eks-blueprints-workloads',
-    gitops_workloads_revision: 'main',
-    gitops_workloads_path: 'envs/dev',
-    gitops_addons_org: 'git@github.com:aws-samples',
-    gitops_addons_repo: 'eks-blueprints-add-ons',
-    gitops_addons_basepath: 'argocd/',
-    gitops_addons_path: 'argocd/bootstrap/control-plane/addons',
-    gitops_addons_revision: 'main',
-    eks_admin_role_name: 'Admin',
-    aws_secret_manager_git_private_ssh_key_name: 'github-blueprint-ssh-key',
-    aws_region: 'us-west-2',
-    environment_name: 'eks-blueprint',
-    hosted_zone_name: 'example.com',
-    kubernetes_versions: { blue: older, green: newer },
-    initial_weights: { blue: 100, green: 0 },
-    record_ttl: 60,
-    state_bucket: 'acme-terraform-state',
-    state_key_prefix: 'eks-blueprint',
-    state_region: 'us-west-2',
+    ...seedGenerationValues(),
     repoUrl: 'github.com?owner=acme&repo=eks-blueprint-generation',
     owner: 'group:default/team-burnham',
   };

@@ -1,7 +1,9 @@
 import { Entity } from '@backstage/catalog-model';
 import {
+  ChangeResourceRecordSetsCommand,
   ListHostedZonesByNameCommand,
   ListResourceRecordSetsCommand,
+  ResourceRecordSet,
   Route53Client,
 } from '@aws-sdk/client-route-53';
 
@@ -53,12 +55,12 @@ export function sandboxRoute53(
   });
 }
 
-/** The weights of a hostname's A records by set identifier, read independently. */
-export async function weightsIn(
+/** A hostname's weighted A records, read independently of the code under test. */
+export async function weightedRecords(
   client: Route53Client,
   zoneId: string,
   hostname: string,
-): Promise<Record<string, number>> {
+): Promise<ResourceRecordSet[]> {
   const { ResourceRecordSets = [] } = await client.send(
     new ListResourceRecordSetsCommand({
       HostedZoneId: zoneId,
@@ -66,11 +68,38 @@ export async function weightsIn(
       StartRecordType: 'A',
     }),
   );
+  return ResourceRecordSets.filter(
+    r => r.Name === `${hostname}.` && r.Type === 'A' && r.Weight !== undefined,
+  );
+}
+
+/** The weights of a hostname's A records by set identifier. */
+export async function weightsIn(
+  client: Route53Client,
+  zoneId: string,
+  hostname: string,
+): Promise<Record<string, number>> {
   return Object.fromEntries(
-    ResourceRecordSets.filter(
-      r =>
-        r.Name === `${hostname}.` && r.Type === 'A' && r.Weight !== undefined,
-    ).map(r => [r.SetIdentifier!, r.Weight!]),
+    (await weightedRecords(client, zoneId, hostname)).map(r => [
+      r.SetIdentifier!,
+      r.Weight!,
+    ]),
+  );
+}
+
+/** Overwrites a record as another writer would (UPSERT: last writer wins). */
+export async function upsertRecord(
+  client: Route53Client,
+  zoneId: string,
+  record: ResourceRecordSet,
+): Promise<void> {
+  await client.send(
+    new ChangeResourceRecordSetsCommand({
+      HostedZoneId: zoneId,
+      ChangeBatch: {
+        Changes: [{ Action: 'UPSERT', ResourceRecordSet: record }],
+      },
+    }),
   );
 }
 

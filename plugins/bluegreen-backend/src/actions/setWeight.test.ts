@@ -2,10 +2,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import {
-  ChangeResourceRecordSetsCommand,
-  Route53Client,
-} from '@aws-sdk/client-route-53';
+import { Route53Client } from '@aws-sdk/client-route-53';
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { JsonObject } from '@backstage/types';
@@ -18,6 +15,7 @@ import {
   sandboxRoute53,
   SANDBOX_CREDENTIALS,
   sandboxZoneId,
+  upsertRecord,
   weightsIn,
   ZONE_NAME,
 } from '../__testUtils__/sandbox';
@@ -163,19 +161,7 @@ describe('bluegreen:set-weight, route53 mode (against the AWS sandbox stand-in)'
         const blue = group.records.find(
           r => r.SetIdentifier === CLUSTERS.blue,
         )!;
-        await client.send(
-          new ChangeResourceRecordSetsCommand({
-            HostedZoneId: zone,
-            ChangeBatch: {
-              Changes: [
-                {
-                  Action: 'UPSERT',
-                  ResourceRecordSet: { ...blue, Weight: 70 },
-                },
-              ],
-            },
-          }),
-        );
+        await upsertRecord(client, zone, { ...blue, Weight: 70 });
         return super.swapWeights(group, weights);
       }
     }

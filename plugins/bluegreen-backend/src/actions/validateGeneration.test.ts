@@ -1,5 +1,6 @@
 import { EKSClient } from '@aws-sdk/client-eks';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { seedGenerationValues } from '../__fixtures__/generationValues';
 import { EksVersionCatalog } from '../aws/EksVersionCatalog';
 import { createValidateGenerationAction } from './validateGeneration';
 
@@ -12,28 +13,7 @@ const catalog = new EksVersionCatalog(
 );
 const action = createValidateGenerationAction({ eksVersions: catalog });
 
-const good = {
-  aws_region: 'us-west-2',
-  environment_name: 'eks-blueprint',
-  hosted_zone_name: 'example.com',
-  eks_admin_role_name: 'Admin',
-  aws_secret_manager_git_private_ssh_key_name: 'github-blueprint-ssh-key',
-  gitops_workloads_org: 'git@github.com:aws-samples',
-  gitops_workloads_repo: 'eks-blueprints-workloads',
-  gitops_workloads_revision: 'main',
-  gitops_workloads_path: 'envs/dev',
-  gitops_addons_org: 'git@github.com:aws-samples',
-  gitops_addons_repo: 'eks-blueprints-add-ons',
-  gitops_addons_basepath: 'argocd/',
-  gitops_addons_path: 'argocd/bootstrap/control-plane/addons',
-  gitops_addons_revision: 'main',
-  kubernetes_versions: { blue: '1.33', green: '1.34' },
-  initial_weights: { blue: 100, green: 0 },
-  record_ttl: 60,
-  state_bucket: 'acme-terraform-state',
-  state_key_prefix: 'eks-blueprint',
-  state_region: 'us-west-2',
-};
+const good = seedGenerationValues({ blue: '1.33', green: '1.34' });
 
 const run = (input: object) =>
   action.handler(createMockActionContext({ input: input as any }) as any);

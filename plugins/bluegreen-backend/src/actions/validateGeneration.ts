@@ -1,5 +1,6 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
+  describeEksSupport,
   EKS_VERSIONS,
   generationValuesSchema,
 } from '@bluegreen/plugin-bluegreen-common';
@@ -60,11 +61,10 @@ export function createValidateGenerationAction(
         const version = values.kubernetes_versions[colour];
         const support = calendar.versions.find(v => v.version === version)!;
         ctx.logger.info(
-          `${colour}: Kubernetes ${version}, ${
-            support.supportStatus === 'standard'
-              ? `standard support until ${support.endOfStandardSupport}`
-              : `extended support until ${support.endOfExtendedSupport}`
-          } (${calendar.source})`,
+          `${colour}: Kubernetes ${version}, ${describeEksSupport(
+            support.supportStatus,
+            support,
+          )} (${calendar.source})`,
         );
       }
       ctx.output('supportedVersions', supported);

@@ -19,10 +19,6 @@ import { TrafficStatus } from '@bluegreen/plugin-bluegreen-common';
 import { Sandbox, startSandbox } from '@bluegreen/example-sandbox';
 import request from 'supertest';
 import {
-  ChangeResourceRecordSetsCommand,
-  ListResourceRecordSetsCommand,
-} from '@aws-sdk/client-route-53';
-import {
   BURNHAM,
   CHECKOUT,
   CLUSTERS,
@@ -30,6 +26,8 @@ import {
   SANDBOX_CREDENTIALS,
   sandboxRoute53,
   sandboxZoneId,
+  upsertRecord,
+  weightedRecords,
   ZONE_NAME,
 } from '../__testUtils__/sandbox';
 import { bluegreenPlugin } from '../plugin';
@@ -215,26 +213,10 @@ describe('bluegreen API', () => {
       expect((await read()).body.weights).toEqual({ blue: 100, green: 0 });
       const client = sandboxRoute53(sandbox.url);
       const zone = await sandboxZoneId(client);
-      const { ResourceRecordSets = [] } = await client.send(
-        new ListResourceRecordSetsCommand({
-          HostedZoneId: zone,
-          StartRecordName: BURNHAM,
-          StartRecordType: 'A',
-        }),
-      );
-      const green = ResourceRecordSets.find(
+      const green = (await weightedRecords(client, zone, BURNHAM)).find(
         r => r.SetIdentifier === CLUSTERS.green,
       )!;
-      await client.send(
-        new ChangeResourceRecordSetsCommand({
-          HostedZoneId: zone,
-          ChangeBatch: {
-            Changes: [
-              { Action: 'UPSERT', ResourceRecordSet: { ...green, Weight: 7 } },
-            ],
-          },
-        }),
-      );
+      await upsertRecord(client, zone, { ...green, Weight: 7 });
       try {
         expect((await read()).body.weights).toEqual({ blue: 100, green: 0 });
         expect((await read('?refresh=true')).body.weights).toEqual({
@@ -243,14 +225,7 @@ describe('bluegreen API', () => {
         });
         expect((await read('?refresh=maybe')).status).toBe(400);
       } finally {
-        await client.send(
-          new ChangeResourceRecordSetsCommand({
-            HostedZoneId: zone,
-            ChangeBatch: {
-              Changes: [{ Action: 'UPSERT', ResourceRecordSet: green }],
-            },
-          }),
-        );
+        await upsertRecord(client, zone, green);
         client.destroy();
       }
     });

@@ -31,12 +31,12 @@ import {
 } from '@backstage/plugin-scaffolder-node';
 import {
   AWS_COMMERCIAL_REGIONS,
-  supportedEksVersions,
   weightFileContent,
 } from '@bluegreen/plugin-bluegreen-common';
 import { Sandbox, startSandbox } from '@bluegreen/example-sandbox';
 import request from 'supertest';
 import yaml from 'yaml';
+import { seedGenerationValues } from '../__fixtures__/generationValues';
 import { SANDBOX_CREDENTIALS } from '../__testUtils__/sandbox';
 import {
   git,
@@ -67,42 +67,17 @@ const templateEntity = {
   },
 };
 
-// The two newest versions EKS supports on the day the test runs.
-const [older, newer] = supportedEksVersions(new Date())
-  .slice(-2)
-  .map(v => v.version);
-
-const defaults = {
-  gitops_workloads_org: 'git@github.com:aws-samples',
-  gitops_workloads_repo: 'eks-blueprints-workloads',
-  gitops_workloads_revision: 'main',
-  gitops_workloads_path: 'envs/dev',
-  gitops_addons_org: 'git@github.com:aws-samples',
-  gitops_addons_repo: 'eks-blueprints-add-ons',
-  gitops_addons_basepath: 'argocd/',
-  gitops_addons_path: 'argocd/bootstrap/control-plane/addons',
-  gitops_addons_revision: 'main',
-  eks_admin_role_name: 'Admin',
-  aws_secret_manager_git_private_ssh_key_name: 'github-blueprint-ssh-key',
-};
+const seed = seedGenerationValues();
+const { blue: older, green: newer } = seed.kubernetes_versions;
 
 const valueSets = {
   'the seed defaults': {
-    ...defaults,
-    aws_region: 'us-west-2',
-    environment_name: 'eks-blueprint',
-    hosted_zone_name: 'example.com',
-    kubernetes_versions: { blue: older, green: newer },
-    initial_weights: { blue: 100, green: 0 },
-    record_ttl: 60,
-    state_bucket: 'acme-terraform-state',
-    state_key_prefix: 'eks-blueprint',
-    state_region: 'us-west-2',
+    ...seed,
     repoUrl: 'github.com?owner=acme&repo=eks-blueprint-generation',
     owner: 'group:default/team-burnham',
   },
   'another region, split traffic and custom repositories': {
-    ...defaults,
+    ...seed,
     aws_region: 'eu-central-1',
     environment_name: 'payments-prod',
     hosted_zone_name: 'corp.example.org',

@@ -1,5 +1,5 @@
 import useAsync from 'react-use/esm/useAsync';
-import { Entity } from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { useApi } from '@backstage/core-plugin-api';
 import {
   catalogApiRef,
@@ -9,14 +9,12 @@ import {
 /** The Components an entity is related to (hasPart of a System, ownerOf of a Group). */
 export function useRelatedComponents(entity: Entity, relation: string) {
   const catalogApi = useApi(catalogApiRef);
-  const refs = getEntityRelations(entity, relation, { kind: 'component' });
-  const key = refs.map(r => `${r.namespace}/${r.name}`).join(',');
+  const entityRefs = getEntityRelations(entity, relation, {
+    kind: 'component',
+  }).map(ref => stringifyEntityRef(ref));
+  const key = entityRefs.join(',');
   return useAsync(async () => {
-    const { items } = await catalogApi.getEntitiesByRefs({
-      entityRefs: refs.map(
-        r => `${r.kind.toLocaleLowerCase('en-US')}:${r.namespace}/${r.name}`,
-      ),
-    });
+    const { items } = await catalogApi.getEntitiesByRefs({ entityRefs });
     return items
       .filter((e): e is Entity => Boolean(e))
       .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
