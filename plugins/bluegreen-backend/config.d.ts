@@ -20,6 +20,39 @@ export interface Config {
     traffic?: {
       /** How long a Route 53 read of a hostname is reused by status reads. Default 10. */
       cacheSeconds?: number;
+      /**
+       * How often one user may skip the cache with `?refresh=true`; inside this window
+       * the cached read is served. Default 5.
+       */
+      refreshIntervalSeconds?: number;
+      /**
+       * The hosted zones the backend may read and change. An entity naming a zone or a
+       * hostname outside this list is refused (status reads and cutovers alike); without
+       * the list nothing is allowed.
+       */
+      hostedZones?: Array<{
+        /** The zone, by id (Z...) or by name (example.com). */
+        zone: string;
+        /** The aws.accounts entry whose credentials read and change this zone. */
+        accountId?: string;
+        /**
+         * The hostnames an entity may name in this zone: exact names or `*.suffix` (any
+         * name ending in .suffix). Default: any name in the zone.
+         */
+        hostnames?: string[];
+      }>;
+    };
+    generations?: {
+      /**
+       * The repositories a generation may be fetched from (and proposed to): an entity
+       * naming a repository outside this list is refused; without it nothing is allowed.
+       */
+      repositories?: Array<{
+        /** The SCM host, e.g. github.com. */
+        host: string;
+        /** The organisation or user on that host. Default: any. */
+        owner?: string;
+      }>;
     };
     cutover?: {
       /** The cutover template the API starts. Default template:default/cut-over-traffic. */
@@ -42,6 +75,11 @@ export interface Config {
        * Default 30.
        */
       stallTimeoutMinutes?: number;
+      /**
+       * Pass the backend's HTTP(S)_PROXY and NO_PROXY variables to the CLI (for provider
+       * downloads behind a proxy). Default false: a proxy URL can carry credentials.
+       */
+      passProxyVariables?: boolean;
     };
   };
 }

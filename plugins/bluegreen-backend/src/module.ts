@@ -3,7 +3,9 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { DefaultAwsCredentialsManager } from '@backstage/integration-aws-node';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { scaffolderTemplatingExtensionPoint } from '@backstage/plugin-scaffolder-node/alpha';
 import {
   createApplyAction,
   createDestroyOrderedAction,
@@ -14,8 +16,16 @@ import {
 import { AwsClients, readAwsClientSettings } from './aws/AwsClients';
 import { EksVersionCatalog } from './aws/EksVersionCatalog';
 import { Route53WeightedRecords } from './route53/Route53WeightedRecords';
+import { ActionGuard } from './security/ActionGuard';
+import { GenerationGuard } from './security/GenerationGuard';
+import { GenerationRepositories } from './security/GenerationRepositories';
+import { Generations } from './security/Generations';
+import { TrafficBindings } from './security/TrafficBindings';
+import { TrafficTargets } from './security/TrafficTargets';
+import { WorkspaceVerifier } from './security/WorkspaceVerifier';
 import { ArgoCdApplicationTeardown } from './teardown/ApplicationTeardown';
 import { KubernetesProxyClient } from './teardown/KubernetesProxyClient';
+import { templateFilters } from './templating/templateFilters';
 
 /**
  * Scaffolder module that registers the bluegreen:* actions.
@@ -28,11 +38,19 @@ export const bluegreenScaffolderModule = createBackendModule({
     env.registerInit({
       deps: {
         scaffolderActions: scaffolderActionsExtensionPoint,
+        templating: scaffolderTemplatingExtensionPoint,
         config: coreServices.rootConfig,
         auth: coreServices.auth,
         discovery: coreServices.discovery,
+        permissions: coreServices.permissions,
+        auditor: coreServices.auditor,
+        urlReader: coreServices.urlReader,
+        logger: coreServices.logger,
+        catalog: catalogServiceRef,
       },
-      async init({ scaffolderActions, config, auth, discovery }) {
+      async init(deps) {
+        const { scaffolderActions, config, auth, discovery, catalog } = deps;
+        deps.templating.addTemplateFilters(templateFilters);
         // Without an `aws` section the CLI gets no AWS credentials (rather than the
         // backend process's own through the SDK's default chain).
         const awsCredentialsManager = config.has('aws')
@@ -54,17 +72,39 @@ export const bluegreenScaffolderModule = createBackendModule({
           awsCredentialsManager ??
             DefaultAwsCredentialsManager.fromConfig(config),
         );
+        const bindings = TrafficBindings.fromConfig(config);
+        const repositories = GenerationRepositories.fromConfig(config);
+        const guard = new ActionGuard({
+          permissions: deps.permissions,
+          auditor: deps.auditor,
+        });
+        const generationGuard = new GenerationGuard({
+          guard,
+          generations: new Generations({ catalog, repositories }),
+          verifier: new WorkspaceVerifier(deps.urlReader),
+        });
         scaffolderActions.addActions(
           createLinkTfvarsAction(),
-          createApplyAction({ config, awsCredentialsManager }),
+          createApplyAction({ config, generationGuard, awsCredentialsManager }),
           createDestroyOrderedAction({
             config,
+            generationGuard,
             awsCredentialsManager,
             applicationTeardown,
           }),
           createSetWeightAction({
-            route53: async () =>
-              new Route53WeightedRecords(await aws.route53()),
+            route53: async accountId =>
+              new Route53WeightedRecords(await aws.route53(accountId)),
+            catalog,
+            guard,
+            targets: new TrafficTargets({
+              catalog,
+              auth,
+              bindings,
+              repositories,
+            }),
+            bindings,
+            logger: deps.logger,
           }),
           createValidateGenerationAction({
             eksVersions: new EksVersionCatalog(() => aws.eks()),

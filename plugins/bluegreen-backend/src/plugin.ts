@@ -10,6 +10,10 @@ import { AwsClients, readAwsClientSettings } from './aws/AwsClients';
 import { EksClusterVersions } from './aws/EksClusterVersions';
 import { EksVersionCatalog } from './aws/EksVersionCatalog';
 import { Route53WeightedRecords } from './route53/Route53WeightedRecords';
+import { GenerationRepositories } from './security/GenerationRepositories';
+import { TrafficBindings } from './security/TrafficBindings';
+import { TrafficTargets } from './security/TrafficTargets';
+import { RefreshLimiter } from './service/RefreshLimiter';
 import { createRouter } from './service/router';
 import { TrafficStatusService } from './service/TrafficStatusService';
 
@@ -31,6 +35,8 @@ export const bluegreenPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
+        auth: coreServices.auth,
+        logger: coreServices.logger,
         catalog: catalogServiceRef,
         scaffolder: scaffolderServiceRef,
       },
@@ -41,17 +47,36 @@ export const bluegreenPlugin = createBackendPlugin({
           readAwsClientSettings(config),
           DefaultAwsCredentialsManager.fromConfig(config),
         );
-        const cacheSeconds =
-          config.getOptionalNumber('bluegreen.traffic.cacheSeconds') ?? 10;
-        if (!(cacheSeconds > 0)) {
-          throw new Error(
-            `bluegreen.traffic.cacheSeconds must be a positive number, got ${cacheSeconds}`,
-          );
-        }
+        const seconds = (key: string, fallback: number) => {
+          const value = config.getOptionalNumber(key) ?? fallback;
+          if (!(value > 0)) {
+            throw new Error(`${key} must be a positive number, got ${value}`);
+          }
+          return value;
+        };
+        const cacheSeconds = seconds('bluegreen.traffic.cacheSeconds', 10);
+        const refreshSeconds = seconds(
+          'bluegreen.traffic.refreshIntervalSeconds',
+          5,
+        );
+        const bindings = TrafficBindings.fromConfig(config);
+        const targets = new TrafficTargets({
+          catalog: deps.catalog,
+          auth: deps.auth,
+          bindings,
+          repositories: GenerationRepositories.fromConfig(config),
+        });
         const eksVersions = new EksVersionCatalog(() => aws.eks());
         const traffic = new TrafficStatusService({
-          route53: async () => new Route53WeightedRecords(await aws.route53()),
-          clusterVersions: new EksClusterVersions(() => aws.eks(), eksVersions),
+          route53: async accountId =>
+            new Route53WeightedRecords(await aws.route53(accountId)),
+          targets,
+          bindings,
+          clusterVersions: new EksClusterVersions(
+            () => aws.eks(),
+            eksVersions,
+            deps.logger,
+          ),
           cache: deps.cache,
           cacheTtlMs: cacheSeconds * 1000,
         });
@@ -63,7 +88,13 @@ export const bluegreenPlugin = createBackendPlugin({
             auditor: deps.auditor,
             scaffolder: deps.scaffolder,
             traffic,
+            targets,
+            refreshLimiter: new RefreshLimiter(
+              deps.cache,
+              refreshSeconds * 1000,
+            ),
             eksVersions,
+            logger: deps.logger,
             cutoverTemplateRef:
               config.getOptionalString('bluegreen.cutover.templateRef') ??
               DEFAULT_CUTOVER_TEMPLATE,

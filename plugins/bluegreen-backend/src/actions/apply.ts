@@ -1,10 +1,14 @@
 import { Config } from '@backstage/config';
 import { AwsCredentialsManager } from '@backstage/integration-aws-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { generationStackSchema } from '@bluegreen/plugin-bluegreen-common';
+import {
+  bluegreenApplyPermission,
+  generationStackSchema,
+} from '@bluegreen/plugin-bluegreen-common';
 import { z } from 'zod/v3';
 import { parseInput } from '../lib/parseInput';
 import { resolveStackDirectory } from '../lib/resolveStackDirectory';
+import { GenerationGuard } from '../security/GenerationGuard';
 import { cliInputFields } from '../terraform/cliInputFields';
 import {
   cancelledError,
@@ -24,6 +28,12 @@ const HCL_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 const inputSchema = z
   .object({
+    generation: z
+      .string()
+      .min(1, 'must not be empty')
+      .describe(
+        "The generation's System entity (system:default/eks-blueprint); the initiator needs bluegreen.apply on it, and the workspace must hold its repository",
+      ),
     stacks: z
       .array(generationStackSchema)
       .min(1, 'list at least one stack')
@@ -80,6 +90,8 @@ type ApplyInput = z.output<typeof inputSchema>;
 
 export interface ApplyActionOptions {
   config: Config;
+  /** Authorises the initiator on the generation and checks the workspace. */
+  generationGuard: GenerationGuard;
   /** AWS credentials for the CLI; without it the CLI gets none. */
   awsCredentialsManager?: AwsCredentialsManager;
   /** Replaces the CLI (tests); by default one is built from config and input. */
@@ -101,7 +113,7 @@ export function createApplyAction(options: ApplyActionOptions) {
   return createTemplateAction({
     id: 'bluegreen:apply',
     description:
-      'Runs init and apply of the given Terraform stacks of a cluster generation in order (OpenTofu or Terraform), streaming progress; returns the non-sensitive outputs. In dry run it plans instead.',
+      "Runs init and apply of the given Terraform stacks of a cluster generation in order (OpenTofu or Terraform), streaming progress; returns the non-sensitive outputs. Needs bluegreen.apply on the generation and a workspace holding the generation's repository. A dry run only lists the commands.",
     examples,
     supportsDryRun: true,
     schema: {
@@ -114,58 +126,84 @@ export function createApplyAction(options: ApplyActionOptions) {
         ctx.input,
         'input to bluegreen:apply',
       );
-      const stackDirs: string[] = [];
-      for (const [index, stack] of input.stacks.entries()) {
-        stackDirs.push(
-          await resolveStackDirectory(
-            ctx.workspacePath,
-            stack,
-            `stacks[${index}]`,
-          ),
-        );
-      }
-      const dryRun = Boolean(ctx.isDryRun);
-      if (dryRun) {
-        // A dry run plans whatever the caller put in the workspace (the template editor
-        // uploads it), so it gets no AWS credentials.
-        ctx.logger.info(
-          'Dry run: planning without the backend AWS credentials; providers that need them will fail to refresh',
-        );
-      }
-      const runner = createRunner({
-        settings,
-        requested: input.binary,
-        awsCredentialsManager: dryRun
-          ? undefined
-          : options.awsCredentialsManager,
-        awsAccountId: input.awsAccountId,
-        runnerFactory: options.runnerFactory,
-      });
-      const stallMs =
-        (input.stallTimeoutMinutes ?? settings.stallTimeoutMinutes) * 60_000;
-
-      const outputs: Record<string, Record<string, unknown>> = {};
-      const changes: Record<string, string> = {};
-      for (const [index, stack] of input.stacks.entries()) {
-        const result = await applyStack({
-          stack,
-          cwd: stackDirs[index],
-          input,
-          runner,
-          log: line => ctx.logger.info(`[${stack}] ${line}`),
-          signal: ctx.signal,
-          dryRun,
-          heartbeatMs,
-          stallMs,
-          graceMs: settings.cancelGracePeriodMs,
-        });
-        outputs[stack] = result.outputs;
-        changes[stack] = result.changeSummary ?? 'no changes reported';
-      }
-      ctx.output('outputs', outputs);
-      ctx.output('changes', changes);
+      const { stacks } = input;
+      await options.generationGuard.run(
+        ctx,
+        {
+          action: 'bluegreen:apply',
+          permission: bluegreenApplyPermission,
+          generation: input.generation,
+          meta: { stacks, variables: Object.keys(input.variables ?? {}) },
+        },
+        async (generation, runDirectory) => {
+          const stackDirs: string[] = [];
+          for (const [index, stack] of stacks.entries()) {
+            stackDirs.push(
+              await resolveStackDirectory(
+                ctx.workspacePath,
+                stack,
+                `stacks[${index}]`,
+              ),
+            );
+          }
+          const runner = createRunner({
+            settings,
+            requested: input.binary,
+            runDirectory,
+            awsCredentialsManager: options.awsCredentialsManager,
+            awsAccountId: generation.repository.awsAccountId,
+            runnerFactory: options.runnerFactory,
+          });
+          const outputs: Record<string, Record<string, unknown>> = {};
+          const changes: Record<string, string> = {};
+          if (ctx.isDryRun) {
+            // A dry run executes nothing: not even init, which runs provider code.
+            for (const stack of stacks) {
+              for (const args of [INIT_ARGS, applyArgs(input)]) {
+                ctx.logger.info(
+                  `Dry run: would run in ${stack}: ${runner.binary} ${args.join(
+                    ' ',
+                  )}`,
+                );
+              }
+              outputs[stack] = {};
+              changes[stack] = 'dry run: nothing applied';
+            }
+          } else {
+            const stallMs =
+              (input.stallTimeoutMinutes ?? settings.stallTimeoutMinutes) *
+              60_000;
+            for (const [index, stack] of stacks.entries()) {
+              const result = await applyStack({
+                stack,
+                cwd: stackDirs[index],
+                input,
+                runner,
+                log: line => ctx.logger.info(`[${stack}] ${line}`),
+                signal: ctx.signal,
+                heartbeatMs,
+                stallMs,
+                graceMs: settings.cancelGracePeriodMs,
+              });
+              outputs[stack] = result.outputs;
+              changes[stack] = result.changeSummary ?? 'no changes reported';
+            }
+          }
+          ctx.output('outputs', outputs);
+          ctx.output('changes', changes);
+        },
+      );
     },
   });
+}
+
+const INIT_ARGS = ['init', '-input=false', '-no-color'];
+
+function applyArgs(input: ApplyInput): string[] {
+  const variableArgs = Object.entries(input.variables ?? {}).map(
+    ([name, value]) => `-var=${name}=${String(value)}`,
+  );
+  return ['apply', '-auto-approve', '-input=false', '-json', ...variableArgs];
 }
 
 async function applyStack(options: {
@@ -175,12 +213,11 @@ async function applyStack(options: {
   runner: TerraformRunner;
   log: (line: string) => void;
   signal?: AbortSignal;
-  dryRun: boolean;
   heartbeatMs: number;
   stallMs: number;
   graceMs: number;
 }) {
-  const { stack, cwd, input, runner, log, signal, dryRun } = options;
+  const { stack, cwd, input, runner, log, signal } = options;
   const cancelled = (phase: string, killed: boolean) =>
     cancelledError({
       action: 'bluegreen:apply',
@@ -194,7 +231,7 @@ async function applyStack(options: {
   log(`${runner.binary} init`);
   await runTextChecked({
     runner,
-    args: ['init', '-input=false', '-no-color'],
+    args: INIT_ARGS,
     cwd,
     what: stack,
     log,
@@ -202,12 +239,7 @@ async function applyStack(options: {
     onCancelled: cancelled,
   });
 
-  const variableArgs = Object.entries(input.variables ?? {}).map(
-    ([name, value]) => `-var=${name}=${String(value)}`,
-  );
-  const args = dryRun
-    ? ['plan', '-input=false', '-json', ...variableArgs]
-    : ['apply', '-auto-approve', '-input=false', '-json', ...variableArgs];
+  const args = applyArgs(input);
 
   for (let attempt = 1; ; attempt++) {
     log(
@@ -224,7 +256,6 @@ async function applyStack(options: {
       heartbeatMs: options.heartbeatMs,
       stallMs: options.stallMs,
       timeoutMs: input.timeoutMinutes && input.timeoutMinutes * 60_000,
-      logPlannedChanges: dryRun,
     });
     if (signal?.aborted) {
       throw cancelled(args[0], run.result.killed);

@@ -5,6 +5,7 @@ import { AwsCredentialsManager } from '@backstage/integration-aws-node';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
+  bluegreenRetirePermission,
   CLUSTER_DESTROY_ORDER,
   CLUSTER_STACKS,
   clusterName,
@@ -18,6 +19,7 @@ import { z } from 'zod/v3';
 import { readEnvironmentName, readStackWeight } from '../lib/generationFiles';
 import { parseInput } from '../lib/parseInput';
 import { resolveStackDirectory } from '../lib/resolveStackDirectory';
+import { GenerationGuard } from '../security/GenerationGuard';
 import { cliInputFields } from '../terraform/cliInputFields';
 import {
   cancelledError,
@@ -35,6 +37,12 @@ import { examples } from './destroyOrdered.examples';
 
 const inputSchema = z
   .object({
+    generation: z
+      .string()
+      .min(1, 'must not be empty')
+      .describe(
+        "The generation's System entity (system:default/eks-blueprint); the initiator needs bluegreen.retire on it, and the workspace must hold its repository",
+      ),
     stack: generationStackSchema.describe(
       'The stack to destroy: eks-blue, eks-green, or environment (only when both cluster stacks are gone)',
     ),
@@ -63,6 +71,8 @@ const outputSchema = z.object({
 
 export interface DestroyOrderedActionOptions {
   config: Config;
+  /** Authorises the initiator on the generation and checks the workspace. */
+  generationGuard: GenerationGuard;
   /**
    * Removes the cluster's workloads before its infrastructure (so that the load balancer
    * controller and external-dns still run to free the ALBs and DNS records). Without it,
@@ -76,6 +86,9 @@ export interface DestroyOrderedActionOptions {
   /** How often to report resources still in progress. Default 30 s. */
   heartbeatMs?: number;
 }
+
+const INIT_ARGS = ['init', '-input=false', '-no-color'];
+const DESTROY_ARGS = ['destroy', '-auto-approve', '-input=false', '-json'];
 
 /** Whether any state address lies in the module at `target`. */
 function inModule(addresses: string[], target: string) {
@@ -105,6 +118,8 @@ export function createDestroyOrderedAction(
     description:
       'Destroys one stack of a cluster generation in dependency-safe order derived from its state, stopping at the first failure. Refuses a cluster stack whose weight is above 0, and the environment while a cluster stack still has resources.',
     examples,
+    // A dry run authorises and lists the commands; it runs none.
+    supportsDryRun: true,
     schema: {
       input: () => inputSchema,
       output: () => outputSchema,
@@ -116,167 +131,197 @@ export function createDestroyOrderedAction(
         'input to bluegreen:destroy-ordered',
       );
       const { stack, confirmation } = input;
-      const environmentName = await readEnvironmentName(ctx.workspacePath);
-      const colour = stackColour(stack);
-      const expected = colour
-        ? clusterName(environmentName, colour)
-        : environmentName;
-      if (confirmation !== expected) {
-        throw new InputError(
-          `confirmation: type "${expected}" to confirm destroying ${stack}`,
-        );
-      }
-      const stackDir = await resolveStackDirectory(
-        ctx.workspacePath,
-        stack,
-        'stack',
-      );
-      const log = (line: string) => ctx.logger.info(`[${stack}] ${line}`);
-      if (colour) {
-        // Checked before any CLI runs: retiring a cluster that still serves traffic
-        // would send that share of users to a dead endpoint.
-        const found = await readStackWeight(ctx.workspacePath, stack);
-        if ('problem' in found) {
-          throw new InputError(
-            `stack: cannot tell that ${expected} receives no traffic (${found.problem}), so it is not destroyed`,
-          );
-        }
-        if (found.weight > 0) {
-          throw new InputError(
-            `stack: ${expected} still has ${WEIGHT_VARIABLE} = ${found.weight} in ${stack}/${WEIGHT_FILE}; shift its traffic away (weight 0) and apply before retiring it`,
-          );
-        }
-        log(
-          `${WEIGHT_VARIABLE} = 0 in ${stack}/${WEIGHT_FILE}: ${expected} receives no traffic`,
-        );
-      }
-
-      const runner = createRunner({
-        settings,
-        requested: input.binary,
-        awsCredentialsManager: options.awsCredentialsManager,
-        awsAccountId: input.awsAccountId,
-        runnerFactory: options.runnerFactory,
-      });
-      const cancelled = (phase: string, killed: boolean) =>
-        cancelledError({
+      await options.generationGuard.run(
+        ctx,
+        {
           action: 'bluegreen:destroy-ordered',
-          phase,
-          stack,
-          binary: runner.binary,
-          killed,
-          graceMs: settings.cancelGracePeriodMs,
-        });
-
-      const stateOf = async (target: string, dir: string) => {
-        const command = (args: string[]) =>
-          runTextChecked({
-            runner,
-            args,
-            cwd: dir,
-            what: target,
-            signal: ctx.signal,
-            onCancelled: cancelled,
-          });
-        await command(['init', '-input=false', '-no-color']);
-        try {
-          return (await command(['state', 'list'])).filter(Boolean);
-        } catch (error) {
-          // `state list` fails when a stack has no state yet (local backend); `state
-          // pull` tells that case apart by printing nothing.
-          if (ctx.signal?.aborted) {
-            throw error;
-          }
-          const pulled = await command(['state', 'pull']);
-          if (pulled.join('').trim() === '') {
-            return [];
-          }
-          throw error;
-        }
-      };
-
-      if (!colour) {
-        for (const clusterStack of Object.values(CLUSTER_STACKS)) {
-          const dir = resolveSafeChildPath(ctx.workspacePath, clusterStack);
-          if (!fs.existsSync(dir)) {
-            continue;
-          }
-          const remaining = await stateOf(clusterStack, dir);
-          if (remaining.length > 0) {
+          permission: bluegreenRetirePermission,
+          generation: input.generation,
+          meta: { stack },
+        },
+        async (generation, runDirectory) => {
+          const environmentName = await readEnvironmentName(ctx.workspacePath);
+          const colour = stackColour(stack);
+          const expected = colour
+            ? clusterName(environmentName, colour)
+            : environmentName;
+          if (confirmation !== expected) {
             throw new InputError(
-              `stack: ${clusterStack} still has ${remaining.length} resources in its state; retire both clusters before the environment`,
+              `confirmation: type "${expected}" to confirm destroying ${stack}`,
             );
           }
-        }
-      }
-
-      const addresses = await stateOf(stack, stackDir);
-      if (addresses.length === 0) {
-        log(
-          'no resources in state (never applied, already destroyed, or a different state backend key); nothing to destroy',
-        );
-        ctx.output('destroyed', []);
-        return;
-      }
-      // Only while the cluster itself exists: there is nothing to reach otherwise.
-      if (colour && inModule(addresses, EKS_MODULE_ADDRESS)) {
-        if (input.skipApplicationTeardown) {
-          log('application teardown skipped (skipApplicationTeardown)');
-        } else if (options.applicationTeardown) {
-          await options.applicationTeardown.teardown({
-            clusterName: expected,
-            credentials: await ctx.getInitiatorCredentials(),
-            log,
-            signal: ctx.signal,
-          });
-        }
-      }
-      const targets = colour
-        ? CLUSTER_DESTROY_ORDER.filter(target => inModule(addresses, target))
-        : [];
-      log(
-        `${addresses.length} resources in state; destroy order: ${[
-          ...targets,
-          '(all)',
-        ].join(' → ')}`,
-      );
-
-      const destroyed: string[] = [];
-      const steps = [...targets, undefined];
-      for (const [index, target] of steps.entries()) {
-        const name = target ?? '(all)';
-        log(`step ${index + 1}/${steps.length}: destroy ${name}`);
-        const run = await runJson({
-          runner,
-          args: [
-            'destroy',
-            '-auto-approve',
-            '-input=false',
-            '-json',
-            ...(target ? [`-target=${target}`] : []),
-          ],
-          cwd: stackDir,
-          log,
-          signal: ctx.signal,
-          heartbeatMs,
-        });
-        if (ctx.signal?.aborted) {
-          throw cancelled(`destroy of ${name}`, run.result.killed);
-        }
-        if (run.result.exitCode !== 0) {
-          throw new Error(
-            `${stack}: destroy of ${name} (step ${index + 1} of ${
-              steps.length
-            }) failed ${describeFailure(run)}; stopped there${
-              destroyed.length
-                ? ` after destroying ${destroyed.join(', ')}`
-                : ''
-            }`,
+          const stackDir = await resolveStackDirectory(
+            ctx.workspacePath,
+            stack,
+            'stack',
           );
-        }
-        destroyed.push(name);
-      }
-      ctx.output('destroyed', destroyed);
+          const log = (line: string) => ctx.logger.info(`[${stack}] ${line}`);
+          if (colour) {
+            // Checked before any CLI runs: retiring a cluster that still serves traffic
+            // would send that share of users to a dead endpoint.
+            const found = await readStackWeight(ctx.workspacePath, stack);
+            if ('problem' in found) {
+              throw new InputError(
+                `stack: cannot tell that ${expected} receives no traffic (${found.problem}), so it is not destroyed`,
+              );
+            }
+            if (found.weight > 0) {
+              throw new InputError(
+                `stack: ${expected} still has ${WEIGHT_VARIABLE} = ${found.weight} in ${stack}/${WEIGHT_FILE}; shift its traffic away (weight 0) and apply before retiring it`,
+              );
+            }
+            log(
+              `${WEIGHT_VARIABLE} = 0 in ${stack}/${WEIGHT_FILE}: ${expected} receives no traffic`,
+            );
+          }
+
+          const runner = createRunner({
+            settings,
+            requested: input.binary,
+            runDirectory,
+            awsCredentialsManager: options.awsCredentialsManager,
+            awsAccountId: generation.repository.awsAccountId,
+            runnerFactory: options.runnerFactory,
+          });
+          if (ctx.isDryRun) {
+            const dirs = colour
+              ? [stack]
+              : [...Object.values(CLUSTER_STACKS), stack];
+            for (const dir of dirs) {
+              log(
+                `Dry run: would run in ${dir}: ${
+                  runner.binary
+                } ${INIT_ARGS.join(' ')}`,
+              );
+              log(`Dry run: would run in ${dir}: ${runner.binary} state list`);
+            }
+            log(
+              `Dry run: would run in ${stack}: ${
+                runner.binary
+              } ${DESTROY_ARGS.join(' ')} with -target= each of ${
+                colour ? CLUSTER_DESTROY_ORDER.join(', ') : '(none)'
+              } that the state holds, in that order, then once without -target`,
+            );
+            ctx.output('destroyed', []);
+            return;
+          }
+          const cancelled = (phase: string, killed: boolean) =>
+            cancelledError({
+              action: 'bluegreen:destroy-ordered',
+              phase,
+              stack,
+              binary: runner.binary,
+              killed,
+              graceMs: settings.cancelGracePeriodMs,
+            });
+
+          const stateOf = async (target: string, dir: string) => {
+            const command = (args: string[]) =>
+              runTextChecked({
+                runner,
+                args,
+                cwd: dir,
+                what: target,
+                signal: ctx.signal,
+                onCancelled: cancelled,
+              });
+            await command(INIT_ARGS);
+            try {
+              return (await command(['state', 'list'])).filter(Boolean);
+            } catch (error) {
+              // `state list` fails when a stack has no state yet (local backend); `state
+              // pull` tells that case apart by printing nothing.
+              if (ctx.signal?.aborted) {
+                throw error;
+              }
+              const pulled = await command(['state', 'pull']);
+              if (pulled.join('').trim() === '') {
+                return [];
+              }
+              throw error;
+            }
+          };
+
+          if (!colour) {
+            for (const clusterStack of Object.values(CLUSTER_STACKS)) {
+              const dir = resolveSafeChildPath(ctx.workspacePath, clusterStack);
+              if (!fs.existsSync(dir)) {
+                continue;
+              }
+              const remaining = await stateOf(clusterStack, dir);
+              if (remaining.length > 0) {
+                throw new InputError(
+                  `stack: ${clusterStack} still has ${remaining.length} resources in its state; retire both clusters before the environment`,
+                );
+              }
+            }
+          }
+
+          const addresses = await stateOf(stack, stackDir);
+          if (addresses.length === 0) {
+            log(
+              'no resources in state (never applied, already destroyed, or a different state backend key); nothing to destroy',
+            );
+            ctx.output('destroyed', []);
+            return;
+          }
+          // Only while the cluster itself exists: there is nothing to reach otherwise.
+          if (colour && inModule(addresses, EKS_MODULE_ADDRESS)) {
+            if (input.skipApplicationTeardown) {
+              log('application teardown skipped (skipApplicationTeardown)');
+            } else if (options.applicationTeardown) {
+              await options.applicationTeardown.teardown({
+                clusterName: expected,
+                credentials: await ctx.getInitiatorCredentials(),
+                log,
+                signal: ctx.signal,
+              });
+            }
+          }
+          const targets = colour
+            ? CLUSTER_DESTROY_ORDER.filter(target =>
+                inModule(addresses, target),
+              )
+            : [];
+          log(
+            `${addresses.length} resources in state; destroy order: ${[
+              ...targets,
+              '(all)',
+            ].join(' → ')}`,
+          );
+
+          const destroyed: string[] = [];
+          const steps = [...targets, undefined];
+          for (const [index, target] of steps.entries()) {
+            const name = target ?? '(all)';
+            log(`step ${index + 1}/${steps.length}: destroy ${name}`);
+            const run = await runJson({
+              runner,
+              args: [...DESTROY_ARGS, ...(target ? [`-target=${target}`] : [])],
+              cwd: stackDir,
+              log,
+              signal: ctx.signal,
+              heartbeatMs,
+            });
+            if (ctx.signal?.aborted) {
+              throw cancelled(`destroy of ${name}`, run.result.killed);
+            }
+            if (run.result.exitCode !== 0) {
+              throw new Error(
+                `${stack}: destroy of ${name} (step ${index + 1} of ${
+                  steps.length
+                }) failed ${describeFailure(run)}; stopped there${
+                  destroyed.length
+                    ? ` after destroying ${destroyed.join(', ')}`
+                    : ''
+                }`,
+              );
+            }
+            destroyed.push(name);
+          }
+          ctx.output('destroyed', destroyed);
+        },
+      );
     },
   });
 }

@@ -1,9 +1,19 @@
-import { ConflictError, InputError } from '@backstage/errors';
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   createTemplateAction,
   ActionContext,
 } from '@backstage/plugin-scaffolder-node';
 import {
+  ANNOTATION_BLUE_CLUSTER,
+  ANNOTATION_GENERATION_REPO,
+  ANNOTATION_GREEN_CLUSTER,
+  ANNOTATION_HOSTED_ZONE,
+  ANNOTATION_HOSTNAME,
+  ANNOTATION_RECORD_TYPE,
+  bluegreenCutoverForcePermission,
+  bluegreenCutoverPermission,
   CLUSTER_COLOURS,
   CLUSTER_STACKS,
   ClusterColour,
@@ -16,6 +26,7 @@ import {
   WEIGHT_FILE,
 } from '@bluegreen/plugin-bluegreen-common';
 import { z } from 'zod/v3';
+import { redactAwsError } from '../aws/redactAwsError';
 import { readStackWeight, writeStackWeight } from '../lib/generationFiles';
 import { parseInput } from '../lib/parseInput';
 import { resolveStackDirectory } from '../lib/resolveStackDirectory';
@@ -24,32 +35,31 @@ import {
   WeightedRecordGroup,
   WeightsChangedError,
 } from '../route53/Route53WeightedRecords';
+import { ActionGuard, PermissionCheck } from '../security/ActionGuard';
+import { canonicalName, TrafficBindings } from '../security/TrafficBindings';
+import { TrafficTarget, TrafficTargets } from '../security/TrafficTargets';
 import { examples } from './setWeight.examples';
-
-const DNS_NAME =
-  /^(?=.{1,253}\.?$)([a-z0-9_]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\.?$/;
 
 const inputSchema = z
   .object({
+    entityRef: z
+      .string()
+      .min(1, 'must not be empty')
+      .describe(
+        'The catalog entity whose traffic moves (its bluegreen/* annotations, bound by bluegreen.traffic.hostedZones, name the records, the clusters and the zone); the initiator needs bluegreen.cutover on it',
+      ),
     hostname: z
       .string()
-      .transform(name => name.toLowerCase())
-      .refine(name => DNS_NAME.test(name), {
-        message:
-          'must be a DNS name (labels of letters, digits and hyphens separated by dots)',
-      })
-      .describe('The DNS name whose weighted records split the traffic'),
-    clusters: z
-      .object({
-        blue: z.string().min(1, 'must not be empty'),
-        green: z.string().min(1, 'must not be empty'),
-      })
-      .strict()
-      .refine(c => c.blue !== c.green, {
-        message: 'blue and green must be different clusters',
-      })
+      .optional()
       .describe(
-        "The two clusters' names, which are the records' set identifiers",
+        "Optional: the entity's bluegreen/hostname; refused when it disagrees",
+      ),
+    clusters: z
+      .object({ blue: z.string(), green: z.string() })
+      .strict()
+      .optional()
+      .describe(
+        "Optional: the entity's blue and green clusters (set identifiers); refused when they disagree",
       ),
     weights: weightsSchema.describe(
       'The new weight (0-255) of each cluster; never both 0',
@@ -62,15 +72,16 @@ const inputSchema = z
       ),
     hostedZone: z
       .string()
-      .min(1)
       .optional()
       .describe(
-        'The hosted zone (id or name); required in route53 mode. Default: the most specific public zone of the hostname',
+        "Optional: the entity's bluegreen/hosted-zone; refused when it disagrees",
       ),
     recordType: z
       .enum(['A', 'AAAA', 'CNAME'])
-      .default('A')
-      .describe('The type of the weighted records (default A)'),
+      .optional()
+      .describe(
+        "Optional: the entity's bluegreen/record-type (default A); refused when it disagrees",
+      ),
     expected: z
       .object({ blue: weightSchema, green: weightSchema })
       .strict()
@@ -82,7 +93,7 @@ const inputSchema = z
       .boolean()
       .default(false)
       .describe(
-        'route53 mode: change records that external-dns owns (it will revert them unless it is paused)',
+        'route53 mode: change records that external-dns owns (it will revert them unless it is paused); needs bluegreen.cutover.force',
       ),
     insyncTimeoutSeconds: z
       .number()
@@ -91,16 +102,7 @@ const inputSchema = z
       .default(300)
       .describe('route53 mode: how long to wait for the change to be INSYNC'),
   })
-  .strict()
-  .superRefine((input, ctx) => {
-    if (input.mode === 'route53' && !input.hostedZone) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: ['hostedZone'],
-        message: 'is required in route53 mode',
-      });
-    }
-  });
+  .strict();
 
 const outputSchema = z.object({
   mode: z.enum(CUTOVER_MODES),
@@ -120,8 +122,82 @@ const outputSchema = z.object({
     .describe('gitops mode: the weight files written'),
 });
 
-type SetWeightInput = z.output<typeof inputSchema>;
+type ParsedInput = z.output<typeof inputSchema>;
 type Context = ActionContext<any, any>;
+
+/** The input with everything the entity decides filled in from the entity. */
+type SetWeightInput = Omit<
+  ParsedInput,
+  'hostname' | 'clusters' | 'hostedZone' | 'recordType'
+> & {
+  target: TrafficTarget;
+  hostname: string;
+  clusters: Record<ClusterColour, string>;
+  hostedZone: string;
+  recordType: string;
+};
+
+/**
+ * Refuses input that names other records, clusters or zones than the entity: the entity
+ * (bound by configuration) decides what a cutover touches, never the template.
+ */
+function checkAgainstEntity(input: ParsedInput, target: TrafficTarget) {
+  const disagree = (
+    field: string,
+    given: string,
+    annotation: string,
+    value: string,
+  ) =>
+    new InputError(
+      `${field}: "${given}" disagrees with ${annotation} "${value}" of ${target.entityRef}; set-weight takes it from the entity (leave ${field} out)`,
+    );
+  if (
+    input.hostname !== undefined &&
+    canonicalName(input.hostname) !== target.hostname
+  ) {
+    throw disagree(
+      'hostname',
+      input.hostname,
+      ANNOTATION_HOSTNAME,
+      target.hostname,
+    );
+  }
+  for (const colour of CLUSTER_COLOURS) {
+    const given = input.clusters?.[colour];
+    if (given !== undefined && given !== target.clusters[colour]) {
+      throw disagree(
+        `clusters.${colour}`,
+        given,
+        colour === 'blue' ? ANNOTATION_BLUE_CLUSTER : ANNOTATION_GREEN_CLUSTER,
+        target.clusters[colour],
+      );
+    }
+  }
+  if (input.hostedZone !== undefined) {
+    const given = canonicalName(
+      input.hostedZone.replace(/^\/hostedzone\//, ''),
+    );
+    if (given.toLowerCase() !== target.zone.zone.toLowerCase()) {
+      throw disagree(
+        'hostedZone',
+        input.hostedZone,
+        ANNOTATION_HOSTED_ZONE,
+        target.zone.zone,
+      );
+    }
+  }
+  if (
+    input.recordType !== undefined &&
+    input.recordType !== target.recordType
+  ) {
+    throw disagree(
+      'recordType',
+      input.recordType,
+      ANNOTATION_RECORD_TYPE,
+      target.recordType,
+    );
+  }
+}
 
 /** The two clusters' weights in a record group, checked against the generation. */
 function clusterWeights(
@@ -162,8 +238,18 @@ function describeWeights(weights: Weights) {
 }
 
 export interface SetWeightActionOptions {
-  /** Route 53 for this action; resolved lazily so gitops runs without AWS need none. */
-  route53: () => Promise<Route53WeightedRecords>;
+  /**
+   * Route 53 for a zone's configured account; resolved lazily so gitops runs without
+   * AWS need none.
+   */
+  route53: (accountId?: string) => Promise<Route53WeightedRecords>;
+  catalog: CatalogService;
+  /** Authorises the initiator (bluegreen.cutover, .force) and audits the attempt. */
+  guard: ActionGuard;
+  /** Binds the entity's annotations to the configured zones and repositories. */
+  targets: TrafficTargets;
+  bindings: TrafficBindings;
+  logger: LoggerService;
 }
 
 /**
@@ -172,8 +258,9 @@ export interface SetWeightActionOptions {
  */
 export function createSetWeightAction(options: SetWeightActionOptions) {
   const observe = async (input: SetWeightInput) => {
-    const records = await options.route53();
+    const records = await options.route53(input.target.zone.accountId);
     const zone = await records.resolveZone(input.hostname, input.hostedZone);
+    options.bindings.verifyResolved(input.target.zone, input.hostname, zone);
     const read = async () => {
       const group = await records.readGroup(
         zone,
@@ -289,6 +376,11 @@ export function createSetWeightAction(options: SetWeightActionOptions) {
   };
 
   const runGitops = async (ctx: Context, input: SetWeightInput) => {
+    if (!input.target.generationRepository) {
+      throw new InputError(
+        `mode: gitops needs the ${ANNOTATION_GENERATION_REPO} annotation on ${input.target.entityRef} (the generation's repository)`,
+      );
+    }
     // Every stack is checked before any file is written: all or nothing.
     const current: Partial<Weights> = {};
     for (const colour of CLUSTER_COLOURS) {
@@ -370,7 +462,7 @@ export function createSetWeightAction(options: SetWeightActionOptions) {
   return createTemplateAction({
     id: 'bluegreen:set-weight',
     description:
-      "Sets the blue and green clusters' Route 53 weights of a hostname: in the cluster stacks' weight files (gitops, default) or directly with one compare-and-swap change batch (route53), refusing all-zero weights and records external-dns owns.",
+      "Sets the blue and green clusters' Route 53 weights of an entity's hostname: in the cluster stacks' weight files (gitops, default) or directly with one compare-and-swap change batch (route53), refusing all-zero weights and records external-dns owns. Needs bluegreen.cutover on the entity (and bluegreen.cutover.force with force).",
     examples,
     supportsDryRun: true,
     schema: {
@@ -378,18 +470,71 @@ export function createSetWeightAction(options: SetWeightActionOptions) {
       output: () => outputSchema,
     },
     async handler(ctx) {
-      const input = parseInput(
+      const parsed = parseInput(
         inputSchema,
         ctx.input,
         'input to bluegreen:set-weight',
       );
-      ctx.output('mode', input.mode);
-      ctx.output('weights', input.weights);
-      if (input.mode === 'route53') {
-        await runRoute53(ctx, input);
-      } else {
-        await runGitops(ctx, input);
-      }
+      const credentials = await ctx.getInitiatorCredentials();
+      const checks: PermissionCheck[] = [
+        { permission: bluegreenCutoverPermission, entityRef: parsed.entityRef },
+        ...(parsed.force
+          ? [
+              {
+                permission: bluegreenCutoverForcePermission,
+                entityRef: parsed.entityRef,
+              },
+            ]
+          : []),
+      ];
+      await options.guard.run(
+        {
+          action: 'bluegreen:set-weight',
+          credentials,
+          taskId: ctx.task?.id,
+          dryRun: Boolean(ctx.isDryRun),
+          meta: {
+            entityRef: parsed.entityRef,
+            weights: parsed.weights,
+            mode: parsed.mode,
+            force: parsed.force,
+            ...(parsed.expected && { expected: parsed.expected }),
+          },
+        },
+        checks,
+        async () => {
+          const entity = await options.catalog.getEntityByRef(
+            parsed.entityRef,
+            { credentials },
+          );
+          if (!entity) {
+            throw new NotFoundError(
+              `entityRef: ${parsed.entityRef} was not found`,
+            );
+          }
+          const target = await options.targets.forCutover(entity);
+          checkAgainstEntity(parsed, target);
+          const input: SetWeightInput = {
+            ...parsed,
+            target,
+            hostname: target.hostname,
+            clusters: target.clusters,
+            hostedZone: target.zone.zone,
+            recordType: target.recordType,
+          };
+          ctx.output('mode', input.mode);
+          ctx.output('weights', input.weights);
+          try {
+            if (input.mode === 'route53') {
+              await runRoute53(ctx, input);
+            } else {
+              await runGitops(ctx, input);
+            }
+          } catch (error) {
+            throw redactAwsError(error, options.logger);
+          }
+        },
+      );
     },
   });
 }

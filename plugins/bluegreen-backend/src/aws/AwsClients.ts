@@ -33,7 +33,7 @@ export function readAwsClientSettings(config: Config): AwsClientSettings {
  * PriorRequestNotComplete and never retries a rejected change batch).
  */
 export class AwsClients {
-  private route53Client?: Promise<Route53Client>;
+  private readonly route53Clients = new Map<string, Promise<Route53Client>>();
   private eksClient?: Promise<EKSClient>;
 
   constructor(
@@ -41,11 +41,9 @@ export class AwsClients {
     private readonly credentialsManager: AwsCredentialsManager,
   ) {}
 
-  private async clientConfig() {
+  private async clientConfig(accountId = this.settings.accountId) {
     const { sdkCredentialProvider } =
-      await this.credentialsManager.getCredentialProvider({
-        accountId: this.settings.accountId,
-      });
+      await this.credentialsManager.getCredentialProvider({ accountId });
     return {
       region: this.settings.region,
       endpoint: this.settings.endpoint,
@@ -54,15 +52,24 @@ export class AwsClients {
     };
   }
 
-  route53(): Promise<Route53Client> {
-    this.route53Client ??= this.clientConfig().then(
-      c => new Route53Client(c),
-      error => {
-        this.route53Client = undefined; // the next call tries again
-        throw error;
-      },
-    );
-    return this.route53Client;
+  /**
+   * The Route 53 client of an account (a zone's configured account), else of
+   * bluegreen.aws.accountId.
+   */
+  route53(accountId?: string): Promise<Route53Client> {
+    const key = accountId ?? '';
+    let client = this.route53Clients.get(key);
+    if (!client) {
+      client = this.clientConfig(accountId ?? this.settings.accountId).then(
+        c => new Route53Client(c),
+        error => {
+          this.route53Clients.delete(key); // the next call tries again
+          throw error;
+        },
+      );
+      this.route53Clients.set(key, client);
+    }
+    return client;
   }
 
   eks(): Promise<EKSClient> {

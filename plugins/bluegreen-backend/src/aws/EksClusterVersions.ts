@@ -1,6 +1,8 @@
 import { DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
+import { LoggerService } from '@backstage/backend-plugin-api';
 import { ClusterVersionStatus } from '@bluegreen/plugin-bluegreen-common';
 import { EksVersionCatalog } from './EksVersionCatalog';
+import { redactAwsError } from './redactAwsError';
 
 /**
  * A cluster's Kubernetes version (EKS DescribeCluster) and its support calendar (EKS
@@ -11,6 +13,7 @@ export class EksClusterVersions {
   constructor(
     private readonly eks: () => Promise<EKSClient>,
     private readonly catalog: EksVersionCatalog,
+    private readonly logger: LoggerService,
   ) {}
 
   async describe(name: string): Promise<ClusterVersionStatus> {
@@ -25,7 +28,9 @@ export class EksClusterVersions {
       return {
         name,
         source: 'unavailable',
-        error: `EKS DescribeCluster: ${(error as Error).message}`,
+        error: `EKS DescribeCluster: ${
+          (redactAwsError(error, this.logger) as Error).message
+        }`,
       };
     }
     if (!version) {

@@ -1,3 +1,4 @@
+import { redactAwsMessage } from './redactAwsError';
 import {
   DescribeClusterVersionsCommand,
   DescribeClusterVersionsCommandOutput,
@@ -73,7 +74,10 @@ export class EksVersionCatalog {
       return {
         versions: this.withStatus([...EKS_VERSIONS]),
         source: 'versions-table',
-        error: `EKS DescribeClusterVersions: ${(error as Error).message}`,
+        // Shown to users (the versions field, the task log): no ARNs or account ids.
+        error: `EKS DescribeClusterVersions: ${redactAwsMessage(
+          (error as Error).message,
+        )}`,
       };
     }
   }

@@ -1,16 +1,11 @@
 import { ResourceRecordSet } from '@aws-sdk/client-route-53';
 import { CacheService } from '@backstage/backend-plugin-api';
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError } from '@backstage/errors';
+import { Entity } from '@backstage/catalog-model';
 import {
-  ANNOTATION_BLUE_CLUSTER,
-  ANNOTATION_GREEN_CLUSTER,
-  ANNOTATION_HOSTNAME,
   CLUSTER_COLOURS,
   ClusterColour,
   ClusterVersionStatus,
   ELB_ALIAS_TTL_SECONDS,
-  getBlueGreenAnnotations,
   RecordOwner,
   recordShares,
   TrafficStatus,
@@ -19,10 +14,11 @@ import {
 } from '@bluegreen/plugin-bluegreen-common';
 import { EksClusterVersions } from '../aws/EksClusterVersions';
 import {
-  normaliseName,
   Route53WeightedRecords,
   WeightedRecordGroup,
 } from '../route53/Route53WeightedRecords';
+import { TrafficBindings } from '../security/TrafficBindings';
+import { TrafficTarget, TrafficTargets } from '../security/TrafficTargets';
 import { JsonValue } from '@backstage/types';
 
 /** A Route 53 read as it is cached (JSON): the group and when it was read. */
@@ -32,26 +28,6 @@ interface ObservedGroup {
 }
 
 const VERSION_CACHE_MS = 60 * 60 * 1000;
-
-/** The entity's bluegreen annotations that a status or cutover cannot do without. */
-export function requireTrafficAnnotations(entity: Entity) {
-  const annotations = getBlueGreenAnnotations(entity);
-  const ref = stringifyEntityRef(entity);
-  if (!annotations.hostname) {
-    throw new InputError(`${ref} has no ${ANNOTATION_HOSTNAME} annotation`);
-  }
-  const { blue, green } = annotations.clusters;
-  if (!blue || !green) {
-    throw new InputError(
-      `${ref} needs both ${ANNOTATION_BLUE_CLUSTER} and ${ANNOTATION_GREEN_CLUSTER} annotations`,
-    );
-  }
-  return {
-    ...annotations,
-    hostname: annotations.hostname,
-    clusters: { blue, green },
-  };
-}
 
 function target(record: ResourceRecordSet): string {
   return (
@@ -89,7 +65,11 @@ export class TrafficStatusService {
 
   constructor(
     private readonly options: {
-      route53: () => Promise<Route53WeightedRecords>;
+      /** Route 53 for a zone's configured account. */
+      route53: (accountId?: string) => Promise<Route53WeightedRecords>;
+      /** Binds an entity to the configured zones: no reading zones outside them. */
+      targets: TrafficTargets;
+      bindings: TrafficBindings;
       clusterVersions: EksClusterVersions;
       cache: CacheService;
       cacheTtlMs: number;
@@ -122,18 +102,18 @@ export class TrafficStatusService {
   }
 
   private observe(
-    hostname: string,
-    zone: string | undefined,
-    type: string,
+    target: TrafficTarget,
     fresh: boolean,
   ): Promise<ObservedGroup> {
-    const key = `traffic:${zone ?? ''}:${normaliseName(hostname)}:${type}`;
+    const { hostname, recordType: type, zone } = target;
+    const key = `traffic:${zone.zone}:${hostname}:${type}`;
     return this.shared(
       key,
       this.options.cacheTtlMs,
       async () => {
-        const records = await this.options.route53();
-        const hostedZone = await records.resolveZone(hostname, zone);
+        const records = await this.options.route53(zone.accountId);
+        const hostedZone = await records.resolveZone(hostname, zone.zone);
+        this.options.bindings.verifyResolved(zone, hostname, hostedZone);
         const group = await records.readGroup(hostedZone, hostname, type);
         return {
           group,
@@ -155,14 +135,9 @@ export class TrafficStatusService {
    * has just changed the weights); concurrent reads still share one request.
    */
   async status(entity: Entity, fresh = false): Promise<TrafficStatus> {
-    const annotations = requireTrafficAnnotations(entity);
+    const annotations = this.options.targets.forStatus(entity);
     const [{ group, observedAt }, blue, green] = await Promise.all([
-      this.observe(
-        annotations.hostname,
-        annotations.hostedZone,
-        annotations.recordType,
-        fresh,
-      ),
+      this.observe(annotations, fresh),
       this.clusterVersion(annotations.clusters.blue),
       this.clusterVersion(annotations.clusters.green),
     ]);
@@ -226,7 +201,7 @@ export class TrafficStatusService {
       );
     }
     return {
-      entityRef: stringifyEntityRef(entity),
+      entityRef: annotations.entityRef,
       hostname: annotations.hostname,
       hostedZone: group.zone,
       recordType: group.type,

@@ -1,17 +1,19 @@
 import {
   AuditorService,
   HttpAuthService,
+  LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { stringifyEntityRef } from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { ScaffolderService } from '@backstage/plugin-scaffolder-node';
 import {
   ANNOTATION_GENERATION_REPO,
-  ANNOTATION_HOSTED_ZONE,
+  bluegreenCutoverForcePermission,
   bluegreenCutoverPermission,
+  CutoverRequest,
   CutoverResponse,
   cutoverRequestSchema,
 } from '@bluegreen/plugin-bluegreen-common';
@@ -19,11 +21,11 @@ import express from 'express';
 import { z } from 'zod/v3';
 import Router from 'express-promise-router';
 import { EksVersionCatalog } from '../aws/EksVersionCatalog';
+import { redactAwsError } from '../aws/redactAwsError';
 import { parseInput } from '../lib/parseInput';
-import {
-  requireTrafficAnnotations,
-  TrafficStatusService,
-} from './TrafficStatusService';
+import { TrafficTargets } from '../security/TrafficTargets';
+import { RefreshLimiter } from './RefreshLimiter';
+import { TrafficStatusService } from './TrafficStatusService';
 
 /** @internal */
 export interface RouterOptions {
@@ -33,8 +35,11 @@ export interface RouterOptions {
   auditor: AuditorService;
   scaffolder: ScaffolderService;
   traffic: TrafficStatusService;
+  targets: TrafficTargets;
+  refreshLimiter: RefreshLimiter;
   eksVersions: EksVersionCatalog;
   cutoverTemplateRef: string;
+  logger: LoggerService;
 }
 
 /**
@@ -48,6 +53,11 @@ export async function createRouter(
 ): Promise<express.Router> {
   const { httpAuth, catalog, permissions, auditor, scaffolder, traffic } =
     options;
+  // AWS errors reach users without ARNs or account ids; the plugin's log has them.
+  const status = (entity: Entity, fresh = false) =>
+    traffic.status(entity, fresh).catch(error => {
+      throw redactAwsError(error, options.logger);
+    });
   const router = Router();
   router.use(express.json());
 
@@ -77,12 +87,15 @@ export async function createRouter(
     if (!entity) {
       throw new NotFoundError(`${entityRef} was not found`);
     }
-    const fresh = parseInput(
+    const { refresh } = parseInput(
       z.object({ refresh: z.enum(['true', 'false']).optional() }).passthrough(),
       req.query,
       'query',
-    ).refresh;
-    res.json(await traffic.status(entity, fresh === 'true'));
+    );
+    const fresh =
+      refresh === 'true' &&
+      (await options.refreshLimiter.allow(credentials.principal.userEntityRef));
+    res.json(await status(entity, fresh));
   });
 
   router.post('/entity/:kind/:namespace/:name/cutover', async (req, res) => {
@@ -92,45 +105,53 @@ export async function createRouter(
       eventId: 'cutover',
       severityLevel: 'high',
       request: req,
-      meta: { entityRef, plan: req.body },
+      meta: { entityRef },
     });
+    // Only the validated plan is recorded: the raw body is the caller's to choose.
+    let plan: CutoverRequest | undefined;
     try {
-      const plan = parseInput(cutoverRequestSchema, req.body, 'cutover plan');
-      const [decision] = await permissions.authorize(
-        [{ permission: bluegreenCutoverPermission, resourceRef: entityRef }],
+      plan = parseInput(cutoverRequestSchema, req.body, 'cutover plan');
+      const checks = [
+        bluegreenCutoverPermission,
+        ...(plan.force ? [bluegreenCutoverForcePermission] : []),
+      ];
+      const decisions = await permissions.authorize(
+        checks.map(permission => ({ permission, resourceRef: entityRef })),
         { credentials },
       );
-      if (decision.result !== AuthorizeResult.ALLOW) {
+      const denied = checks.filter(
+        (_, i) => decisions[i].result !== AuthorizeResult.ALLOW,
+      );
+      if (denied.length > 0) {
         throw new NotAllowedError(
-          `not allowed to cut over ${entityRef} (permission ${bluegreenCutoverPermission.name})`,
+          `not allowed to cut over ${entityRef} (permission ${denied
+            .map(p => p.name)
+            .join(', ')})`,
         );
       }
       const entity = await catalog.getEntityByRef(entityRef, { credentials });
       if (!entity) {
         throw new NotFoundError(`${entityRef} was not found`);
       }
-      const annotations = requireTrafficAnnotations(entity);
-      const status = await traffic.status(entity);
-      const mode = plan.mode ?? status.mode;
+      // The same binding set-weight applies again inside the task: zones and hostnames
+      // from config, the repository allowed, one claim of the hostname.
+      const target = await options.targets.forCutover(entity);
+      const current = await status(entity);
+      const mode = plan.mode ?? current.mode;
       if (
         mode === 'route53' &&
-        status.owner.kind === 'external-dns' &&
+        current.owner.kind === 'external-dns' &&
         !plan.force
       ) {
         throw new InputError(
           `mode: ${
-            status.hostname
-          } is owned by external-dns (owner ${status.owner.ownerIds.join(
+            current.hostname
+          } is owned by external-dns (owner ${current.owner.ownerIds.join(
             ', ',
           )}), which would revert a direct Route 53 change within about a minute; use mode gitops, or pause external-dns and set force`,
         );
       }
-      if (mode === 'route53' && !annotations.hostedZone) {
-        throw new InputError(
-          `mode: route53 needs the ${ANNOTATION_HOSTED_ZONE} annotation on ${entityRef}, so that the change goes to the zone it names`,
-        );
-      }
-      if (mode === 'gitops' && !annotations.generationRepo) {
+      if (mode === 'gitops' && !target.generationRepository) {
         throw new InputError(
           `mode: gitops needs the ${ANNOTATION_GENERATION_REPO} annotation on ${entityRef} (the generation's repository)`,
         );
@@ -138,8 +159,8 @@ export async function createRouter(
       const { taskId } = await scaffolder.scaffold(
         {
           templateRef: options.cutoverTemplateRef,
-          // The template reads the hostname, clusters, zone and repository from the
-          // entity's annotations itself, so it can also be run by hand from /create.
+          // The template passes the entity to set-weight, which derives the records,
+          // clusters and zone from it on the server (and authorises the user again).
           values: {
             entity: entityRef,
             weights: plan.weights,
@@ -150,11 +171,14 @@ export async function createRouter(
         },
         { credentials },
       );
-      await audit.success({ meta: { taskId, mode } });
+      await audit.success({ meta: { plan, taskId, mode } });
       const body: CutoverResponse = { taskId, mode };
       res.status(201).json(body);
     } catch (error) {
-      await audit.fail({ error: error as Error });
+      await audit.fail({
+        error: error as Error,
+        meta: plan ? { plan } : { plan: 'invalid' },
+      });
       throw error;
     }
   });

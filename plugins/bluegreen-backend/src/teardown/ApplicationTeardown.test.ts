@@ -287,3 +287,43 @@ describe('ArgoCdApplicationTeardown through the Kubernetes backend proxy', () =>
     ]);
   });
 });
+
+describe('ArgoCdApplicationTeardown paths', () => {
+  it('URL-encodes object names, so that a name from the cluster cannot change the API path', async () => {
+    const name = 'x/../../../api/v1/namespaces/kube-system/secrets?watch=1#';
+    const paths: string[] = [];
+    const api = {
+      list: async (path: string) => {
+        paths.push(`GET ${path}`);
+        return path.endsWith('/ingresses') ? [] : [{ metadata: { name } }];
+      },
+      delete: async (path: string) => {
+        paths.push(`DELETE ${path}`);
+      },
+      mergePatch: async (path: string) => {
+        paths.push(`PATCH ${path}`);
+      },
+    };
+    const teardown = new ArgoCdApplicationTeardown(() => api, {
+      pollMs: 1,
+      timeoutMs: 1000,
+    });
+
+    await teardown.teardown({
+      clusterName: 'eks-blueprint-green',
+      credentials: mockCredentials.user(),
+      log: () => {},
+    });
+
+    const encoded = encodeURIComponent(name);
+    expect(encoded).not.toMatch(/[/?#]/);
+    expect(paths).toEqual([
+      `GET ${ARGOCD}/applicationsets`,
+      `DELETE ${ARGOCD}/applicationsets/${encoded}`,
+      `GET ${ARGOCD}/applications`,
+      `PATCH ${ARGOCD}/applications/${encoded}`,
+      `DELETE ${ARGOCD}/applications/${encoded}`,
+      `GET ${INGRESSES}`,
+    ]);
+  });
+});

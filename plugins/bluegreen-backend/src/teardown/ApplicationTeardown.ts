@@ -18,6 +18,12 @@ const ARGOCD = '/apis/argoproj.io/v1alpha1/namespaces/argocd';
 const INGRESSES = '/apis/networking.k8s.io/v1/ingresses';
 const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
 
+// Names come from the cluster: encoded so that a name can never change the path.
+const applicationSetPath = (name: string) =>
+  `${ARGOCD}/applicationsets/${encodeURIComponent(name)}`;
+const applicationPath = (name: string) =>
+  `${ARGOCD}/applications/${encodeURIComponent(name)}`;
+
 /**
  * Applications the upstream teardown keeps while the ingresses go: the add-ons (the load
  * balancer controller and external-dns must still run to remove the ALBs and the Route 53
@@ -77,7 +83,7 @@ export class ArgoCdApplicationTeardown implements ApplicationTeardown {
       log(
         `${clusterName}: deleting ApplicationSet ${metadata.name} (orphan cascade)`,
       );
-      await api.delete(`${ARGOCD}/applicationsets/${metadata.name}`, {
+      await api.delete(applicationSetPath(metadata.name), {
         propagationPolicy: 'Orphan',
       });
     }
@@ -91,10 +97,10 @@ export class ArgoCdApplicationTeardown implements ApplicationTeardown {
       log(
         `${clusterName}: deleting Application ${metadata.name} with its resources`,
       );
-      await api.mergePatch(`${ARGOCD}/applications/${metadata.name}`, {
+      await api.mergePatch(applicationPath(metadata.name), {
         metadata: { finalizers: [RESOURCES_FINALIZER] },
       });
-      await api.delete(`${ARGOCD}/applications/${metadata.name}`);
+      await api.delete(applicationPath(metadata.name));
     }
 
     const deadline = Date.now() + this.options.timeoutMs;

@@ -26,7 +26,6 @@ const MESSAGE_EVENTS = new Set([
   'change_summary',
   'resource_drift',
   'provision_errored',
-  'planned_change',
 ]);
 
 /**
@@ -42,10 +41,7 @@ export class JsonEventLog {
   outputs: Record<string, unknown> = {};
   changeSummary?: string;
 
-  constructor(
-    private readonly log: (line: string) => void,
-    private readonly logPlannedChanges = false,
-  ) {}
+  constructor(private readonly log: (line: string) => void) {}
 
   handleLine(line: string) {
     let event: unknown;
@@ -94,9 +90,6 @@ export class JsonEventLog {
         return;
       default:
         break;
-    }
-    if (event.type === 'planned_change' && !this.logPlannedChanges) {
-      return;
     }
     if (MESSAGE_EVENTS.has(event.type) && event['@message']) {
       this.log(event['@message']);

@@ -27,36 +27,48 @@ export interface TerraformRunner {
 }
 
 // The variables the CLI and its providers may need from the backend's environment: where
-// to find programs and certificates, proxies, and the CLI's own configuration and caches.
+// to find programs and certificates, and the CLI's configuration and caches as the
+// operator set them. HOME is not among them: each run gets an empty one.
 const PASSED_ENV = [
   'PATH',
-  'HOME',
   'TMPDIR',
   'LANG',
   'LC_ALL',
   'SSL_CERT_FILE',
   'SSL_CERT_DIR',
+  'TF_CLI_CONFIG_FILE',
+  'TF_PLUGIN_CACHE_DIR',
+];
+// Only with bluegreen.terraform.passProxyVariables: a proxy URL can carry credentials.
+const PROXY_ENV = [
   'HTTP_PROXY',
   'HTTPS_PROXY',
   'NO_PROXY',
   'http_proxy',
   'https_proxy',
   'no_proxy',
-  'TF_CLI_CONFIG_FILE',
-  'TF_PLUGIN_CACHE_DIR',
 ];
 
 /**
  * The environment of a CLI process: the allow-listed variables of the backend process,
- * automation settings, and `extra` (for example AWS credentials from the backend's AWS
- * configuration). Nothing else of the backend's environment (tokens, secrets) leaks in.
+ * automation settings, the run's own HOME and data directory, and `extra` (for example
+ * AWS credentials from the backend's AWS configuration). Nothing else of the backend's
+ * environment (tokens, secrets, its home directory) reaches the CLI.
  */
 export function cliEnvironment(
   source: NodeJS.ProcessEnv,
-  extra: Record<string, string> = {},
+  options: {
+    home: string;
+    dataDir: string;
+    passProxyVariables?: boolean;
+    extra?: Record<string, string>;
+  },
 ): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const name of PASSED_ENV) {
+  const passed = options.passProxyVariables
+    ? [...PASSED_ENV, ...PROXY_ENV]
+    : PASSED_ENV;
+  for (const name of passed) {
     const value = source[name];
     if (value !== undefined) {
       env[name] = value;
@@ -69,15 +81,17 @@ export function cliEnvironment(
   }
   return {
     ...env,
+    HOME: options.home,
+    TF_DATA_DIR: options.dataDir,
     TF_IN_AUTOMATION: '1',
     TF_INPUT: '0',
     CHECKPOINT_DISABLE: '1',
-    // AWS credentials come only from `extra` (the backend's aws config): not from the
-    // host's ~/.aws files (HOME is passed) nor from the instance metadata service.
+    // AWS credentials come only from `extra` (the backend's aws config): not from any
+    // ~/.aws files nor from the instance metadata service.
     AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
     AWS_CONFIG_FILE: '/dev/null',
     AWS_EC2_METADATA_DISABLED: 'true',
-    ...extra,
+    ...options.extra,
   };
 }
 
@@ -87,17 +101,18 @@ export class TerraformCli implements TerraformRunner {
     readonly binary: string,
     private readonly options: {
       /**
-       * The process environment, built for each command: credentials resolved per
-       * command stay valid through a long apply (assumed-role credentials last ~1 h).
+       * The process environment, built for each command (in `cwd`): credentials
+       * resolved per command stay valid through a long apply (assumed-role credentials
+       * last ~1 h).
        */
-      environment: () => Promise<Record<string, string>>;
+      environment: (cwd: string) => Promise<Record<string, string>>;
       cancelGracePeriodMs: number;
     },
   ) {}
 
   async run(command: TerraformCommand): Promise<TerraformRunResult> {
     const { args, cwd, signal, onStdoutLine, onStderrLine } = command;
-    const env = await this.options.environment();
+    const env = await this.options.environment(cwd);
     return new Promise((resolve, reject) => {
       if (signal?.aborted) {
         resolve({ exitCode: null, interrupted: true, killed: false });

@@ -104,7 +104,6 @@ export async function runJson(options: {
   heartbeatMs: number;
   stallMs?: number;
   timeoutMs?: number;
-  logPlannedChanges?: boolean;
 }): Promise<JsonRun> {
   const { heartbeatMs, stallMs, timeoutMs } = options;
   let lastLine = Date.now();
@@ -112,7 +111,7 @@ export async function runJson(options: {
     lastLine = Date.now();
     options.log(line);
   };
-  const events = new JsonEventLog(log, options.logPlannedChanges);
+  const events = new JsonEventLog(log);
   const stall = new AbortController();
   const deadline = new AbortController();
   let stalledResource: string | undefined;

@@ -2,6 +2,7 @@ import { Config } from '@backstage/config';
 import { AwsCredentialsManager } from '@backstage/integration-aws-node';
 import { awsEnvironment } from './awsEnvironment';
 import { CliName, resolveBinary } from './resolveBinary';
+import { RunDirectory } from './RunDirectory';
 import { cliEnvironment, TerraformCli, TerraformRunner } from './TerraformCli';
 
 /** `bluegreen.terraform` configuration with its defaults. */
@@ -9,6 +10,7 @@ export interface TerraformSettings {
   configuredBinary?: string;
   cancelGracePeriodMs: number;
   stallTimeoutMinutes: number;
+  passProxyVariables: boolean;
 }
 
 export function readTerraformSettings(config: Config): TerraformSettings {
@@ -26,22 +28,26 @@ export function readTerraformSettings(config: Config): TerraformSettings {
     configuredBinary: terraform?.getOptionalString('binary'),
     cancelGracePeriodMs: positive('cancelGracePeriodSeconds', 60) * 1000,
     stallTimeoutMinutes: positive('stallTimeoutMinutes', 30),
+    passProxyVariables:
+      terraform?.getOptionalBoolean('passProxyVariables') ?? false,
   };
 }
 
 /** Builds the runner of a command; tests replace it to observe or fake the CLI. */
 export type RunnerFactory = (
   binary: string,
-  environment: () => Promise<Record<string, string>>,
+  environment: (cwd: string) => Promise<Record<string, string>>,
 ) => TerraformRunner;
 
 /**
  * The runner of an action: the CLI the input or configuration names, in a clean
- * environment with AWS credentials from the backend's AWS configuration.
+ * environment (the run directory's HOME and data directories) with AWS credentials from
+ * the backend's AWS configuration.
  */
 export function createRunner(options: {
   settings: TerraformSettings;
   requested?: CliName;
+  runDirectory: RunDirectory;
   awsCredentialsManager?: AwsCredentialsManager;
   awsAccountId?: string;
   runnerFactory?: RunnerFactory;
@@ -52,11 +58,16 @@ export function createRunner(options: {
     configured: settings.configuredBinary,
     searchPath: process.env.PATH ?? '',
   });
-  const environment = async () =>
-    cliEnvironment(
-      process.env,
-      await awsEnvironment(options.awsCredentialsManager, options.awsAccountId),
-    );
+  const environment = async (cwd: string) =>
+    cliEnvironment(process.env, {
+      home: options.runDirectory.home,
+      dataDir: options.runDirectory.dataDirFor(cwd),
+      passProxyVariables: settings.passProxyVariables,
+      extra: await awsEnvironment(
+        options.awsCredentialsManager,
+        options.awsAccountId,
+      ),
+    });
   return (
     runnerFactory?.(binary, environment) ??
     new TerraformCli(binary, {

@@ -1,0 +1,76 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import {
+  ANNOTATION_SOURCE_LOCATION,
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { InputError, NotFoundError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { ANNOTATION_GENERATION_REPO } from '@bluegreen/plugin-bluegreen-common';
+import {
+  AllowedRepository,
+  GenerationRepositories,
+} from './GenerationRepositories';
+
+/** A cluster generation as the Terraform actions act on it. */
+export interface Generation {
+  entity: Entity;
+  entityRef: string;
+  repository: AllowedRepository;
+}
+
+/**
+ * Resolves the generation (its System entity) a Terraform action names, read with the
+ * initiator's credentials, and the repository its Terraform must come from: its
+ * bluegreen/generation-repo annotation, else its source location, allowed by
+ * configuration.
+ */
+export class Generations {
+  constructor(
+    private readonly options: {
+      catalog: CatalogService;
+      repositories: GenerationRepositories;
+    },
+  ) {}
+
+  /** Parses the `generation` input: a System ref, kind and namespace defaulted. */
+  static refOf(value: string): string {
+    let ref;
+    try {
+      ref = parseEntityRef(value, {
+        defaultKind: 'system',
+        defaultNamespace: 'default',
+      });
+    } catch (error) {
+      throw new InputError(`generation: ${(error as Error).message}`);
+    }
+    if (ref.kind.toLowerCase() !== 'system') {
+      throw new InputError(
+        `generation: must be the generation's System entity, got kind ${ref.kind}`,
+      );
+    }
+    return stringifyEntityRef(ref);
+  }
+
+  async resolve(
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ): Promise<Generation> {
+    const entity = await this.options.catalog.getEntityByRef(entityRef, {
+      credentials,
+    });
+    if (!entity) {
+      throw new NotFoundError(`generation: ${entityRef} was not found`);
+    }
+    const annotations = entity.metadata.annotations ?? {};
+    const field = annotations[ANNOTATION_GENERATION_REPO]
+      ? ANNOTATION_GENERATION_REPO
+      : ANNOTATION_SOURCE_LOCATION;
+    const repository = this.options.repositories.check(
+      annotations[field],
+      `${entityRef} ${field}`,
+    );
+    return { entity, entityRef, repository };
+  }
+}

@@ -1,0 +1,145 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { UrlReaderService } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import {
+  CLUSTER_STACKS,
+  SHARED_TFVARS_FILE,
+  WEIGHT_FILE,
+  WEIGHT_VARIABLE,
+} from '@bluegreen/plugin-bluegreen-common';
+
+type Entry =
+  | { type: 'file'; content: Buffer }
+  | { type: 'link'; target: string }
+  | { type: 'dir' };
+
+// The actions' own run directories, and .terraform, which the CLI never reads here (its
+// data directory is TF_DATA_DIR inside the run directory).
+const GENERATED_DIRECTORIES = new Set(['.terraform', '.bluegreen']);
+const LOCK_FILE = '.terraform.lock.hcl';
+const WEIGHT_FILES = new Set(
+  Object.values(CLUSTER_STACKS).map(stack => `${stack}/${WEIGHT_FILE}`),
+);
+const TFVARS_LINK_TARGET = `../${SHARED_TFVARS_FILE}`;
+const WEIGHT_LINE = new RegExp(`^\\s*${WEIGHT_VARIABLE}\\s*=\\s*\\d{1,3}\\s*$`);
+const COMMENT_OR_BLANK = /^\s*(#.*)?$/;
+
+/**
+ * A weight file may differ from the repository (a cutover writes it) but may hold
+ * nothing but the weight: any other assignment would override a generation setting.
+ */
+function isWeightFile(content: Buffer): boolean {
+  const lines = content.toString('utf8').split('\n');
+  return (
+    lines.every(
+      line => COMMENT_OR_BLANK.test(line) || WEIGHT_LINE.test(line),
+    ) && lines.filter(line => WEIGHT_LINE.test(line)).length === 1
+  );
+}
+
+async function walk(root: string): Promise<Map<string, Entry>> {
+  const entries = new Map<string, Entry>();
+  const visit = async (relative: string) => {
+    for (const item of await fs.readdir(path.join(root, relative), {
+      withFileTypes: true,
+    })) {
+      const rel = relative ? `${relative}/${item.name}` : item.name;
+      const full = path.join(root, rel);
+      if (item.isSymbolicLink()) {
+        entries.set(rel, { type: 'link', target: await fs.readlink(full) });
+      } else if (item.isDirectory()) {
+        if (!GENERATED_DIRECTORIES.has(item.name)) {
+          await visit(rel);
+        }
+      } else if (item.isFile()) {
+        entries.set(rel, { type: 'file', content: await fs.readFile(full) });
+      }
+    }
+  };
+  await visit('');
+  return entries;
+}
+
+/**
+ * Proves that a task workspace holds a generation's repository and nothing else before
+ * the Terraform CLI runs in it: every file equal to the repository's, except what the
+ * bluegreen actions themselves write (the cluster stacks' weight files, the
+ * `<stack>/terraform.tfvars` links) and what the CLI creates (.terraform/, lock files).
+ * Terraform uploaded or fetched from elsewhere by a template step is refused.
+ */
+export class WorkspaceVerifier {
+  constructor(private readonly urlReader: UrlReaderService) {}
+
+  async verify(options: {
+    workspacePath: string;
+    repositoryUrl: string;
+    scratchDir: string;
+  }): Promise<void> {
+    const { workspacePath, repositoryUrl, scratchDir } = options;
+    const tree = await this.urlReader.readTree(repositoryUrl);
+    const referenceDir = await tree.dir({ targetDir: scratchDir });
+    const [workspace, reference] = await Promise.all([
+      walk(workspacePath),
+      walk(referenceDir),
+    ]);
+    const sharedTfvars = workspace.get(SHARED_TFVARS_FILE);
+    const problems: string[] = [];
+    for (const [rel, entry] of workspace) {
+      const expected = reference.get(rel);
+      if (entry.type === 'link') {
+        const isTfvarsLink =
+          /^[^/]+\/terraform\.tfvars$/.test(rel) &&
+          entry.target === TFVARS_LINK_TARGET;
+        if (!isTfvarsLink) {
+          problems.push(`${rel} is a link to ${entry.target}`);
+        } else if (
+          expected?.type === 'file' &&
+          !(
+            sharedTfvars?.type === 'file' &&
+            expected.content.equals(sharedTfvars.content)
+          ) &&
+          expected.content.toString().trim() !== TFVARS_LINK_TARGET
+        ) {
+          problems.push(`${rel} replaces a different file of the repository`);
+        }
+        continue;
+      }
+      if (entry.type !== 'file') {
+        continue;
+      }
+      if (WEIGHT_FILES.has(rel)) {
+        if (!isWeightFile(entry.content)) {
+          problems.push(
+            `${rel} holds more than the "${WEIGHT_VARIABLE} = <0-255>" line`,
+          );
+        }
+        continue;
+      }
+      if (!expected) {
+        if (path.basename(rel) !== LOCK_FILE) {
+          problems.push(`${rel} is not in the repository`);
+        }
+      } else if (
+        expected.type !== 'file' ||
+        !expected.content.equals(entry.content)
+      ) {
+        problems.push(`${rel} differs from the repository`);
+      }
+    }
+    for (const [rel, entry] of reference) {
+      if (entry.type === 'file' && !workspace.has(rel)) {
+        problems.push(`${rel} is missing from the workspace`);
+      }
+    }
+    if (problems.length > 0) {
+      throw new InputError(
+        `workspace: it does not hold the generation repository ${repositoryUrl} (${problems
+          .slice(0, 5)
+          .join('; ')}${
+          problems.length > 5 ? `; and ${problems.length - 5} more` : ''
+        }); the Terraform actions run only the generation's own Terraform`,
+      );
+    }
+  }
+}
