@@ -11,11 +11,65 @@ const IAM_ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
 const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const STATE_KEY_PREFIX = /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/;
-const GIT_REF = /^[A-Za-z0-9._/-]{1,255}$/;
-const RELATIVE_PATH = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\/?$/;
+// None of the patterns below admits a quote, backslash, whitespace or `$`: the values are
+// rendered into HCL strings and YAML scalars.
+const HOST = String.raw`[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*`;
+/** A URL path segment or repository name, not `.` or `..`. */
+const NAME = String.raw`(?!\.\.?(?:/|$))[A-Za-z0-9._-]+`;
+const GIT_ORG_URL = new RegExp(
+  String.raw`^(?:https://${HOST}(?:/${NAME})*|git@${HOST}:${NAME}(?:/${NAME})*)$`,
+);
+const REPO_NAME = new RegExp(`^${NAME}$`);
+/** The rules of `git check-ref-format` that matter for this character set. */
+const GIT_REF =
+  /^(?![-/])(?!.*\.\.)(?!.*\/\/)(?!.*\/$)(?!.*\.lock$)[A-Za-z0-9._/-]{1,255}$/;
+const PATH_SEGMENT = String.raw`(?!\.\.(?:/|$))[A-Za-z0-9._-]+`;
+const RELATIVE_PATH = new RegExp(
+  String.raw`^${PATH_SEGMENT}(?:/${PATH_SEGMENT})*/?$`,
+);
+/** A catalog entity ref, `[kind:][namespace/]name`, each part a Backstage name. */
+const ENTITY_NAME = '[A-Za-z0-9](?:[A-Za-z0-9._-]{0,61}[A-Za-z0-9])?';
+const ENTITY_REF = new RegExp(
+  `^(?:${ENTITY_NAME}:)?(?:${ENTITY_NAME}/)?${ENTITY_NAME}$`,
+);
+/** RepoUrlPicker's form: `host?owner=o&repo=r`, maybe with organization, workspace, project. */
+const REPO_URL = new RegExp(
+  String.raw`^${HOST}\?(?<query>[A-Za-z]+=[A-Za-z0-9._-]+(?:&[A-Za-z]+=[A-Za-z0-9._-]+)*)$`,
+);
 
-const nonEmpty = (what: string) =>
-  z.string().min(1, `${what} must not be empty`);
+function isRepoUrl(value: string): boolean {
+  const query = REPO_URL.exec(value)?.groups?.query;
+  if (query === undefined) {
+    return false;
+  }
+  const params = new URLSearchParams(query);
+  return ['owner', 'repo'].every(key => REPO_NAME.test(params.get(key) ?? ''));
+}
+
+const gitOrgUrl = z
+  .string()
+  .regex(
+    GIT_ORG_URL,
+    'must be a git organisation URL: https://host[/path] without a trailing slash, or git@host:org',
+  );
+const repoName = z
+  .string()
+  .regex(
+    REPO_NAME,
+    'must be a repository name: A-Z a-z 0-9 . _ - (not . or ..)',
+  );
+const gitRef = z
+  .string()
+  .regex(
+    GIT_REF,
+    'must be a git branch, tag or commit: 1-255 of A-Z a-z 0-9 . _ / -, without "..", "//", a leading "-" or "/", or a trailing "/" or ".lock"',
+  );
+const relativePath = z
+  .string()
+  .regex(
+    RELATIVE_PATH,
+    'must be a relative path in the repository: segments of A-Z a-z 0-9 . _ -, none of them ..',
+  );
 
 /**
  * Zod schema of the values of the "Create new cluster generation" template, given the
@@ -56,25 +110,15 @@ export function generationValuesSchema(supportedVersions: readonly string[]) {
       aws_secret_manager_git_private_ssh_key_name: z
         .string()
         .regex(SECRET_NAME, 'must be a Secrets Manager secret name'),
-      gitops_workloads_org: nonEmpty('the organisation URL'),
-      gitops_workloads_repo: nonEmpty('the repository'),
-      gitops_workloads_revision: z
-        .string()
-        .regex(GIT_REF, 'must be a git branch, tag or commit'),
-      gitops_workloads_path: z
-        .string()
-        .regex(RELATIVE_PATH, 'must be a relative path in the repository'),
-      gitops_addons_org: nonEmpty('the organisation URL'),
-      gitops_addons_repo: nonEmpty('the repository'),
-      gitops_addons_basepath: z
-        .string()
-        .regex(RELATIVE_PATH, 'must be a relative path in the repository'),
-      gitops_addons_path: z
-        .string()
-        .regex(RELATIVE_PATH, 'must be a relative path in the repository'),
-      gitops_addons_revision: z
-        .string()
-        .regex(GIT_REF, 'must be a git branch, tag or commit'),
+      gitops_workloads_org: gitOrgUrl,
+      gitops_workloads_repo: repoName,
+      gitops_workloads_revision: gitRef,
+      gitops_workloads_path: relativePath,
+      gitops_addons_org: gitOrgUrl,
+      gitops_addons_repo: repoName,
+      gitops_addons_basepath: relativePath,
+      gitops_addons_path: relativePath,
+      gitops_addons_revision: gitRef,
       kubernetes_versions: z
         .object({ blue: version, green: version })
         .strict()
@@ -108,6 +152,16 @@ export function generationValuesSchema(supportedVersions: readonly string[]) {
         ),
       state_region: z.enum(AWS_COMMERCIAL_REGIONS, {
         errorMap: () => ({ message: 'must be an AWS commercial region' }),
+      }),
+      owner: z
+        .string()
+        .regex(
+          ENTITY_REF,
+          'must be an entity reference [kind:][namespace/]name such as group:default/team-burnham, each part 1-63 of A-Z a-z 0-9 - _ . starting and ending with a letter or digit',
+        ),
+      repoUrl: z.string().refine(isRepoUrl, {
+        message:
+          'must be a repository location host?owner=o&repo=r such as github.com?owner=acme&repo=clusters: host a DNS name, parameter values of A-Z a-z 0-9 . _ -',
       }),
     })
     .strict();

@@ -34,5 +34,7 @@ export function seedGenerationValues(
     state_bucket: 'acme-terraform-state',
     state_key_prefix: 'eks-blueprint',
     state_region: 'us-west-2',
+    owner: 'group:default/team-burnham',
+    repoUrl: 'github.com?owner=example&repo=eks-blueprint-generation',
   };
 }

@@ -33,6 +33,8 @@ export const examples: TemplateExample[] = [
             state_bucket: 'my-terraform-state',
             state_key_prefix: 'eks-blueprint',
             state_region: 'us-west-2',
+            owner: '${{ parameters.owner }}',
+            repoUrl: '${{ parameters.repoUrl }}',
           },
         },
       ],
