@@ -19,12 +19,20 @@ import {
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
-import { bluegreenCutoverPermission } from '@bluegreen/plugin-bluegreen-common';
+import {
+  bluegreenApplyPermission,
+  bluegreenCutoverForcePermission,
+  bluegreenCutoverPermission,
+  bluegreenRetirePermission,
+} from '@bluegreen/plugin-bluegreen-common';
+
+const PLATFORM_ADMINS = 'group:default/platform-admins';
 
 /**
  * Example policy: everyone may read and run templates; only an entity's owners may
- * delete it from the catalog or cut its traffic over between clusters. Replace it with
- * your organisation's policy.
+ * delete it from the catalog, cut its traffic over, apply or retire its generation; only
+ * members of platform-admins may force a cutover. Replace it with your organisation's
+ * policy.
  */
 export class ExamplePermissionPolicy implements PermissionPolicy {
   constructor(private readonly userInfo: UserInfoService) {}
@@ -33,17 +41,27 @@ export class ExamplePermissionPolicy implements PermissionPolicy {
     request: PolicyQuery,
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
-    if (
-      isPermission(request.permission, catalogEntityDeletePermission) ||
-      isPermission(request.permission, bluegreenCutoverPermission)
-    ) {
-      const claims = user
+    const claims = async () =>
+      user
         ? (await this.userInfo.getUserInfo(user.credentials))
             .ownershipEntityRefs
         : [];
+    if (isPermission(request.permission, bluegreenCutoverForcePermission)) {
+      return {
+        result: (await claims()).includes(PLATFORM_ADMINS)
+          ? AuthorizeResult.ALLOW
+          : AuthorizeResult.DENY,
+      };
+    }
+    if (
+      isPermission(request.permission, catalogEntityDeletePermission) ||
+      isPermission(request.permission, bluegreenCutoverPermission) ||
+      isPermission(request.permission, bluegreenApplyPermission) ||
+      isPermission(request.permission, bluegreenRetirePermission)
+    ) {
       return createCatalogConditionalDecision(
         request.permission,
-        catalogConditions.isEntityOwner({ claims }),
+        catalogConditions.isEntityOwner({ claims: await claims() }),
       );
     }
     return { result: AuthorizeResult.ALLOW };

@@ -88,6 +88,15 @@ const outputSchema = z.object({
 
 type ApplyInput = z.output<typeof inputSchema>;
 
+const INIT_ARGS = ['init', '-input=false', '-no-color'];
+
+function applyArgs(input: ApplyInput): string[] {
+  const variableArgs = Object.entries(input.variables ?? {}).map(
+    ([name, value]) => `-var=${name}=${String(value)}`,
+  );
+  return ['apply', '-auto-approve', '-input=false', '-json', ...variableArgs];
+}
+
 export interface ApplyActionOptions {
   config: Config;
   /** Authorises the initiator on the generation and checks the workspace. */
@@ -195,15 +204,6 @@ export function createApplyAction(options: ApplyActionOptions) {
       );
     },
   });
-}
-
-const INIT_ARGS = ['init', '-input=false', '-no-color'];
-
-function applyArgs(input: ApplyInput): string[] {
-  const variableArgs = Object.entries(input.variables ?? {}).map(
-    ([name, value]) => `-var=${name}=${String(value)}`,
-  );
-  return ['apply', '-auto-approve', '-input=false', '-json', ...variableArgs];
 }
 
 async function applyStack(options: {

@@ -3,12 +3,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Route53Client } from '@aws-sdk/client-route-53';
-import { createMockDirectory } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import {
+  createMockDirectory,
+  mockServices,
+} from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { JsonObject } from '@backstage/types';
 import { weightFileContent } from '@bluegreen/plugin-bluegreen-common';
 import { Sandbox, startSandbox } from '@bluegreen/example-sandbox';
 import {
+  blueGreenComponent,
   BURNHAM,
   CHECKOUT,
   CLUSTERS,
@@ -21,6 +26,11 @@ import {
 } from '../__testUtils__/sandbox';
 import { copyGeneration } from '../__testUtils__/tofu';
 import {
+  PermissionRule,
+  testGuard,
+  testTargets,
+} from '../__testUtils__/security';
+import {
   Route53WeightedRecords,
   WeightedRecordGroup,
 } from '../route53/Route53WeightedRecords';
@@ -28,20 +38,53 @@ import { createSetWeightAction } from './setWeight';
 
 jest.setTimeout(60_000);
 
-const route53Input = (weights: { blue: number; green: number }) => ({
-  hostname: BURNHAM,
-  clusters: CLUSTERS,
+/** The sandbox's records, each named by one Component (team-burnham's, unless noted). */
+const ENTITIES: Entity[] = [
+  blueGreenComponent('burnham', BURNHAM),
+  blueGreenComponent('checkout', CHECKOUT),
+  blueGreenComponent('nothing', `nothing.${ZONE_NAME}`),
+];
+
+/** The action with a catalog of `entities` and permissions decided by `rule`. */
+function setWeightAction(
+  route53: () => Promise<Route53WeightedRecords>,
+  extra: { entities?: Entity[]; rule?: PermissionRule } = {},
+) {
+  const { guard, auditor, permissionRequests } = testGuard(extra.rule);
+  const { catalog, targets, bindings } = testTargets(
+    extra.entities ?? ENTITIES,
+  );
+  const action = createSetWeightAction({
+    route53,
+    catalog,
+    guard,
+    targets,
+    bindings,
+    logger: mockServices.logger.mock(),
+  });
+  return { action, auditor, permissionRequests };
+}
+
+const route53Input = (
+  weights: { blue: number; green: number },
+  entity = 'burnham',
+) => ({
+  entityRef: `component:default/${entity}`,
   weights,
   mode: 'route53',
-  hostedZone: ZONE_NAME,
 });
 
 function run(
   records: Route53WeightedRecords,
   input: JsonObject,
-  extra: { workspacePath?: string; isDryRun?: boolean } = {},
+  extra: {
+    workspacePath?: string;
+    isDryRun?: boolean;
+    entities?: Entity[];
+    rule?: PermissionRule;
+  } = {},
 ) {
-  const action = createSetWeightAction({ route53: async () => records });
+  const { action } = setWeightAction(async () => records, extra);
   const ctx = {
     ...createMockActionContext({
       input,
@@ -257,29 +300,36 @@ describe('bluegreen:set-weight, route53 mode (against the AWS sandbox stand-in)'
     ],
     [
       'a hostname without weighted records',
-      {
-        ...route53Input({ blue: 0, green: 100 }),
-        hostname: `nothing.${ZONE_NAME}`,
-      },
+      route53Input({ blue: 0, green: 100 }, 'nothing'),
       'hostname: there are no weighted A nothing.eks-blueprint.example.com. in zone',
     ],
     [
-      "set identifiers that are not the generation's clusters",
+      'records external-dns owns, without force',
+      route53Input({ blue: 0, green: 100 }, 'checkout'),
+      'would revert a direct Route 53 change within about a minute',
+    ],
+    [
+      'a hostname that disagrees with the entity',
+      { ...route53Input({ blue: 0, green: 100 }), hostname: CHECKOUT },
+      `hostname: "${CHECKOUT}" disagrees with bluegreen/hostname "${BURNHAM}" of component:default/burnham`,
+    ],
+    [
+      'a cluster that disagrees with the entity',
       {
         ...route53Input({ blue: 0, green: 100 }),
         clusters: { blue: 'old-blue', green: CLUSTERS.green },
       },
-      `clusters: the weighted A ${BURNHAM}. in zone ${ZONE_NAME}.`,
+      `clusters.blue: "old-blue" disagrees with bluegreen/blue-cluster "${CLUSTERS.blue}"`,
     ],
     [
-      'records external-dns owns, without force',
-      { ...route53Input({ blue: 0, green: 100 }), hostname: CHECKOUT },
-      'would revert a direct Route 53 change within about a minute',
+      'a hosted zone that disagrees with the entity',
+      { ...route53Input({ blue: 0, green: 100 }), hostedZone: 'example.org' },
+      `hostedZone: "example.org" disagrees with bluegreen/hosted-zone "${ZONE_NAME}"`,
     ],
     [
-      'route53 mode without a hosted zone',
-      { ...route53Input({ blue: 0, green: 100 }), hostedZone: undefined },
-      'hostedZone: is required in route53 mode',
+      'a record type that disagrees with the entity',
+      { ...route53Input({ blue: 0, green: 100 }), recordType: 'AAAA' },
+      'recordType: "AAAA" disagrees with bluegreen/record-type "A"',
     ],
   ])('refuses %s and writes nothing', async (_, input, message) => {
     await expect(
@@ -289,10 +339,24 @@ describe('bluegreen:set-weight, route53 mode (against the AWS sandbox stand-in)'
     expect(sandbox.requestCounts().ChangeResourceRecordSets ?? 0).toBe(0);
   });
 
+  it("refuses set identifiers that are not the entity's clusters, writing nothing", async () => {
+    const oldClusters = blueGreenComponent('burnham', BURNHAM);
+    oldClusters.metadata.annotations!['bluegreen/blue-cluster'] = 'old-blue';
+    await expect(
+      run(
+        new Route53WeightedRecords(client),
+        route53Input({ blue: 0, green: 100 }),
+        { entities: [oldClusters] },
+      ).done,
+    ).rejects.toThrow(
+      `clusters: the weighted A ${BURNHAM}. in zone ${ZONE_NAME}.`,
+    );
+    expect(sandbox.changeLog()).toHaveLength(0);
+  });
+
   it('changes records external-dns owns when forced', async () => {
     await run(new Route53WeightedRecords(client), {
-      ...route53Input({ blue: 0, green: 100 }),
-      hostname: CHECKOUT,
+      ...route53Input({ blue: 0, green: 100 }, 'checkout'),
       force: true,
     }).done;
     expect(await weightsIn(client, zone, CHECKOUT)).toEqual({
@@ -393,9 +457,9 @@ describe('bluegreen:set-weight waiting for INSYNC (AWS sandbox stand-in)', () =>
     const client = sandboxRoute53(sandbox.url);
     try {
       const controller = new AbortController();
-      const action = createSetWeightAction({
-        route53: async () => new Route53WeightedRecords(client),
-      });
+      const { action } = setWeightAction(
+        async () => new Route53WeightedRecords(client),
+      );
       const ctx = {
         ...createMockActionContext({
           input: route53Input({ blue: 0, green: 100 }),
@@ -423,7 +487,7 @@ describe('bluegreen:set-weight waiting for INSYNC (AWS sandbox stand-in)', () =>
 describe('bluegreen:set-weight, gitops mode', () => {
   const workspace = createMockDirectory();
   const noRoute53 = async (): Promise<Route53WeightedRecords> => {
-    throw new Error('gitops mode without a hosted zone must not call Route 53');
+    throw new Error('Route 53 is only observed in gitops mode');
   };
 
   beforeEach(() => {
@@ -451,14 +515,13 @@ describe('bluegreen:set-weight, gitops mode', () => {
   }
 
   const gitopsInput = (weights: { blue: number; green: number }) => ({
-    hostname: BURNHAM,
-    clusters: CLUSTERS,
+    entityRef: 'component:default/burnham',
     weights,
   });
 
   it("writes both cluster stacks' weight files and changes nothing else", async () => {
     const before = snapshot();
-    const action = createSetWeightAction({ route53: noRoute53 });
+    const { action } = setWeightAction(noRoute53);
     const ctx = createMockActionContext({
       input: gitopsInput({ blue: 0, green: 100 }),
       workspacePath: workspace.path,
@@ -485,7 +548,7 @@ describe('bluegreen:set-weight, gitops mode', () => {
       'route53_weight = var.other\n',
     );
     const before = snapshot();
-    const action = createSetWeightAction({ route53: noRoute53 });
+    const { action } = setWeightAction(noRoute53);
     await expect(
       action.handler(
         createMockActionContext({
@@ -501,7 +564,7 @@ describe('bluegreen:set-weight, gitops mode', () => {
 
   it('refuses with the conflict when the files hold other weights than expected', async () => {
     const before = snapshot();
-    const action = createSetWeightAction({ route53: noRoute53 });
+    const { action } = setWeightAction(noRoute53);
     await expect(
       action.handler(
         createMockActionContext({
@@ -518,18 +581,15 @@ describe('bluegreen:set-weight, gitops mode', () => {
     expect(snapshot()).toEqual(before);
   });
 
-  it('logs the weights Route 53 holds before and after when given the zone', async () => {
+  it("logs the weights Route 53 holds before and after (the entity's zone)", async () => {
     const sandbox = await startSandbox({ throttle: false });
     const client = sandboxRoute53(sandbox.url);
     try {
-      const action = createSetWeightAction({
-        route53: async () => new Route53WeightedRecords(client),
-      });
+      const { action } = setWeightAction(
+        async () => new Route53WeightedRecords(client),
+      );
       const ctx = createMockActionContext({
-        input: {
-          ...gitopsInput({ blue: 0, green: 100 }),
-          hostedZone: ZONE_NAME,
-        },
+        input: gitopsInput({ blue: 0, green: 100 }),
         workspacePath: workspace.path,
       });
       const info = jest.spyOn(ctx.logger, 'info');
@@ -546,5 +606,139 @@ describe('bluegreen:set-weight, gitops mode', () => {
       client.destroy();
       await sandbox.close();
     }
+  });
+});
+
+describe('bluegreen:set-weight, trust boundaries (against the AWS sandbox stand-in)', () => {
+  let sandbox: Sandbox;
+  let client: Route53Client;
+
+  beforeEach(async () => {
+    sandbox = await startSandbox({ insyncDelayMs: 0, throttle: false });
+    client = sandboxRoute53(sandbox.url);
+  });
+  afterEach(async () => {
+    client.destroy();
+    await sandbox.close();
+  });
+
+  const routeRequests = () =>
+    Object.values(sandbox.requestCounts()).reduce((a, b) => a + b, 0);
+  const mallory = 'user:default/mallory';
+  const mine = (entity: Entity): Entity => ({
+    ...entity,
+    spec: { ...entity.spec, owner: mallory },
+  });
+
+  async function attempt(
+    input: JsonObject,
+    extra: { entities?: Entity[]; rule?: PermissionRule } = {},
+  ) {
+    const { action, auditor } = setWeightAction(
+      async () => new Route53WeightedRecords(client),
+      extra,
+    );
+    const ctx = createMockActionContext({ input });
+    const result = action.handler(ctx as any);
+    return { result, auditor };
+  }
+
+  it('without bluegreen.cutover on the entity: NotAllowedError naming the permission and the entity, audited, and not one Route 53 request', async () => {
+    const { result, auditor } = await attempt(
+      route53Input({ blue: 0, green: 100 }),
+      { rule: ({ permission }) => permission !== 'bluegreen.cutover' },
+    );
+    await expect(result).rejects.toMatchObject({
+      name: 'NotAllowedError',
+      message: expect.stringContaining(
+        'permission bluegreen.cutover on component:default/burnham',
+      ),
+    });
+    expect(routeRequests()).toBe(0);
+    const [[event]] = auditor.createEvent.mock.calls;
+    expect(event).toMatchObject({
+      eventId: 'bluegreen-action',
+      severityLevel: 'high',
+      meta: {
+        action: 'bluegreen:set-weight',
+        permissions: [
+          {
+            permission: 'bluegreen.cutover',
+            entityRef: 'component:default/burnham',
+          },
+        ],
+      },
+    });
+    const audit = await auditor.createEvent.mock.results[0].value;
+    expect(audit.fail).toHaveBeenCalledTimes(1);
+    expect(audit.success).not.toHaveBeenCalled();
+  });
+
+  it('force without bluegreen.cutover.force: refused before any Route 53 request', async () => {
+    const { result } = await attempt(
+      { ...route53Input({ blue: 0, green: 100 }, 'checkout'), force: true },
+      { rule: ({ permission }) => permission !== 'bluegreen.cutover.force' },
+    );
+    await expect(result).rejects.toThrow(
+      'permission bluegreen.cutover.force on component:default/checkout',
+    );
+    expect(routeRequests()).toBe(0);
+  });
+
+  it("a Component a user registered naming burnham's hostname and zone: refused as ambiguous, burnham's records untouched", async () => {
+    const own = mine(blueGreenComponent('my-burnham', BURNHAM));
+    const { result } = await attempt(
+      route53Input({ blue: 0, green: 100 }, 'my-burnham'),
+      { entities: [...ENTITIES, own] },
+    );
+    await expect(result).rejects.toThrow(
+      `bluegreen/hostname: ${BURNHAM} is claimed by other catalog entities too (component:default/burnham)`,
+    );
+    expect(sandbox.changeLog()).toHaveLength(0);
+    expect(routeRequests()).toBe(0);
+  });
+
+  it('a zone outside bluegreen.traffic.hostedZones: refused naming the annotation and the config key', async () => {
+    const elsewhere = blueGreenComponent('elsewhere', 'www.example.org');
+    elsewhere.metadata.annotations!['bluegreen/hosted-zone'] = 'example.org';
+    const { result } = await attempt(
+      route53Input({ blue: 0, green: 100 }, 'elsewhere'),
+      { entities: [elsewhere] },
+    );
+    await expect(result).rejects.toThrow(
+      'bluegreen/hosted-zone: zone "example.org" is not one of the zones in bluegreen.traffic.hostedZones',
+    );
+    expect(routeRequests()).toBe(0);
+  });
+
+  it('a generation repository outside bluegreen.generations.repositories: refused naming the annotation', async () => {
+    const evil = blueGreenComponent('burnham', BURNHAM);
+    evil.metadata.annotations!['bluegreen/generation-repo'] =
+      'github.com?owner=evil&repo=generation';
+    const { result } = await attempt(route53Input({ blue: 0, green: 100 }), {
+      entities: [evil],
+    });
+    await expect(result).rejects.toThrow(
+      'bluegreen/generation-repo: repository github.com/evil/generation is not in bluegreen.generations.repositories',
+    );
+    expect(routeRequests()).toBe(0);
+  });
+
+  it('an allowed cutover is audited as a success with the initiator and the validated input', async () => {
+    const { result, auditor } = await attempt(
+      route53Input({ blue: 50, green: 50 }),
+    );
+    await result;
+    const [[event]] = auditor.createEvent.mock.calls;
+    expect(event.meta).toMatchObject({
+      initiator: 'user:default/mock',
+      input: {
+        entityRef: 'component:default/burnham',
+        weights: { blue: 50, green: 50 },
+        mode: 'route53',
+      },
+    });
+    const audit = await auditor.createEvent.mock.results[0].value;
+    expect(audit.success).toHaveBeenCalledTimes(1);
   });
 });

@@ -102,10 +102,10 @@ export class TrafficStatusService {
   }
 
   private observe(
-    target: TrafficTarget,
+    traffic: TrafficTarget,
     fresh: boolean,
   ): Promise<ObservedGroup> {
-    const { hostname, recordType: type, zone } = target;
+    const { hostname, recordType: type, zone } = traffic;
     const key = `traffic:${zone.zone}:${hostname}:${type}`;
     return this.shared(
       key,

@@ -1,0 +1,149 @@
+import {
+  BackstageCredentials,
+  coreServices,
+  createServiceFactory,
+  PermissionsService,
+  UrlReaderService,
+} from '@backstage/backend-plugin-api';
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { ActionGuard } from '../security/ActionGuard';
+import { GenerationGuard } from '../security/GenerationGuard';
+import { GenerationRepositories } from '../security/GenerationRepositories';
+import { Generations } from '../security/Generations';
+import { TrafficBindings } from '../security/TrafficBindings';
+import { TrafficTargets } from '../security/TrafficTargets';
+import { WorkspaceVerifier } from '../security/WorkspaceVerifier';
+import { ZONE_NAME } from './sandbox';
+
+/** The allow-lists the tests run with: the sandbox's zone and the example repository. */
+export const SECURITY_CONFIG = {
+  bluegreen: {
+    traffic: {
+      hostedZones: [{ zone: ZONE_NAME, hostnames: [`*.${ZONE_NAME}`] }],
+    },
+    generations: {
+      repositories: [{ host: 'github.com', owner: 'example' }],
+    },
+  },
+};
+
+/** A permission decision rule: which user may do what on which entity. */
+export type PermissionRule = (request: {
+  permission: string;
+  resourceRef?: string;
+  user?: string;
+}) => boolean;
+
+function userOf(credentials: BackstageCredentials): string | undefined {
+  const principal = credentials.principal as { userEntityRef?: string };
+  return principal.userEntityRef;
+}
+
+/**
+ * A PermissionsService that decides by `rule` (the real policy engine needs the real
+ * catalog; the example backend's smoke test runs that) and records every request.
+ */
+export function rulePermissions(rule: PermissionRule) {
+  const requests: Array<{
+    permission: string;
+    resourceRef?: string;
+    user?: string;
+  }> = [];
+  const service: PermissionsService = {
+    async authorize(queries, options) {
+      return queries.map(query => {
+        const request = {
+          permission: query.permission.name,
+          resourceRef: (query as { resourceRef?: string }).resourceRef,
+          user: userOf(options.credentials),
+        };
+        requests.push(request);
+        return {
+          result: rule(request) ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+        };
+      });
+    },
+    async authorizeConditional() {
+      throw new Error('not used by bluegreen');
+    },
+  };
+  return { service, requests };
+}
+
+/** The same service as a backend feature, for startTestBackend. */
+export function rulePermissionsFactory(rule: PermissionRule) {
+  const { service, requests } = rulePermissions(rule);
+  return {
+    requests,
+    factory: createServiceFactory({
+      service: coreServices.permissions,
+      deps: {},
+      factory: () => service,
+    }),
+  };
+}
+
+/** A guard with a recording auditor. */
+export function testGuard(rule: PermissionRule = () => true) {
+  const permissions = rulePermissions(rule);
+  const auditor = mockServices.auditor.mock();
+  return {
+    guard: new ActionGuard({ permissions: permissions.service, auditor }),
+    auditor,
+    permissionRequests: permissions.requests,
+  };
+}
+
+const config = new ConfigReader(SECURITY_CONFIG);
+
+/** TrafficTargets and bindings over a fixed set of catalog entities. */
+export function testTargets(entities: Entity[]) {
+  const catalog = catalogServiceMock({ entities });
+  const bindings = TrafficBindings.fromConfig(config);
+  const targets = new TrafficTargets({
+    catalog,
+    auth: mockServices.auth(),
+    bindings,
+    repositories: GenerationRepositories.fromConfig(config),
+  });
+  return { catalog, bindings, targets };
+}
+
+/** A GenerationGuard over the given generation entities and repository reader. */
+export function testGenerationGuard(options: {
+  entities: Entity[];
+  urlReader: UrlReaderService;
+  rule?: PermissionRule;
+}) {
+  const { guard, auditor, permissionRequests } = testGuard(options.rule);
+  const generationGuard = new GenerationGuard({
+    guard,
+    generations: new Generations({
+      catalog: catalogServiceMock({ entities: options.entities }),
+      repositories: GenerationRepositories.fromConfig(config),
+    }),
+    verifier: new WorkspaceVerifier(options.urlReader),
+  });
+  return { generationGuard, auditor, permissionRequests };
+}
+
+/** The example generation's System, as the example catalog has it. */
+export const GENERATION_ENTITY: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'System',
+  metadata: {
+    name: 'eks-blueprint',
+    namespace: 'default',
+    annotations: {
+      'bluegreen/generation-repo':
+        'github.com?owner=example&repo=eks-blueprint-generation',
+    },
+  },
+  spec: { owner: 'group:default/team-burnham' },
+};
+export const GENERATION_URL =
+  'https://github.com/example/eks-blueprint-generation';
