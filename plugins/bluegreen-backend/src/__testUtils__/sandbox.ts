@@ -32,7 +32,11 @@ export function blueGreenComponent(name: string, hostname: string): Entity {
         'bluegreen/green-cluster': CLUSTERS.green,
       },
     },
-    spec: { type: 'service', owner: 'group:default/team-burnham' },
+    spec: {
+      type: 'service',
+      owner: 'group:default/team-burnham',
+      system: 'eks-blueprint',
+    },
   };
 }
 

@@ -67,8 +67,16 @@ export function rulePermissions(rule: PermissionRule) {
         };
       });
     },
-    async authorizeConditional() {
-      throw new Error('not used by bluegreen');
+    // The scaffolder asks conditionally about templates and actions: same rule.
+    async authorizeConditional(queries, options) {
+      return queries.map(query => ({
+        result: rule({
+          permission: query.permission.name,
+          user: userOf(options.credentials),
+        })
+          ? AuthorizeResult.ALLOW
+          : AuthorizeResult.DENY,
+      })) as any;
     },
   };
   return { service, requests };

@@ -12,6 +12,7 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { scaffolderServiceRef } from '@backstage/plugin-scaffolder-node';
@@ -30,6 +31,7 @@ import {
   weightedRecords,
   ZONE_NAME,
 } from '../__testUtils__/sandbox';
+import { SECURITY_CONFIG } from '../__testUtils__/security';
 import { bluegreenPlugin } from '../plugin';
 
 jest.setTimeout(60_000);
@@ -43,13 +45,20 @@ describe('bluegreen API', () => {
   beforeEach(() => sandbox.resetRequestCounts());
 
   async function startBackend(
-    options: { authorize?: AuthorizeResult.ALLOW | AuthorizeResult.DENY } = {},
+    options: {
+      authorize?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+      denied?: string[];
+      extraEntities?: Entity[];
+    } = {},
   ) {
     const scaffold = jest.fn(async () => ({ taskId: 'task-1' }));
-    const authorize = jest.fn(async (requests: unknown[]) =>
-      requests.map(() => ({
-        result: options.authorize ?? AuthorizeResult.ALLOW,
-      })),
+    const authorize = jest.fn(
+      async (requests: Array<{ permission: { name: string } }>) =>
+        requests.map(r => ({
+          result: options.denied?.includes(r.permission.name)
+            ? AuthorizeResult.DENY
+            : options.authorize ?? AuthorizeResult.ALLOW,
+        })),
     );
     const audit = { success: jest.fn(), fail: jest.fn() };
     const createEvent = jest.fn(
@@ -63,7 +72,11 @@ describe('bluegreen API', () => {
             aws: { mainAccount: SANDBOX_CREDENTIALS },
             bluegreen: {
               aws: { endpoint: sandbox.url },
-              traffic: { cacheSeconds: 30 },
+              traffic: {
+                cacheSeconds: 30,
+                hostedZones: SECURITY_CONFIG.bluegreen.traffic.hostedZones,
+              },
+              generations: SECURITY_CONFIG.bluegreen.generations,
             },
           },
         }),
@@ -75,6 +88,18 @@ describe('bluegreen API', () => {
               ...blueGreenComponent('plain', BURNHAM),
               metadata: { name: 'plain' },
             },
+            {
+              ...blueGreenComponent('elsewhere', 'www.example.org'),
+              metadata: {
+                name: 'elsewhere',
+                annotations: {
+                  ...blueGreenComponent('x', 'www.example.org').metadata
+                    .annotations,
+                  'bluegreen/hosted-zone': 'example.org',
+                },
+              },
+            },
+            ...(options.extraEntities ?? []),
           ],
         }),
         mockServices.permissions.mock({ authorize: authorize as any }).factory,
@@ -296,11 +321,12 @@ describe('bluegreen API', () => {
       expect(createEvent).toHaveBeenCalledWith(
         expect.objectContaining({
           eventId: 'cutover',
-          meta: { entityRef: 'component:default/burnham', plan },
+          meta: { entityRef: 'component:default/burnham' },
         }),
       );
+      // The validated plan, not the raw body.
       expect(audit.success).toHaveBeenCalledWith({
-        meta: { taskId: 'task-1', mode: 'route53' },
+        meta: { plan, taskId: 'task-1', mode: 'route53' },
       });
       expect(audit.fail).not.toHaveBeenCalled();
     });
@@ -319,6 +345,7 @@ describe('bluegreen API', () => {
       expect(scaffold).not.toHaveBeenCalled();
       expect(audit.fail).toHaveBeenCalledWith({
         error: expect.objectContaining({ name: 'NotAllowedError' }),
+        meta: { plan: expect.any(Object) },
       });
     });
 
@@ -375,6 +402,79 @@ describe('bluegreen API', () => {
         .send(plan);
       expect(res.status).toBe(401);
       expect(scaffold).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('trust boundaries', () => {
+    it('refuses a status read of a zone outside bluegreen.traffic.hostedZones (403) without asking Route 53', async () => {
+      const { server } = await startBackend();
+      const res = await request(server)
+        .get('/api/bluegreen/entity/component/default/elsewhere/traffic')
+        .set('Authorization', user);
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toBe(
+        'bluegreen/hosted-zone: zone "example.org" is not one of the zones in bluegreen.traffic.hostedZones',
+      );
+      expect(sandbox.requestCounts().ListResourceRecordSets ?? 0).toBe(0);
+    });
+
+    it("refuses a cutover of a user's own Component naming burnham's hostname (ambiguous), starting nothing", async () => {
+      const { server, scaffold, audit } = await startBackend({
+        extraEntities: [
+          {
+            ...blueGreenComponent('my-burnham', BURNHAM),
+            spec: { type: 'service', owner: 'user:default/mallory' },
+          },
+        ],
+      });
+      const res = await request(server)
+        .post('/api/bluegreen/entity/component/default/my-burnham/cutover')
+        .set('Authorization', user)
+        .send({ weights: { blue: 0, green: 100 }, mode: 'route53' });
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toContain(
+        'is claimed by other catalog entities too (component:default/burnham)',
+      );
+      expect(scaffold).not.toHaveBeenCalled();
+      expect(audit.fail).toHaveBeenCalledTimes(1);
+    });
+
+    it('refuses force without bluegreen.cutover.force (403), starting nothing', async () => {
+      const { server, scaffold } = await startBackend({
+        denied: ['bluegreen.cutover.force'],
+      });
+      const res = await request(server)
+        .post('/api/bluegreen/entity/component/default/checkout/cutover')
+        .set('Authorization', user)
+        .send({
+          weights: { blue: 0, green: 100 },
+          mode: 'route53',
+          force: true,
+        });
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toContain('bluegreen.cutover.force');
+      expect(scaffold).not.toHaveBeenCalled();
+    });
+
+    it('serves ?refresh=true from the cache inside the per-user window', async () => {
+      const { server } = await startBackend();
+      const get = () =>
+        request(server)
+          .get(
+            '/api/bluegreen/entity/component/default/burnham/traffic?refresh=true',
+          )
+          .set('Authorization', user);
+      for (let i = 0; i < 5; i++) {
+        expect((await get()).status).toBe(200);
+      }
+      // The first refresh reads Route 53 (one list of the record group and one of each
+      // TXT registry name); the next four inside the window are served from the cache.
+      const lists = sandbox.requestCounts().ListResourceRecordSets;
+      sandbox.resetRequestCounts();
+      await get();
+      expect(sandbox.requestCounts().ListResourceRecordSets ?? 0).toBe(0);
+      expect(lists).toBeGreaterThan(0);
+      expect(lists).toBeLessThanOrEqual(3);
     });
   });
 });

@@ -28,6 +28,7 @@ import {
 } from '../__testUtils__/sandbox';
 import { tofuBinary } from '../__testUtils__/tofu';
 import { fixtureRepositoryReader } from '../__testUtils__/fixtureRepository';
+import { GENERATION_ENTITY, SECURITY_CONFIG } from '../__testUtils__/security';
 import bluegreenBackend from '../index';
 
 jest.setTimeout(120_000);
@@ -57,6 +58,7 @@ describe('template: Cut over traffic', () => {
         catalogServiceMock.factory({
           entities: [
             burnham,
+            GENERATION_ENTITY,
             {
               ...template,
               metadata: { ...template.metadata, namespace: 'default' },
@@ -72,6 +74,7 @@ describe('template: Cut over traffic', () => {
               github: [{ host: 'github.com', token: 'not-a-real-token' }],
             },
             bluegreen: {
+              ...SECURITY_CONFIG.bluegreen,
               aws: { endpoint: sandbox.url },
               terraform: { binary: tofuBinary() },
             },
@@ -127,7 +130,7 @@ describe('template: Cut over traffic', () => {
     }
   });
 
-  it('gitops mode: a dry run fetches the generation, restores the links, plans the weight files and both stacks', async () => {
+  it("gitops mode: a dry run fetches the generation, restores the links, plans the weight files and lists both stacks' commands without running the CLI", async () => {
     const { server } = await startBackend();
     const res = await request(server)
       .post('/api/scaffolder/v2/dry-run')
@@ -154,6 +157,13 @@ describe('template: Cut over traffic', () => {
       'Dry run: would write blue=0 green=100 to eks-blue/traffic.auto.tfvars, eks-green/traffic.auto.tfvars',
     );
     expect(log).toContain('Running bluegreen:apply in dry-run mode');
+    // A dry run executes nothing: the apply step lists its commands only.
+    expect(log).toMatch(
+      /Dry run: would run in eks-blue: \S*tofu\S* init -input=false -no-color/,
+    );
+    expect(log).toMatch(
+      /Dry run: would run in eks-green: \S*tofu\S* apply -auto-approve -input=false -json/,
+    );
     expect(log).toContain(
       'Running publish:github:pull-request in dry-run mode',
     );

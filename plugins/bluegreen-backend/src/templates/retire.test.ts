@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   mockCredentials,
+  mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -14,6 +15,8 @@ import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import request from 'supertest';
 import yaml from 'yaml';
 import { fixtureRepositoryReader } from '../__testUtils__/fixtureRepository';
+import { SECURITY_CONFIG } from '../__testUtils__/security';
+import { tofuBinary } from '../__testUtils__/tofu';
 import bluegreenBackend from '../index';
 
 const TEMPLATE = path.resolve(
@@ -37,13 +40,21 @@ const generation = {
 };
 
 describe('template: Retire cluster generation', () => {
-  async function dryRun(values: Record<string, unknown>) {
+  async function dryRun(values: Record<string, unknown>, status = 200) {
     const { server } = await startTestBackend({
       features: [
         scaffolderPlugin,
         bluegreenBackend,
         catalogServiceMock.factory({ entities: [generation] }),
         fixtureRepositoryReader(REPOSITORY),
+        mockServices.rootConfig.factory({
+          data: {
+            bluegreen: {
+              ...SECURITY_CONFIG.bluegreen,
+              terraform: { binary: tofuBinary() },
+            },
+          },
+        }),
       ],
     });
     const res = await request(server)
@@ -55,8 +66,8 @@ describe('template: Retire cluster generation', () => {
         secrets: {},
         directoryContents: [],
       });
-    expect(res.status).toBe(200);
-    const log = (res.body.log as Array<{ body: { message?: string } }>)
+    expect(res.status).toBe(status);
+    const log = ((res.body.log ?? []) as Array<{ body: { message?: string } }>)
       .map(entry => entry.body.message ?? '')
       .join('\n');
     return { body: res.body, log };
@@ -64,7 +75,7 @@ describe('template: Retire cluster generation', () => {
 
   const destroyInput = (stack: string, confirmation: string) =>
     new RegExp(
-      `Running bluegreen:destroy-ordered in dry-run mode with inputs \\(secrets redacted\\): \\{\\s*"stack": "${stack}",\\s*"confirmation": "${confirmation}"\\s*\\}`,
+      `Running bluegreen:destroy-ordered in dry-run mode with inputs \\(secrets redacted\\): \\{\\s*"generation": "system:default/eks-blueprint",\\s*"stack": "${stack}",\\s*"confirmation": "${confirmation}"\\s*\\}`,
     );
 
   it('renders in a dry run: looks up the generation, fetches its repository and lines up the cluster destroy', async () => {
@@ -90,19 +101,37 @@ describe('template: Retire cluster generation', () => {
     );
   });
 
-  it('lines up the environment destroy after the cluster when asked to', async () => {
+  it('lines up the environment destroy after the cluster when asked to, listing the commands without running them', async () => {
     const { log } = await dryRun({
       generation: 'system:default/eks-blueprint',
-      colour: 'blue',
-      confirmation: 'eks-blueprint-blue',
+      colour: 'green',
+      confirmation: 'eks-blueprint-green',
       destroyEnvironment: true,
       environmentConfirmation: 'eks-blueprint',
     });
 
-    expect(log).toMatch(destroyInput('eks-blue', 'eks-blueprint-blue'));
+    expect(log).toMatch(destroyInput('eks-green', 'eks-blueprint-green'));
     expect(log).toMatch(destroyInput('environment', 'eks-blueprint'));
     expect(
-      log.search(destroyInput('eks-blue', 'eks-blueprint-blue')),
+      log.search(destroyInput('eks-green', 'eks-blueprint-green')),
     ).toBeLessThan(log.search(destroyInput('environment', 'eks-blueprint')));
+    expect(log).toMatch(
+      /\[eks-green\] Dry run: would run in eks-green: \S+ destroy -auto-approve -input=false -json with -target= each of/,
+    );
+  });
+
+  it('refuses, in the dry run too, to retire a cluster whose weight file is above 0', async () => {
+    const { body } = await dryRun(
+      {
+        generation: 'system:default/eks-blueprint',
+        colour: 'blue',
+        confirmation: 'eks-blueprint-blue',
+        destroyEnvironment: false,
+      },
+      400,
+    );
+    expect(JSON.stringify(body)).toContain(
+      'stack: eks-blueprint-blue still has route53_weight = 100 in eks-blue/traffic.auto.tfvars',
+    );
   });
 });
