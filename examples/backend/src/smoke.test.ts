@@ -164,6 +164,66 @@ describe('example backend smoke test', () => {
     expect(sandbox.changeLog()).toHaveLength(0);
   });
 
+  it('refuses the cutover template for checkout started directly (POST /v2/tasks, route53, force): set-weight fails with NotAllowedError, Route 53 unchanged, audited', async () => {
+    const token = await guestToken();
+    await catalogHas(token, 'template/default/cut-over-traffic');
+    const created = await fetch(`${baseUrl}/api/scaffolder/v2/tasks`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${token}`,
+        'Content-Type': 'application/json',
+      },
+      body: JSON.stringify({
+        templateRef: 'template:default/cut-over-traffic',
+        values: {
+          entity: 'component:default/checkout',
+          weights: { blue: 0, green: 100 },
+          mode: 'route53',
+          force: true,
+        },
+      }),
+    });
+    expect(created.status).toBe(201);
+    const { id } = await created.json();
+    const task = await backend.waitFor(
+      'the refused task to end',
+      async () => {
+        const res = await fetch(`${baseUrl}/api/scaffolder/v2/tasks/${id}`, {
+          headers: { Authorization: `Bearer ${token}` },
+        });
+        const body = await res.json();
+        return ['completed', 'failed', 'cancelled'].includes(body.status)
+          ? body
+          : undefined;
+      },
+      60_000,
+    );
+    expect(task.status).toBe('failed');
+    const events = await (
+      await fetch(`${baseUrl}/api/scaffolder/v2/tasks/${id}/events`, {
+        headers: { Authorization: `Bearer ${token}` },
+      })
+    ).json();
+    expect(JSON.stringify(events)).toContain(
+      'NotAllowedError: user:default/platform-engineer is not allowed to set-weight: permission bluegreen.cutover on component:default/checkout, permission bluegreen.cutover.force on component:default/checkout',
+    );
+    expect(sandbox.changeLog()).toHaveLength(0);
+    await backend.waitFor(
+      'the audit event of the refused action',
+      async () =>
+        stripVTControlCharacters(backend.log())
+          .split('\n')
+          .find(
+            line =>
+              line.includes('bluegreen-action') &&
+              line.includes('"initiator":"user:default/platform-engineer"') &&
+              line.includes('bluegreen.cutover.force') &&
+              line.includes('status="failed"'),
+          ),
+      10_000,
+    );
+  });
+
   it("cuts burnham's traffic over for its owner: status, cutover task, new status", async () => {
     const token = await guestToken();
     await catalogHas(token, 'component/default/burnham');
