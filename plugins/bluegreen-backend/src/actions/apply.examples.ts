@@ -3,7 +3,8 @@ import yaml from 'yaml';
 
 export const examples: TemplateExample[] = [
   {
-    description: 'Apply the environment, then the green cluster stack',
+    description:
+      'Apply the environment, then the green cluster stack, of the eks-blueprint generation fetched into the workspace (the initiator needs bluegreen.apply on it)',
     example: yaml.stringify({
       steps: [
         {
@@ -11,6 +12,7 @@ export const examples: TemplateExample[] = [
           action: 'bluegreen:apply',
           name: 'Apply environment and eks-green',
           input: {
+            generation: 'system:default/eks-blueprint',
             stacks: ['environment', 'eks-green'],
           },
         },
@@ -27,6 +29,7 @@ export const examples: TemplateExample[] = [
           action: 'bluegreen:apply',
           name: 'Apply both clusters',
           input: {
+            generation: 'system:default/eks-blueprint',
             stacks: ['eks-blue', 'eks-green'],
             binary: 'tofu',
             variables: { argocd_route53_weight: '0' },

@@ -4,7 +4,7 @@ import yaml from 'yaml';
 export const examples: TemplateExample[] = [
   {
     description:
-      'Retire the blue cluster of the eks-blueprint generation (its weight must be 0)',
+      'Retire the blue cluster of the eks-blueprint generation fetched into the workspace (its weight must be 0; the initiator needs bluegreen.retire on the generation)',
     example: yaml.stringify({
       steps: [
         {
@@ -12,6 +12,7 @@ export const examples: TemplateExample[] = [
           action: 'bluegreen:destroy-ordered',
           name: 'Destroy eks-blue',
           input: {
+            generation: 'system:default/eks-blueprint',
             stack: 'eks-blue',
             confirmation: 'eks-blueprint-blue',
           },
@@ -28,6 +29,7 @@ export const examples: TemplateExample[] = [
           action: 'bluegreen:destroy-ordered',
           name: 'Destroy the environment',
           input: {
+            generation: 'system:default/eks-blueprint',
             stack: 'environment',
             confirmation: 'eks-blueprint',
           },

@@ -1,24 +1,37 @@
+import os from 'node:os';
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import { cliEnvironment, TerraformCli } from './TerraformCli';
 
 describe('cliEnvironment', () => {
   const dir = createMockDirectory({ content: { tofurc: '' } });
+  const run = {
+    home: '/work/ws/.bluegreen/run-1/home',
+    dataDir: '/work/ws/.bluegreen/run-1/data/eks-blue',
+  };
+  const backend = {
+    PATH: '/usr/bin',
+    HOME: '/home/backstage',
+    GITHUB_TOKEN: 'ghp_secret',
+    BACKEND_SECRET: 'secret',
+    AWS_SECRET_ACCESS_KEY: 'from-the-process',
+    HTTP_PROXY: 'http://user:pass@proxy:3128',
+    HTTPS_PROXY: 'http://user:pass@proxy:3128',
+    NO_PROXY: 'localhost',
+    http_proxy: 'http://user:pass@proxy:3128',
+    https_proxy: 'http://user:pass@proxy:3128',
+    no_proxy: 'localhost',
+  };
 
-  it('passes only the allow-listed variables and the automation settings', () => {
-    const env = cliEnvironment(
-      {
-        PATH: '/usr/bin',
-        HOME: '/home/backstage',
-        GITHUB_TOKEN: 'ghp_secret',
-        BACKEND_SECRET: 'secret',
-        AWS_SECRET_ACCESS_KEY: 'from-the-process',
-      },
-      { AWS_REGION: 'eu-west-1' },
-    );
+  it("passes only the allow-listed variables, the automation settings, the run's HOME and data directory, and extra", () => {
+    const env = cliEnvironment(backend, {
+      ...run,
+      extra: { AWS_REGION: 'eu-west-1' },
+    });
 
     expect(env).toEqual({
       PATH: '/usr/bin',
-      HOME: '/home/backstage',
+      HOME: run.home,
+      TF_DATA_DIR: run.dataDir,
       TF_IN_AUTOMATION: '1',
       TF_INPUT: '0',
       CHECKPOINT_DISABLE: '1',
@@ -29,13 +42,49 @@ describe('cliEnvironment', () => {
     });
   });
 
+  it("HOME is the given home, never the backend's, even when the backend has none", () => {
+    expect(cliEnvironment(backend, run).HOME).toBe(run.home);
+    expect(cliEnvironment({ PATH: '/usr/bin' }, run).HOME).toBe(run.home);
+  });
+
+  it('passes no proxy variable of the backend by default (a proxy URL can carry credentials)', () => {
+    const env = cliEnvironment(backend, run);
+    for (const name of [
+      'HTTP_PROXY',
+      'HTTPS_PROXY',
+      'NO_PROXY',
+      'http_proxy',
+      'https_proxy',
+      'no_proxy',
+    ]) {
+      expect(env).not.toHaveProperty(name);
+    }
+    expect(
+      cliEnvironment(backend, { ...run, passProxyVariables: false }),
+    ).not.toHaveProperty('HTTP_PROXY');
+  });
+
+  it('passes the proxy variables with passProxyVariables, and still not HOME', () => {
+    const env = cliEnvironment(backend, { ...run, passProxyVariables: true });
+    expect(env).toMatchObject({
+      HTTP_PROXY: 'http://user:pass@proxy:3128',
+      HTTPS_PROXY: 'http://user:pass@proxy:3128',
+      NO_PROXY: 'localhost',
+      http_proxy: 'http://user:pass@proxy:3128',
+      https_proxy: 'http://user:pass@proxy:3128',
+      no_proxy: 'localhost',
+      HOME: run.home,
+    });
+    expect(env).not.toHaveProperty('GITHUB_TOKEN');
+  });
+
   it('keeps a CLI configuration file that exists and drops one that does not', () => {
     expect(
-      cliEnvironment({ TF_CLI_CONFIG_FILE: dir.resolve('tofurc') })
+      cliEnvironment({ TF_CLI_CONFIG_FILE: dir.resolve('tofurc') }, run)
         .TF_CLI_CONFIG_FILE,
     ).toBe(dir.resolve('tofurc'));
     expect(
-      cliEnvironment({ TF_CLI_CONFIG_FILE: dir.resolve('missing') })
+      cliEnvironment({ TF_CLI_CONFIG_FILE: dir.resolve('missing') }, run)
         .TF_CLI_CONFIG_FILE,
     ).toBeUndefined();
   });
@@ -45,7 +94,11 @@ describe('TerraformCli process handling', () => {
   // Node itself stands in for the CLI here: only the signals and streams matter.
   const cli = (graceMs: number) =>
     new TerraformCli(process.execPath, {
-      environment: async () => cliEnvironment(process.env),
+      environment: async () =>
+        cliEnvironment(process.env, {
+          home: os.tmpdir(),
+          dataDir: os.tmpdir(),
+        }),
       cancelGracePeriodMs: graceMs,
     });
 
