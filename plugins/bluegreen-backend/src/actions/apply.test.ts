@@ -219,7 +219,7 @@ describe('bluegreen:apply (real OpenTofu CLI)', () => {
 
     const log = lines();
     expect(log).toContain(
-      `The workspace holds ${GENERATION_URL} (weight files and links aside)`,
+      `The workspace holds ${GENERATION_URL}, which declares system:default/eks-blueprint`,
     );
     const lastEnvironment = log.findLastIndex(l =>
       l.startsWith('[environment]'),
@@ -956,6 +956,15 @@ describe('bluegreen:apply (real OpenTofu CLI)', () => {
       [
         { stacks: ['eks-blue'], binary: '/bin/sh' },
         /binary: Invalid enum value/,
+      ],
+      // -var beats every variables file: neither the weight nor a generation setting.
+      [
+        { stacks: ['eks-blue'], variables: { route53_weight: 0 } },
+        /variables\.route53_weight: must not be set here: the traffic weight changes only through a cutover/,
+      ],
+      [
+        { stacks: ['eks-blue'], variables: { environment_name: 'other' } },
+        /variables: variables\.environment_name would override the generation's terraform\.tfvars/,
       ],
       // The account comes from configuration now, never from the input.
       [

@@ -4,7 +4,11 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   bluegreenApplyPermission,
   generationStackSchema,
+  WEIGHT_FILE,
+  WEIGHT_VARIABLE,
 } from '@bluegreen/plugin-bluegreen-common';
+import { InputError } from '@backstage/errors';
+import { readSharedSettingNames } from '../lib/generationFiles';
 import { z } from 'zod/v3';
 import { parseInput } from '../lib/parseInput';
 import { resolveStackDirectory } from '../lib/resolveStackDirectory';
@@ -48,7 +52,13 @@ const inputSchema = z
       .optional()
       .superRefine((variables, ctx) => {
         for (const name of Object.keys(variables ?? {})) {
-          if (!HCL_IDENTIFIER.test(name)) {
+          if (name === WEIGHT_VARIABLE) {
+            ctx.addIssue({
+              code: z.ZodIssueCode.custom,
+              path: [name],
+              message: `must not be set here: the traffic weight changes only through a cutover (${WEIGHT_FILE})`,
+            });
+          } else if (!HCL_IDENTIFIER.test(name)) {
             ctx.addIssue({
               code: z.ZodIssueCode.custom,
               path: [name],
@@ -143,8 +153,26 @@ export function createApplyAction(options: ApplyActionOptions) {
           permission: bluegreenApplyPermission,
           generation: input.generation,
           meta: { stacks, variables: Object.keys(input.variables ?? {}) },
+          weightFiles: 'may-change',
         },
         async (generation, runDirectory) => {
+          // -var beats every variables file: it must not override what the
+          // repository's terraform.tfvars sets (admin role, GitOps repositories, zone).
+          const sharedSettings = new Set(
+            await readSharedSettingNames(ctx.workspacePath),
+          );
+          const overridden = Object.keys(input.variables ?? {}).filter(name =>
+            sharedSettings.has(name),
+          );
+          if (overridden.length > 0) {
+            throw new InputError(
+              `variables: ${overridden
+                .map(name => `variables.${name}`)
+                .join(
+                  ', ',
+                )} would override the generation's terraform.tfvars; change it in the repository instead`,
+            );
+          }
           const stackDirs: string[] = [];
           for (const [index, stack] of stacks.entries()) {
             stackDirs.push(

@@ -624,7 +624,7 @@ describe('bluegreen:destroy-ordered (real OpenTofu CLI)', () => {
         `[environment] Dry run: would run in eks-green: ${binary} state list`,
         `[environment] Dry run: would run in environment: ${binary} init -input=false -no-color`,
         `[environment] Dry run: would run in environment: ${binary} state list`,
-        `[environment] Dry run: would run in environment: ${binary} destroy -auto-approve -input=false -json with -target= each of (none) that the state holds, in that order, then once without -target`,
+        `[environment] Dry run: would run in environment: ${binary} destroy -auto-approve -input=false -json`,
       ]);
       expect(ctx.output).toHaveBeenCalledWith('destroyed', []);
       expect(stateList(workspace.path, 'environment')).toHaveLength(2);

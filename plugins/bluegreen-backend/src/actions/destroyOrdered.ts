@@ -138,6 +138,7 @@ export function createDestroyOrderedAction(
           permission: bluegreenRetirePermission,
           generation: input.generation,
           meta: { stack },
+          weightFiles: 'must-match',
         },
         async (generation, runDirectory) => {
           const environmentName = await readEnvironmentName(ctx.workspacePath);
@@ -186,7 +187,14 @@ export function createDestroyOrderedAction(
           if (ctx.isDryRun) {
             const dirs = colour
               ? [stack]
-              : [...Object.values(CLUSTER_STACKS), stack];
+              : [
+                  ...Object.values(CLUSTER_STACKS).filter(clusterStack =>
+                    fs.existsSync(
+                      resolveSafeChildPath(ctx.workspacePath, clusterStack),
+                    ),
+                  ),
+                  stack,
+                ];
             for (const dir of dirs) {
               log(
                 `Dry run: would run in ${dir}: ${
@@ -195,12 +203,15 @@ export function createDestroyOrderedAction(
               );
               log(`Dry run: would run in ${dir}: ${runner.binary} state list`);
             }
+            const destroy = `Dry run: would run in ${stack}: ${
+              runner.binary
+            } ${DESTROY_ARGS.join(' ')}`;
             log(
-              `Dry run: would run in ${stack}: ${
-                runner.binary
-              } ${DESTROY_ARGS.join(' ')} with -target= each of ${
-                colour ? CLUSTER_DESTROY_ORDER.join(', ') : '(none)'
-              } that the state holds, in that order, then once without -target`,
+              colour
+                ? `${destroy} with -target= each of ${CLUSTER_DESTROY_ORDER.join(
+                    ', ',
+                  )} that the state holds, in that order, then once without -target`
+                : destroy,
             );
             ctx.output('destroyed', []);
             return;

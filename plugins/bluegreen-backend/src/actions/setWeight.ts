@@ -26,7 +26,7 @@ import {
   WEIGHT_FILE,
 } from '@bluegreen/plugin-bluegreen-common';
 import { z } from 'zod/v3';
-import { redactAwsError } from '../aws/redactAwsError';
+import { redactAwsError, redactAwsMessage } from '../aws/redactAwsError';
 import { readStackWeight, writeStackWeight } from '../lib/generationFiles';
 import { parseInput } from '../lib/parseInput';
 import { resolveStackDirectory } from '../lib/resolveStackDirectory';
@@ -413,9 +413,9 @@ export function createSetWeightAction(options: SetWeightActionOptions) {
       } catch (error) {
         // Observation only: the change is made through the files, not Route 53.
         ctx.logger.warn(
-          `Could not read the weights in Route 53 ${when}: ${
-            (error as Error).message
-          }`,
+          `Could not read the weights in Route 53 ${when}: ${redactAwsMessage(
+            (error as Error).message,
+          )}`,
         );
       }
     };

@@ -46,6 +46,20 @@ export async function readEnvironmentName(
   return name;
 }
 
+/**
+ * The variables the shared terraform.tfvars assigns: the generation's settings, which
+ * only a change to the repository may change.
+ */
+export async function readSharedSettingNames(
+  workspacePath: string,
+): Promise<string[]> {
+  const text =
+    (await readWorkspaceFile(workspacePath, SHARED_TFVARS_FILE)) ?? '';
+  return [...text.matchAll(/^\s*([A-Za-z_][A-Za-z0-9_-]*)\s*=/gm)].map(
+    match => match[1],
+  );
+}
+
 /** A stack's weight as its variable files set it, or why it cannot be told. */
 export type StackWeight = { weight: number } | { problem: string };
 

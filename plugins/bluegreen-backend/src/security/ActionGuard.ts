@@ -90,8 +90,26 @@ export class ActionGuard {
     }
   }
 
+  /**
+   * A further check inside a guarded run (its audit event records the refusal), for a
+   * permission the work turned out to need: `why` says what needs it.
+   */
+  async check(
+    attempt: Pick<GuardedAttempt, 'action' | 'credentials'>,
+    checks: PermissionCheck[],
+    why: string,
+  ): Promise<void> {
+    try {
+      await this.authorize(attempt, initiatorOf(attempt.credentials), checks);
+    } catch (error) {
+      throw new NotAllowedError(
+        `${(error as Error).message} (needed for ${why})`,
+      );
+    }
+  }
+
   private async authorize(
-    attempt: GuardedAttempt,
+    attempt: Pick<GuardedAttempt, 'action' | 'credentials'>,
     initiator: string | undefined,
     checks: PermissionCheck[],
   ) {

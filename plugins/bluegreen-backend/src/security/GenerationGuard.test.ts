@@ -86,6 +86,7 @@ describe('GenerationGuard', () => {
           permission: bluegreenApplyPermission,
           generation,
           meta: { stacks: ['environment'] },
+          weightFiles: 'may-change',
         },
         work,
       );
@@ -146,7 +147,7 @@ describe('GenerationGuard', () => {
     expect(fs.existsSync(root)).toBe(false);
     expect(fs.existsSync(path.join(workspace.path, '.bluegreen'))).toBe(false);
     expect(t.lines()).toContain(
-      `The workspace holds ${GENERATION_URL} (weight files and links aside)`,
+      `The workspace holds ${GENERATION_URL}, which declares system:default/eks-blueprint`,
     );
     const [[event]] = t.auditor.createEvent.mock.calls;
     expect(event).toMatchObject({
@@ -350,4 +351,59 @@ describe('GenerationGuard', () => {
       expect(t.work).not.toHaveBeenCalled();
     },
   );
+
+  it("an entity a user registered and owns that names another team's repository: refused, because the repository does not declare it", async () => {
+    const squatter: Entity = {
+      ...GENERATION_ENTITY,
+      metadata: { ...GENERATION_ENTITY.metadata, name: 'my-generation' },
+      spec: { owner: 'user:default/mallory' },
+    };
+    const t = setUp({ entities: [squatter] });
+
+    await expect(t.attempt('system:default/my-generation')).rejects.toThrow(
+      `generation: ${GENERATION_URL}/catalog-info.yaml does not declare system:default/my-generation owned by user:default/mallory`,
+    );
+    expect(t.work).not.toHaveBeenCalled();
+  });
+
+  it('the declared System with another owner is refused too', async () => {
+    const t = setUp({
+      entities: [
+        { ...GENERATION_ENTITY, spec: { owner: 'user:default/mallory' } },
+      ],
+    });
+    await expect(t.attempt()).rejects.toThrow(
+      'does not declare system:default/eks-blueprint owned by user:default/mallory',
+    );
+    expect(t.work).not.toHaveBeenCalled();
+  });
+
+  it('a changed weight file moves traffic: without bluegreen.cutover on the generation the work never runs', async () => {
+    fs.writeFileSync(
+      path.join(workspace.path, 'eks-green/traffic.auto.tfvars'),
+      'route53_weight = 100\n',
+    );
+    const t = setUp({
+      rule: ({ permission }) => permission !== 'bluegreen.cutover',
+    });
+
+    await expect(t.attempt()).rejects.toThrow(
+      'permission bluegreen.cutover on system:default/eks-blueprint (needed for changed weight files (eks-green/traffic.auto.tfvars))',
+    );
+    expect(t.work).not.toHaveBeenCalled();
+    expect((await audit(t.auditor)).fail).toHaveBeenCalledTimes(1);
+  });
+
+  it('a changed weight file with bluegreen.cutover: the work runs', async () => {
+    fs.writeFileSync(
+      path.join(workspace.path, 'eks-green/traffic.auto.tfvars'),
+      'route53_weight = 100\n',
+    );
+    const t = setUp();
+    await expect(t.attempt()).resolves.toBe('done');
+    expect(t.permissionRequests.map(r => r.permission)).toEqual([
+      'bluegreen.apply',
+      'bluegreen.cutover',
+    ]);
+  });
 });

@@ -2,7 +2,9 @@ import { ResourcePermission } from '@backstage/plugin-permission-common';
 import { ActionContext } from '@backstage/plugin-scaffolder-node';
 import { JsonObject } from '@backstage/types';
 import { RunDirectory } from '../terraform/RunDirectory';
+import { bluegreenCutoverPermission } from '@bluegreen/plugin-bluegreen-common';
 import { ActionGuard } from './ActionGuard';
+import { checkDeclaresGeneration } from './declaresGeneration';
 import { Generation, Generations } from './Generations';
 import { WorkspaceVerifier } from './WorkspaceVerifier';
 
@@ -28,6 +30,11 @@ export class GenerationGuard {
       permission: ResourcePermission<'catalog-entity'>;
       generation: string;
       meta: JsonObject;
+      /**
+       * may-change (apply): a changed weight file moves traffic, so it needs
+       * bluegreen.cutover on the generation too; must-match (destroy): it is refused.
+       */
+      weightFiles: 'may-change' | 'must-match';
     },
     work: (generation: Generation, run: RunDirectory) => Promise<T>,
   ): Promise<T> {
@@ -55,13 +62,29 @@ export class GenerationGuard {
               `Dry run: the workspace is not compared with ${generation.repository.url} and no CLI runs`,
             );
           } else {
-            await this.options.verifier.verify({
-              workspacePath: ctx.workspacePath,
-              repositoryUrl: generation.repository.url,
-              scratchDir: await run.scratch('repository'),
-            });
+            const { referenceDir, changedWeightFiles } =
+              await this.options.verifier.verify({
+                workspacePath: ctx.workspacePath,
+                repositoryUrl: generation.repository.url,
+                scratchDir: await run.scratch('repository'),
+                weightFiles: attempt.weightFiles,
+              });
+            await checkDeclaresGeneration(referenceDir, generation);
+            if (changedWeightFiles.length > 0) {
+              await this.options.guard.check(
+                { action: attempt.action, credentials },
+                [{ permission: bluegreenCutoverPermission, entityRef }],
+                `changed weight files (${changedWeightFiles.join(', ')})`,
+              );
+            }
             ctx.logger.info(
-              `The workspace holds ${generation.repository.url} (weight files and links aside)`,
+              `The workspace holds ${
+                generation.repository.url
+              }, which declares ${entityRef}${
+                changedWeightFiles.length
+                  ? `; changed weights in ${changedWeightFiles.join(', ')}`
+                  : ''
+              }`,
             );
           }
           return await work(generation, run);

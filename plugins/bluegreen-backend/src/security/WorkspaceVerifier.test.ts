@@ -20,14 +20,19 @@ describe('WorkspaceVerifier', () => {
   const file = (rel: string) => path.join(workspace.path, rel);
 
   function verify(
-    options: { dereference?: boolean; fixture?: string } = {},
-  ): Promise<void> {
+    options: {
+      dereference?: boolean;
+      fixture?: string;
+      weightFiles?: 'may-change' | 'must-match';
+    } = {},
+  ) {
     return new WorkspaceVerifier(
       fixtureUrlReader(GENERATION_URL, options),
     ).verify({
       workspacePath: workspace.path,
       repositoryUrl: GENERATION_URL,
       scratchDir: scratch.path,
+      weightFiles: options.weightFiles ?? 'may-change',
     });
   }
 
@@ -50,11 +55,15 @@ describe('WorkspaceVerifier', () => {
 
   describe('accepts', () => {
     it('a copy of the repository, its tfvars links verbatim', async () => {
-      await expect(verify()).resolves.toBeUndefined();
+      await expect(verify()).resolves.toMatchObject({
+        changedWeightFiles: expect.any(Array),
+      });
     });
 
     it('a copy whose links the reference delivers dereferenced (a repository archive)', async () => {
-      await expect(verify({ dereference: true })).resolves.toBeUndefined();
+      await expect(verify({ dereference: true })).resolves.toMatchObject({
+        changedWeightFiles: expect.any(Array),
+      });
     });
 
     it('a repository that stores the links as text files holding the target (git without symlinks)', async () => {
@@ -67,7 +76,9 @@ describe('WorkspaceVerifier', () => {
           );
         }
       });
-      await expect(verify(fixture)).resolves.toBeUndefined();
+      await expect(verify(fixture)).resolves.toMatchObject({
+        changedWeightFiles: expect.any(Array),
+      });
     });
 
     it('tfvars links that link-tfvars created where the repository has none', async () => {
@@ -76,7 +87,9 @@ describe('WorkspaceVerifier', () => {
           fs.rmSync(path.join(dir, stack, 'terraform.tfvars'));
         }
       });
-      await expect(verify(fixture)).resolves.toBeUndefined();
+      await expect(verify(fixture)).resolves.toMatchObject({
+        changedWeightFiles: expect.any(Array),
+      });
     });
 
     it('weight files a cutover changed, holding only the weight (and comments)', async () => {
@@ -88,7 +101,33 @@ describe('WorkspaceVerifier', () => {
         file('eks-green/traffic.auto.tfvars'),
         '# written by bluegreen:set-weight\n\nroute53_weight   =  255\n',
       );
-      await expect(verify()).resolves.toBeUndefined();
+      // Returned, so that the caller can ask for bluegreen.cutover: it moves traffic.
+      await expect(verify()).resolves.toMatchObject({
+        changedWeightFiles: [
+          'eks-blue/traffic.auto.tfvars',
+          'eks-green/traffic.auto.tfvars',
+        ],
+      });
+    });
+
+    it('must-match (destroy): a weight file that differs from the repository is refused, since only merged weights count', async () => {
+      fs.writeFileSync(
+        file('eks-blue/traffic.auto.tfvars'),
+        'route53_weight = 0\n',
+      );
+      await expect(verify({ weightFiles: 'must-match' })).rejects.toThrow(
+        'eks-blue/traffic.auto.tfvars differs from the repository',
+      );
+    });
+
+    it('a weight above 255 is not a weight file', async () => {
+      fs.writeFileSync(
+        file('eks-blue/traffic.auto.tfvars'),
+        'route53_weight = 256\n',
+      );
+      await expect(verify()).rejects.toThrow(
+        'eks-blue/traffic.auto.tfvars holds more than the "route53_weight = <0-255>" line',
+      );
     });
 
     it("what the CLI and the actions create: .terraform/, lock files, the actions' .bluegreen/", async () => {
@@ -97,7 +136,9 @@ describe('WorkspaceVerifier', () => {
       fs.writeFileSync(file('eks-blue/.terraform.lock.hcl'), '# lock\n');
       fs.mkdirSync(file('.bluegreen/run-x/home'), { recursive: true });
       fs.writeFileSync(file('.bluegreen/run-x/home/.terraformrc'), '');
-      await expect(verify()).resolves.toBeUndefined();
+      await expect(verify()).resolves.toMatchObject({
+        changedWeightFiles: expect.any(Array),
+      });
     });
   });
 
@@ -289,6 +330,7 @@ describe('WorkspaceVerifier', () => {
           workspacePath: workspace.path,
           repositoryUrl: 'https://github.com/example/other',
           scratchDir: scratch.path,
+          weightFiles: 'may-change',
         }),
       ).rejects.toThrow('unexpected URL https://github.com/example/other');
     });

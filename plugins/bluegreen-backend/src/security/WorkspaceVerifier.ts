@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { UrlReaderService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
+import { ACTIONS_DIRECTORY } from '../terraform/RunDirectory';
 import {
   CLUSTER_STACKS,
   SHARED_TFVARS_FILE,
@@ -14,15 +15,24 @@ type Entry =
   | { type: 'link'; target: string }
   | { type: 'dir' };
 
-// The actions' own run directories, and .terraform, which the CLI never reads here (its
-// data directory is TF_DATA_DIR inside the run directory).
-const GENERATED_DIRECTORIES = new Set(['.terraform', '.bluegreen']);
+// The actions' own run directories (at the root), and .terraform at the root or in a
+// stack, which the CLI never reads here (its data directory is TF_DATA_DIR inside the run
+// directory). Anywhere deeper they are compared like everything else.
+function skipped(rel: string, name: string): boolean {
+  const depth = rel.split('/').length;
+  return (
+    (name === ACTIONS_DIRECTORY && depth === 1) ||
+    (name === '.terraform' && depth <= 2)
+  );
+}
 const LOCK_FILE = '.terraform.lock.hcl';
 const WEIGHT_FILES = new Set(
   Object.values(CLUSTER_STACKS).map(stack => `${stack}/${WEIGHT_FILE}`),
 );
 const TFVARS_LINK_TARGET = `../${SHARED_TFVARS_FILE}`;
-const WEIGHT_LINE = new RegExp(`^\\s*${WEIGHT_VARIABLE}\\s*=\\s*\\d{1,3}\\s*$`);
+const WEIGHT_LINE = new RegExp(
+  `^\\s*${WEIGHT_VARIABLE}\\s*=\\s*(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\s*$`,
+);
 const COMMENT_OR_BLANK = /^\s*(#.*)?$/;
 
 /**
@@ -49,7 +59,7 @@ async function walk(root: string): Promise<Map<string, Entry>> {
       if (item.isSymbolicLink()) {
         entries.set(rel, { type: 'link', target: await fs.readlink(full) });
       } else if (item.isDirectory()) {
-        if (!GENERATED_DIRECTORIES.has(item.name)) {
+        if (!skipped(rel, item.name)) {
           await visit(rel);
         }
       } else if (item.isFile()) {
@@ -71,11 +81,17 @@ async function walk(root: string): Promise<Map<string, Entry>> {
 export class WorkspaceVerifier {
   constructor(private readonly urlReader: UrlReaderService) {}
 
+  /**
+   * Throws naming what differs; returns the reference checkout's directory and the
+   * weight files that differ from the repository (a traffic change the caller must
+   * authorise). With `weightFiles: 'must-match'` a differing weight file is refused too.
+   */
   async verify(options: {
     workspacePath: string;
     repositoryUrl: string;
     scratchDir: string;
-  }): Promise<void> {
+    weightFiles: 'may-change' | 'must-match';
+  }): Promise<{ referenceDir: string; changedWeightFiles: string[] }> {
     const { workspacePath, repositoryUrl, scratchDir } = options;
     const tree = await this.urlReader.readTree(repositoryUrl);
     const referenceDir = await tree.dir({ targetDir: scratchDir });
@@ -85,6 +101,7 @@ export class WorkspaceVerifier {
     ]);
     const sharedTfvars = workspace.get(SHARED_TFVARS_FILE);
     const problems: string[] = [];
+    const changedWeightFiles: string[] = [];
     for (const [rel, entry] of workspace) {
       const expected = reference.get(rel);
       if (entry.type === 'link') {
@@ -109,10 +126,18 @@ export class WorkspaceVerifier {
         continue;
       }
       if (WEIGHT_FILES.has(rel)) {
+        const same =
+          expected?.type === 'file' && expected.content.equals(entry.content);
         if (!isWeightFile(entry.content)) {
           problems.push(
             `${rel} holds more than the "${WEIGHT_VARIABLE} = <0-255>" line`,
           );
+        } else if (!same && options.weightFiles === 'must-match') {
+          problems.push(
+            `${rel} differs from the repository (retire only what the repository's weights say, once merged)`,
+          );
+        } else if (!same) {
+          changedWeightFiles.push(rel);
         }
         continue;
       }
@@ -141,5 +166,6 @@ export class WorkspaceVerifier {
         }); the Terraform actions run only the generation's own Terraform`,
       );
     }
+    return { referenceDir, changedWeightFiles };
   }
 }
