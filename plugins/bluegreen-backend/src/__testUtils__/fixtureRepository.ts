@@ -52,6 +52,48 @@ export function fixtureUrlReader(
   };
 }
 
+/**
+ * The fixture keeps its state in the stack folders (a real generation keeps it in S3),
+ * and its provisioners and some tests leave markers there. Tests that run an action on a
+ * workspace applied before serve, as the repository, `fixture` plus exactly those files
+ * as they are in the workspace when it is read; every other file is still compared.
+ */
+const LOCAL_FILES = [
+  'terraform.tfstate',
+  'terraform.tfstate.backup',
+  '.terraform.tfstate.lock.info',
+  '.slowed-once',
+  '.fail-destroy-addons',
+];
+const STACKS = ['environment', 'eks-blue', 'eks-green'];
+
+export function fixtureWithLocalState(
+  workspacePath: string,
+  fixture: UrlReaderService,
+): UrlReaderService {
+  return {
+    ...fixture,
+    async readTree(url, options) {
+      const tree = await fixture.readTree(url, options);
+      return {
+        ...tree,
+        async dir(dirOptions) {
+          const dir = await tree.dir(dirOptions);
+          for (const stack of STACKS) {
+            for (const name of LOCAL_FILES) {
+              const from = path.join(workspacePath, stack, name);
+              if (fs.existsSync(from)) {
+                fs.copyFileSync(from, path.join(dir, stack, name));
+              }
+            }
+          }
+          return dir;
+        },
+      };
+    },
+  };
+}
+
 /** fixtureUrlReader as the backend's urlReader service, for startTestBackend. */
 export function fixtureRepositoryReader(
   repositoryUrls: string | string[],

@@ -11,7 +11,10 @@ import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { JsonObject } from '@backstage/types';
-import { fixtureUrlReader } from '../__testUtils__/fixtureRepository';
+import {
+  fixtureUrlReader,
+  fixtureWithLocalState,
+} from '../__testUtils__/fixtureRepository';
 import {
   GENERATION_ENTITY,
   GENERATION_URL,
@@ -37,7 +40,6 @@ jest.setTimeout(90_000);
 const GENERATION = 'system:default/eks-blueprint';
 const CLUSTER = 'module.eks_cluster.module.eks.terraform_data.cluster';
 const CLUSTER_RE = CLUSTER.replace(/\./g, '\\.');
-const STACKS = ['environment', 'eks-blue', 'eks-green'];
 
 /** The real CLI, keeping the working directory and environment of each command. */
 const recordingEnvironments =
@@ -64,43 +66,6 @@ function noProcess() {
     },
   }));
   return { factory: factory as RunnerFactory, factoryCalls: factory, commands };
-}
-
-/**
- * The fixture keeps its state in the stack folders (the real generation keeps it in S3)
- * and its provisioners leave a marker there. A test that runs the action on a workspace
- * applied before serves, as the repository, the fixture plus exactly those files as they
- * are in the workspace when it is read; every other file is still compared.
- */
-const LOCAL_FILES = [
-  'terraform.tfstate',
-  'terraform.tfstate.backup',
-  '.terraform.tfstate.lock.info',
-  '.slowed-once',
-];
-function fixtureWithLocalState(workspacePath: string): UrlReaderService {
-  const fixture = fixtureUrlReader(GENERATION_URL);
-  return {
-    ...fixture,
-    async readTree(url, options) {
-      const tree = await fixture.readTree(url, options);
-      return {
-        ...tree,
-        async dir(dirOptions) {
-          const dir = await tree.dir(dirOptions);
-          for (const stack of STACKS) {
-            for (const name of LOCAL_FILES) {
-              const from = path.join(workspacePath, stack, name);
-              if (fs.existsSync(from)) {
-                fs.copyFileSync(from, path.join(dir, stack, name));
-              }
-            }
-          }
-          return dir;
-        },
-      };
-    },
-  };
 }
 
 describe('bluegreen:apply (real OpenTofu CLI)', () => {
@@ -400,7 +365,12 @@ describe('bluegreen:apply (real OpenTofu CLI)', () => {
 
     await start(
       { stacks: ['eks-blue'] },
-      { urlReader: fixtureWithLocalState(workspace.path) },
+      {
+        urlReader: fixtureWithLocalState(
+          workspace.path,
+          fixtureUrlReader(GENERATION_URL),
+        ),
+      },
     ).done;
     expect(stateList(workspace.path, 'eks-blue')).toContain(CLUSTER);
   });
@@ -429,7 +399,12 @@ describe('bluegreen:apply (real OpenTofu CLI)', () => {
     await expect(
       start(
         { stacks: ['eks-blue'] },
-        { urlReader: fixtureWithLocalState(workspace.path) },
+        {
+          urlReader: fixtureWithLocalState(
+            workspace.path,
+            fixtureUrlReader(GENERATION_URL),
+          ),
+        },
       ).done,
     ).rejects.toThrow(
       /eks-blue: apply failed \(exit 1\): Error acquiring the state lock/,

@@ -10,7 +10,10 @@ import { ConfigReader } from '@backstage/config';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { JsonObject } from '@backstage/types';
 import { CLUSTER_DESTROY_ORDER } from '@bluegreen/plugin-bluegreen-common';
-import { fixtureUrlReader } from '../__testUtils__/fixtureRepository';
+import {
+  fixtureUrlReader,
+  fixtureWithLocalState,
+} from '../__testUtils__/fixtureRepository';
 import {
   GENERATION_ENTITY,
   GENERATION_URL,
@@ -32,47 +35,6 @@ jest.setTimeout(120_000);
 
 const M = 'module.eks_cluster.module';
 const GENERATION = 'system:default/eks-blueprint';
-const STACKS = ['environment', 'eks-blue', 'eks-green'];
-
-/**
- * The fixture keeps its state in the stack folders (the real generation keeps it in S3)
- * its provisioners and a test leave markers there. The repository these tests serve
- * is the fixture plus exactly those files as they are in the workspace when it is read;
- * every other file is still compared.
- */
-const LOCAL_FILES = [
-  'terraform.tfstate',
-  'terraform.tfstate.backup',
-  '.terraform.tfstate.lock.info',
-  '.slowed-once',
-  '.fail-destroy-addons',
-];
-function fixtureWithLocalState(
-  workspacePath: string,
-  fixture: UrlReaderService = fixtureUrlReader(GENERATION_URL),
-): UrlReaderService {
-  return {
-    ...fixture,
-    async readTree(url, options) {
-      const tree = await fixture.readTree(url, options);
-      return {
-        ...tree,
-        async dir(dirOptions) {
-          const dir = await tree.dir(dirOptions);
-          for (const stack of STACKS) {
-            for (const name of LOCAL_FILES) {
-              const from = path.join(workspacePath, stack, name);
-              if (fs.existsSync(from)) {
-                fs.copyFileSync(from, path.join(dir, stack, name));
-              }
-            }
-          }
-          return dir;
-        },
-      };
-    },
-  };
-}
 
 describe('bluegreen:destroy-ordered (real OpenTofu CLI)', () => {
   const workspace = createMockDirectory();
@@ -143,7 +105,9 @@ describe('bluegreen:destroy-ordered (real OpenTofu CLI)', () => {
   ) {
     const guarded = testGenerationGuard({
       entities: [GENERATION_ENTITY],
-      urlReader: extra.urlReader ?? fixtureWithLocalState(workspace.path),
+      urlReader:
+        extra.urlReader ??
+        fixtureWithLocalState(workspace.path, fixtureUrlReader(GENERATION_URL)),
       rule: extra.rule,
     });
     const action = createDestroyOrderedAction({

@@ -56,31 +56,25 @@ export function requireTrafficAnnotations(entity: Entity) {
   };
 }
 
-function ownerOf(entity: Entity): string | undefined {
-  const owner = (entity.spec as { owner?: unknown } | undefined)?.owner;
-  if (typeof owner !== 'string') {
+/** A ref the entity's spec names (owner, system), completed like the catalog does. */
+function specRef(
+  entity: Entity,
+  field: 'owner' | 'system',
+  defaultKind: string,
+): string | undefined {
+  const value = (entity.spec as Record<string, unknown> | undefined)?.[field];
+  if (typeof value !== 'string') {
     return undefined;
   }
   return stringifyEntityRef(
-    parseEntityRef(owner, {
-      defaultKind: 'group',
+    parseEntityRef(value, {
+      defaultKind,
       defaultNamespace: entity.metadata.namespace ?? 'default',
     }),
   );
 }
-
-function systemOf(entity: Entity): string | undefined {
-  const system = (entity.spec as { system?: unknown } | undefined)?.system;
-  if (typeof system !== 'string') {
-    return undefined;
-  }
-  return stringifyEntityRef(
-    parseEntityRef(system, {
-      defaultKind: 'system',
-      defaultNamespace: entity.metadata.namespace ?? 'default',
-    }),
-  );
-}
+const ownerOf = (entity: Entity) => specRef(entity, 'owner', 'group');
+const systemOf = (entity: Entity) => specRef(entity, 'system', 'system');
 
 /**
  * Two claims of one hostname are one claim when they are a System and a part of it with
