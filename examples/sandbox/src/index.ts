@@ -10,7 +10,7 @@
  */
 
 export { startSandbox } from './server';
-export type { Sandbox, SandboxOptions } from './server';
+export type { Sandbox, SandboxFaults, SandboxOptions } from './server';
 export type { ThrottleOptions } from './throttle';
 export type { SandboxChange, ChangeAction } from './route53/store';
 export { loadFixtures, DEFAULT_FIXTURES_FILE } from './fixtures';

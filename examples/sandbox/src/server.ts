@@ -30,6 +30,16 @@ export interface SandboxOptions {
   now?: () => Date;
 }
 
+/** Faults a test can switch on while the sandbox runs. */
+export interface SandboxFaults {
+  /**
+   * Apply the next N ChangeResourceRecordSets batches, then close the connection without
+   * a response: what a client sees when the response is lost after AWS applied the
+   * change (the SDK then retries the same batch).
+   */
+  dropChangeResponses(count: number): void;
+}
+
 export interface Sandbox {
   /** http://127.0.0.1:<port> */
   url: string;
@@ -42,6 +52,7 @@ export interface Sandbox {
   resetRequestCounts(): void;
   /** Every accepted change batch in the order applied. */
   changeLog(): SandboxChange[];
+  faults: SandboxFaults;
 }
 
 function readBody(req: http.IncomingMessage): Promise<string> {
@@ -73,6 +84,7 @@ export async function startSandbox(
   };
   const eksCtx = { fixtures, now };
   let counts: Record<string, number> = {};
+  let dropChangeResponses = 0;
   const count = (key: string) => {
     counts[key] = (counts[key] ?? 0) + 1;
   };
@@ -142,7 +154,14 @@ export async function startSandbox(
     }
     count(op.name);
     try {
-      send(res, 200, 'text/xml', op.run(), { 'x-amzn-requestid': requestId });
+      const body = op.run();
+      if (op.name === 'ChangeResourceRecordSets' && dropChangeResponses > 0) {
+        dropChangeResponses--;
+        count('DroppedResponse');
+        req.socket.destroy();
+        return;
+      }
+      send(res, 200, 'text/xml', body, { 'x-amzn-requestid': requestId });
     } catch (e) {
       if (!(e instanceof Route53Error)) throw e;
       if (e.code === 'PriorRequestNotComplete')
@@ -272,5 +291,10 @@ export async function startSandbox(
       counts = {};
     },
     changeLog: () => store.changeLog(),
+    faults: {
+      dropChangeResponses: count => {
+        dropChangeResponses = count;
+      },
+    },
   };
 }

@@ -320,15 +320,45 @@ export function createSetWeightAction(options: SetWeightActionOptions) {
         [input.clusters.green]: input.weights.green,
       });
     } catch (error) {
-      if (error instanceof WeightsChangedError) {
-        const { weights: found } = await read();
+      // The batch may have been applied although the call failed: the SDK retries a
+      // request whose response was lost, and the retry then fails as a conflict with
+      // our own first attempt. Route 53 itself says what happened.
+      const { weights: found } = await read().catch(() => ({
+        weights: undefined,
+      }));
+      if (found && sameWeights(found, input.weights)) {
+        ctx.logger.warn(
+          `Route 53 answered ${
+            (error as Error).name
+          } but holds exactly the requested weights: the change was applied (a retried request whose first attempt succeeded, or an identical change); ${describeWeights(
+            found,
+          )}`,
+        );
+        ctx.output('previousWeights', current);
+        ctx.output('changed', true);
+        return;
+      }
+      if (found && !sameWeights(found, current)) {
         throw new ConflictError(
           `changed by someone else: expected ${formatWeights(
             current,
-          )}, found ${formatWeights(found)}; nothing was changed`,
+          )}, found ${formatWeights(found)}; this change was not applied`,
         );
       }
-      throw error;
+      if (found && error instanceof WeightsChangedError) {
+        throw new ConflictError(
+          `Route 53 refused the change batch (${
+            error.message
+          }) and still holds ${formatWeights(found)}: nothing was changed`,
+        );
+      }
+      throw found
+        ? error
+        : new Error(
+            `${
+              (error as Error).message
+            }; Route 53 could not be read afterwards, so whether the change was applied is unknown: check the records before retrying`,
+          );
     }
     ctx.logger.info(
       `Route 53 accepted change ${changeId}: ${formatWeights(

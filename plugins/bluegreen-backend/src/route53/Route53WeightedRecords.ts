@@ -204,26 +204,27 @@ export class Route53WeightedRecords {
   }
 
   /**
-   * One change batch (the caller makes sure some weight differs) that DELETEs each record exactly as read and CREATEs it with its new
-   * weight: Route 53 applies all of it or, if anyone changed a record since, none of it.
-   * Returns the change id.
+   * One change batch that DELETEs every record of the group exactly as read — those whose
+   * weight stays the same too — and CREATEs each with its new weight. Route 53 applies all
+   * of it or, if anyone changed any member since it was read, none of it: a compare-and-
+   * swap over the whole group, so two concurrent changes of different members cannot both
+   * succeed (from 50/50, "blue 50 / green 0" and "blue 0 / green 50" would otherwise make
+   * 0/0). Returns the change id.
    */
   async swapWeights(
     group: WeightedRecordGroup,
     weights: Record<string, number>,
   ): Promise<string> {
-    const changes = group.records
-      .filter(record => weights[record.SetIdentifier!] !== record.Weight)
-      .flatMap(record => [
-        { Action: 'DELETE' as const, ResourceRecordSet: record },
-        {
-          Action: 'CREATE' as const,
-          ResourceRecordSet: {
-            ...record,
-            Weight: weights[record.SetIdentifier!],
-          },
+    const changes = group.records.flatMap(record => [
+      { Action: 'DELETE' as const, ResourceRecordSet: record },
+      {
+        Action: 'CREATE' as const,
+        ResourceRecordSet: {
+          ...record,
+          Weight: weights[record.SetIdentifier!] ?? record.Weight,
         },
-      ]);
+      },
+    ]);
     try {
       const { ChangeInfo } = await this.client.send(
         new ChangeResourceRecordSetsCommand({
