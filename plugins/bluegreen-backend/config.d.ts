@@ -30,6 +30,15 @@ export interface Config {
        * hostname outside this list is refused (status reads and cutovers alike); without
        * the list nothing is allowed.
        */
+      /**
+       * How the clusters' external-dns names its TXT registry records, to tell records it
+       * owns (their weight must change at the source). Set what its --txt-prefix or
+       * --txt-suffix is (%{record_type} allowed); not both.
+       */
+      externalDns?: {
+        txtPrefix?: string;
+        txtSuffix?: string;
+      };
       hostedZones?: Array<{
         /** The zone, by id (Z...) or by name (example.com). */
         zone: string;

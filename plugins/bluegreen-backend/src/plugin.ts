@@ -9,7 +9,7 @@ import { bluegreenPermissions } from '@bluegreen/plugin-bluegreen-common';
 import { AwsClients, readAwsClientSettings } from './aws/AwsClients';
 import { EksClusterVersions } from './aws/EksClusterVersions';
 import { EksVersionCatalog } from './aws/EksVersionCatalog';
-import { Route53WeightedRecords } from './route53/Route53WeightedRecords';
+import { route53RecordsFactory } from './route53/route53RecordsFactory';
 import { GenerationRepositories } from './security/GenerationRepositories';
 import { TrafficBindings } from './security/TrafficBindings';
 import { TrafficTargets } from './security/TrafficTargets';
@@ -68,8 +68,7 @@ export const bluegreenPlugin = createBackendPlugin({
         });
         const eksVersions = new EksVersionCatalog(() => aws.eks());
         const traffic = new TrafficStatusService({
-          route53: async accountId =>
-            new Route53WeightedRecords(await aws.route53(accountId)),
+          route53: route53RecordsFactory(aws, config),
           targets,
           bindings,
           clusterVersions: new EksClusterVersions(

@@ -926,10 +926,60 @@ describe('bluegreen:set-weight, concurrent cutovers (against the AWS sandbox sta
       [CLUSTERS.green]: 100,
     });
     expect(outputs(ctx as any).changed).toBe(true);
-    const warnings =
-      (ctx.logger.warn as unknown as jest.Mock).mock?.calls ?? [];
-    expect(warnings.map(String).join('\n')).toContain(
+    expect(warn.mock.calls.map(String).join('\n')).toContain(
       'holds exactly the requested weights: the change was applied',
     );
+  });
+});
+
+describe('bluegreen:set-weight, external-dns registries with a --txt-prefix (against the AWS sandbox stand-in)', () => {
+  let sandbox: Sandbox;
+  let client: Route53Client;
+
+  beforeEach(async () => {
+    sandbox = await startSandbox({ insyncDelayMs: 0, throttle: false });
+    client = sandboxRoute53(sandbox.url);
+    const zone = await sandboxZoneId(client);
+    // external-dns --txt-prefix=extdns- registers burnham's weighted records.
+    for (const record of await weightedRecords(client, zone, BURNHAM)) {
+      await upsertRecord(client, zone, {
+        Name: `extdns-a-${BURNHAM}`,
+        Type: 'TXT',
+        TTL: 300,
+        SetIdentifier: record.SetIdentifier,
+        Weight: record.Weight,
+        ResourceRecords: [
+          {
+            Value: `"heritage=external-dns,external-dns/owner=${record.SetIdentifier}"`,
+          },
+        ],
+      });
+    }
+  });
+  afterEach(async () => {
+    client.destroy();
+    await sandbox.close();
+  });
+
+  it('with bluegreen.traffic.externalDns.txtPrefix the prefixed registry is detected: route53 mode is refused without force', async () => {
+    const records = new Route53WeightedRecords(client, {
+      registry: { txtPrefix: 'extdns-' },
+    });
+    const logBefore = sandbox.changeLog().length;
+    await expect(
+      run(records, route53Input({ blue: 0, green: 100 })).done,
+    ).rejects.toThrow(
+      `mode: the records are owned by external-dns (${CLUSTERS.blue}: owner ${CLUSTERS.blue}, ${CLUSTERS.green}: owner ${CLUSTERS.green})`,
+    );
+    expect(sandbox.changeLog().length).toBe(logBefore);
+  });
+
+  it('without the setting the prefixed registry is not recognised (why the setting exists)', async () => {
+    const group = await new Route53WeightedRecords(client).readGroup(
+      await new Route53WeightedRecords(client).resolveZone(BURNHAM, ZONE_NAME),
+      BURNHAM,
+      'A',
+    );
+    expect(group.owners).toEqual({});
   });
 });

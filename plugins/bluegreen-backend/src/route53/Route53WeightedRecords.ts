@@ -11,6 +11,11 @@ import {
   RRType,
 } from '@aws-sdk/client-route-53';
 import { ConflictError, NotFoundError } from '@backstage/errors';
+import {
+  ExternalDnsRegistrySettings,
+  externalDnsOwner,
+  registryNames,
+} from './externalDnsRegistry';
 
 /** A hosted zone, id without the /hostedzone/ prefix, name with its trailing dot. */
 export interface HostedZone {
@@ -39,6 +44,20 @@ export interface WaitOptions {
 }
 
 const ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
+// A zone's id and name do not change while it exists: resolved once an hour.
+const ZONE_CACHE_MS = 60 * 60 * 1000;
+
+/** ListResourceRecordSets order: labels reversed (com.example.www), then label by label. */
+function compareNames(a: string, b: string): number {
+  const la = normaliseName(a).slice(0, -1).split('.').reverse();
+  const lb = normaliseName(b).slice(0, -1).split('.').reverse();
+  for (let i = 0; i < Math.min(la.length, lb.length); i++) {
+    if (la[i] !== lb[i]) {
+      return la[i] < lb[i] ? -1 : 1;
+    }
+  }
+  return la.length - lb.length;
+}
 const POLL_START_MS = 250;
 const POLL_MAX_MS = 5000;
 
@@ -50,21 +69,6 @@ export function normaliseName(name: string): string {
 
 function stripZonePrefix(id: string): string {
   return id.replace(/^\/hostedzone\//, '');
-}
-
-// external-dns's TXT registry value: "heritage=external-dns,external-dns/owner=<id>,...".
-function externalDnsOwner(record: ResourceRecordSet): string | undefined {
-  for (const { Value } of record.ResourceRecords ?? []) {
-    const text = (Value ?? '').replace(/^"|"$/g, '');
-    if (!text.split(',').includes('heritage=external-dns')) {
-      continue;
-    }
-    const owner = text
-      .split(',')
-      .find(part => part.startsWith('external-dns/owner='));
-    return owner?.slice('external-dns/owner='.length) || 'default';
-  }
-  return undefined;
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -92,13 +96,40 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  * never retried).
  */
 export class Route53WeightedRecords {
-  constructor(private readonly client: Route53Client) {}
+  private readonly zones = new Map<
+    string,
+    { at: number; zone: Promise<HostedZone> }
+  >();
+
+  constructor(
+    private readonly client: Route53Client,
+    private readonly options: {
+      registry?: ExternalDnsRegistrySettings;
+      now?: () => number;
+    } = {},
+  ) {}
 
   /**
    * The zone named by id or name, or else the most specific public zone whose name ends
-   * the hostname.
+   * the hostname; remembered for an hour, so a cutover step spends no request on it.
    */
-  async resolveZone(hostname: string, zone?: string): Promise<HostedZone> {
+  resolveZone(hostname: string, zone?: string): Promise<HostedZone> {
+    const key = `${normaliseName(hostname)} ${zone ?? ''}`;
+    const at = this.options.now?.() ?? Date.now();
+    const cached = this.zones.get(key);
+    if (cached && at - cached.at < ZONE_CACHE_MS) {
+      return cached.zone;
+    }
+    const resolved = this.lookUpZone(hostname, zone);
+    this.zones.set(key, { at, zone: resolved });
+    resolved.catch(() => this.zones.delete(key));
+    return resolved;
+  }
+
+  private async lookUpZone(
+    hostname: string,
+    zone?: string,
+  ): Promise<HostedZone> {
     if (zone && ZONE_ID.test(stripZonePrefix(zone))) {
       const { HostedZone: found } = await this.client.send(
         new GetHostedZoneCommand({ Id: stripZonePrefix(zone) }),
@@ -129,39 +160,42 @@ export class Route53WeightedRecords {
     );
   }
 
-  /** Every record of exactly (name, type), following Route 53's pagination. */
-  private async listGroup(
+  /**
+   * Every record whose name lies between `from` and `to` (inclusive) in Route 53's order,
+   * from one listing that starts at `from` and pages only as far as `to`.
+   */
+  private async listRange(
     zoneId: string,
-    name: string,
-    type: string,
+    from: string,
+    to: string,
   ): Promise<ResourceRecordSet[]> {
-    const wanted = normaliseName(name);
     const found: ResourceRecordSet[] = [];
-    let start: { name: string; type: string; identifier?: string } | undefined =
-      { name: wanted, type };
+    let start:
+      | { name: string; type?: string; identifier?: string }
+      | undefined = { name: from };
     while (start) {
       const page: ListResourceRecordSetsCommandOutput = await this.client.send(
         new ListResourceRecordSetsCommand({
           HostedZoneId: zoneId,
           StartRecordName: start.name,
-          StartRecordType: start.type as RRType,
+          StartRecordType: start.type as RRType | undefined,
           StartRecordIdentifier: start.identifier,
           MaxItems: 300,
         }),
       );
-      let pastGroup = false;
+      let past = false;
       for (const record of page.ResourceRecordSets ?? []) {
-        if (normaliseName(record.Name!) === wanted && record.Type === type) {
-          found.push(record);
-        } else {
-          pastGroup = true;
+        if (compareNames(record.Name!, to) > 0) {
+          past = true;
+          break;
         }
+        found.push(record);
       }
       start =
-        page.IsTruncated && !pastGroup
+        page.IsTruncated && !past
           ? {
               name: page.NextRecordName!,
-              type: page.NextRecordType!,
+              type: page.NextRecordType,
               identifier: page.NextRecordIdentifier,
             }
           : undefined;
@@ -169,38 +203,47 @@ export class Route53WeightedRecords {
     return found;
   }
 
-  /** The weighted records of (name, type) and their external-dns owners. */
+  /**
+   * The weighted records of (name, type) and their external-dns owners, from one listing
+   * that covers the group and its TXT registry records (one request in a zone where
+   * they are within 300 records of each other).
+   */
   async readGroup(
     zone: HostedZone,
     name: string,
     type: string,
   ): Promise<WeightedRecordGroup> {
-    const records = (await this.listGroup(zone.id, name, type)).filter(
-      record => record.Weight !== undefined,
+    const wanted = normaliseName(name);
+    const txtNames = registryNames(wanted, type, this.options.registry ?? {});
+    const names = [wanted, ...txtNames].sort(compareNames);
+    const listed = await this.listRange(
+      zone.id,
+      names[0],
+      names[names.length - 1],
     );
-    // external-dns >= 0.18 names its registry record <type>-<name>; older ones used the
-    // record's own name. Weighted registry records carry the set identifier.
+    const records = listed.filter(
+      record =>
+        normaliseName(record.Name!) === wanted &&
+        record.Type === type &&
+        record.Weight !== undefined,
+    );
+    // Weighted registry records carry the set identifier; others own the whole name.
     const owners: Record<string, string> = {};
-    for (const txtName of [
-      `${type.toLowerCase()}-${normaliseName(name)}`,
-      name,
-    ]) {
-      for (const txt of await this.listGroup(zone.id, txtName, 'TXT')) {
-        const owner = externalDnsOwner(txt);
-        if (!owner) {
-          continue;
-        }
-        for (const record of records) {
-          if (
-            !txt.SetIdentifier ||
-            txt.SetIdentifier === record.SetIdentifier
-          ) {
-            owners[record.SetIdentifier!] ??= owner;
-          }
+    for (const txt of listed) {
+      if (txt.Type !== 'TXT' || !txtNames.includes(normaliseName(txt.Name!))) {
+        continue;
+      }
+      const owner = externalDnsOwner(txt);
+      if (!owner) {
+        continue;
+      }
+      for (const record of records) {
+        if (!txt.SetIdentifier || txt.SetIdentifier === record.SetIdentifier) {
+          owners[record.SetIdentifier!] ??= owner;
         }
       }
     }
-    return { zone, name: normaliseName(name), type, records, owners };
+    return { zone, name: wanted, type, records, owners };
   }
 
   /**
