@@ -5,7 +5,7 @@
  * from sending POST /api/bluegreen/entity/component/default/burnham/cutover until the
  * scaffolder task is `completed`, which it is only after bluegreen:set-weight has seen
  * GetChange answer INSYNC and re-read the weights ("POST cutover to INSYNC observed").
- * Goal: median <= 2 s.
+ * Goals: median <= 2 s; at most 4 Route 53 requests per step (every run).
  *
  * Run: bash bench/cutover-step/run.sh [runs] [--warmup=1] [--poll-ms=25] [--gap-ms=0]
  */
@@ -16,6 +16,19 @@ import { formatMs, median, sleep, summarizeMs } from '../lib/stats';
 
 const ENTITY = 'component/default/burnham';
 const GOAL_MEDIAN_MS = 2000;
+const GOAL_ROUTE53_REQUESTS = 4;
+// The sandbox's Route 53 operations (its EKS ones are not Route 53's budget).
+const ROUTE53_OPERATIONS = [
+  'ListHostedZones',
+  'ListHostedZonesByName',
+  'GetHostedZone',
+  'ListResourceRecordSets',
+  'ChangeResourceRecordSets',
+  'GetChange',
+  'Throttled',
+];
+const route53Requests = (counts: Record<string, number>) =>
+  ROUTE53_OPERATIONS.reduce((n, op) => n + (counts[op] ?? 0), 0);
 const TASK_TIMEOUT_MS = 60_000;
 
 type Weights = { blue: number; green: number };
@@ -228,10 +241,13 @@ async function main() {
     const posts = runs.map(r => r.postMs);
     const throttled = runs.reduce((n, r) => n + (r.counts.Throttled ?? 0), 0);
     const failed = runs.filter(r => r.problems.length > 0).length;
+    const requests = runs.map(r => route53Requests(r.counts));
+    const mostRequests = Math.max(...requests);
     const pass =
       failed === 0 &&
       runs.length === options.runs &&
-      median(totals) <= GOAL_MEDIAN_MS;
+      median(totals) <= GOAL_MEDIAN_MS &&
+      mostRequests <= GOAL_ROUTE53_REQUESTS;
     console.log('');
     console.log(
       `cutover-step: ${runs.length} measured run(s) after ${options.warmup} warm-up, route53 mode, sandbox insyncDelayMs 0, task polled every ${options.pollMs} ms, ${options.gapMs} ms between runs; Node ${process.versions.node}`,
@@ -246,6 +262,11 @@ async function main() {
       `Route 53 requests throttled by the sandbox (default bucket: burst 50, 10/s) during the measured runs: ${throttled}`,
     );
     console.log(
+      `Route 53 requests per step (route + task, throttled ones included): ${requests.join(
+        ', ',
+      )}; most ${mostRequests} (goal <= ${GOAL_ROUTE53_REQUESTS})`,
+    );
+    console.log(
       `runs completed with one matching change each: ${runs.length - failed}/${
         options.runs
       }`,
@@ -253,7 +274,9 @@ async function main() {
     console.log(
       `median ${formatMs(median(totals))} (goal <= ${formatMs(
         GOAL_MEDIAN_MS,
-      )}): ${pass ? 'PASS' : 'FAIL'}`,
+      )}), at most ${mostRequests} Route 53 requests per step (goal <= ${GOAL_ROUTE53_REQUESTS}): ${
+        pass ? 'PASS' : 'FAIL'
+      }`,
     );
     return pass;
   });

@@ -15,7 +15,8 @@ import {
 } from './actions';
 import { AwsClients, readAwsClientSettings } from './aws/AwsClients';
 import { EksVersionCatalog } from './aws/EksVersionCatalog';
-import { Route53WeightedRecords } from './route53/Route53WeightedRecords';
+import { Route53RouteWeightCheck } from './retire/RouteWeightCheck';
+import { route53RecordsFactory } from './route53/route53RecordsFactory';
 import { ActionGuard } from './security/ActionGuard';
 import { GenerationGuard } from './security/GenerationGuard';
 import { GenerationRepositories } from './security/GenerationRepositories';
@@ -74,6 +75,13 @@ export const bluegreenScaffolderModule = createBackendModule({
         );
         const bindings = TrafficBindings.fromConfig(config);
         const repositories = GenerationRepositories.fromConfig(config);
+        const route53 = route53RecordsFactory(aws, config);
+        const targets = new TrafficTargets({
+          catalog,
+          auth,
+          bindings,
+          repositories,
+        });
         const guard = new ActionGuard({
           permissions: deps.permissions,
           auditor: deps.auditor,
@@ -91,18 +99,19 @@ export const bluegreenScaffolderModule = createBackendModule({
             generationGuard,
             awsCredentialsManager,
             applicationTeardown,
-          }),
-          createSetWeightAction({
-            route53: async accountId =>
-              new Route53WeightedRecords(await aws.route53(accountId)),
-            catalog,
-            guard,
-            targets: new TrafficTargets({
+            routeWeightCheck: new Route53RouteWeightCheck({
               catalog,
               auth,
+              targets,
               bindings,
-              repositories,
+              route53,
             }),
+          }),
+          createSetWeightAction({
+            route53,
+            catalog,
+            guard,
+            targets,
             bindings,
             logger: deps.logger,
           }),

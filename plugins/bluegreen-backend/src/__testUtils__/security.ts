@@ -10,6 +10,9 @@ import { ConfigReader } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { Route53Client } from '@aws-sdk/client-route-53';
+import { Route53RouteWeightCheck } from '../retire/RouteWeightCheck';
+import { Route53WeightedRecords } from '../route53/Route53WeightedRecords';
 import { ActionGuard } from '../security/ActionGuard';
 import { GenerationGuard } from '../security/GenerationGuard';
 import { GenerationRepositories } from '../security/GenerationRepositories';
@@ -119,6 +122,29 @@ export function testTargets(entities: Entity[]) {
     repositories: GenerationRepositories.fromConfig(config),
   });
   return { catalog, bindings, targets };
+}
+
+/**
+ * The Route 53 check of a retirement over a fixed set of catalog entities and a Route 53
+ * client (the sandbox's); without a client, any Route 53 read fails.
+ */
+export function testRouteWeightCheck(
+  entities: Entity[],
+  client?: Route53Client,
+) {
+  const { catalog, bindings, targets } = testTargets(entities);
+  return new Route53RouteWeightCheck({
+    catalog,
+    auth: mockServices.auth(),
+    targets,
+    bindings,
+    route53: async () => {
+      if (!client) {
+        throw new Error('this test has no Route 53');
+      }
+      return new Route53WeightedRecords(client);
+    },
+  });
 }
 
 /** A GenerationGuard over the given generation entities and repository reader. */

@@ -52,3 +52,26 @@ export function applyStack(workspacePath: string, stack: string) {
   tofu(workspacePath, stack, ['init', '-input=false']);
   tofu(workspacePath, stack, ['apply', '-auto-approve', '-input=false']);
 }
+
+/** The weight a cluster stack's state holds (its GitOps Bridge metadata), if applied. */
+export function stateWeight(
+  workspacePath: string,
+  stack: string,
+): number | undefined {
+  // The actions keep the CLI's data directory elsewhere: init this folder for `show`.
+  tofu(workspacePath, stack, ['init', '-input=false']);
+  const shown = JSON.parse(tofu(workspacePath, stack, ['show', '-json']));
+  const find = (module: any): number | undefined => {
+    for (const resource of module?.resources ?? []) {
+      if (resource.address.endsWith('terraform_data.gitops_metadata')) {
+        return resource.values?.input?.route53_weight;
+      }
+    }
+    for (const child of module?.child_modules ?? []) {
+      const found = find(child);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+  return find(shown.values?.root_module);
+}

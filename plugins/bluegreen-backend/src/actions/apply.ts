@@ -3,6 +3,9 @@ import { AwsCredentialsManager } from '@backstage/integration-aws-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   bluegreenApplyPermission,
+  CLUSTER_COLOURS,
+  CLUSTER_STACKS,
+  ClusterColour,
   generationStackSchema,
   WEIGHT_FILE,
   WEIGHT_VARIABLE,
@@ -13,6 +16,7 @@ import { z } from 'zod/v3';
 import { parseInput } from '../lib/parseInput';
 import { resolveStackDirectory } from '../lib/resolveStackDirectory';
 import { GenerationGuard } from '../security/GenerationGuard';
+import { WeightChange } from '../security/WorkspaceVerifier';
 import { cliInputFields } from '../terraform/cliInputFields';
 import {
   cancelledError,
@@ -155,7 +159,7 @@ export function createApplyAction(options: ApplyActionOptions) {
           meta: { stacks, variables: Object.keys(input.variables ?? {}) },
           weightFiles: 'may-change',
         },
-        async (generation, runDirectory) => {
+        async (generation, runDirectory, weightChanges) => {
           // -var beats every variables file: it must not override what the
           // repository's terraform.tfvars sets (admin role, GitOps repositories, zone).
           const sharedSettings = new Set(
@@ -210,6 +214,7 @@ export function createApplyAction(options: ApplyActionOptions) {
             const stallMs =
               (input.stallTimeoutMinutes ?? settings.stallTimeoutMinutes) *
               60_000;
+            const applied: string[] = [];
             for (const [index, stack] of stacks.entries()) {
               const result = await applyStack({
                 stack,
@@ -221,7 +226,10 @@ export function createApplyAction(options: ApplyActionOptions) {
                 heartbeatMs,
                 stallMs,
                 graceMs: settings.cancelGracePeriodMs,
+              }).catch(error => {
+                throw withLiveWeights(error, weightChanges, applied);
               });
+              applied.push(stack);
               outputs[stack] = result.outputs;
               changes[stack] = result.changeSummary ?? 'no changes reported';
             }
@@ -232,6 +240,65 @@ export function createApplyAction(options: ApplyActionOptions) {
       );
     },
   });
+}
+
+/**
+ * A failed apply in the middle of a weight change: the error says which weights are live
+ * (those of the stacks applied, the repository's elsewhere) and how to go back, since
+ * the traffic now sits between the old split and the new one.
+ */
+function withLiveWeights(
+  error: Error,
+  weightChanges: WeightChange[],
+  applied: string[],
+): Error {
+  if (weightChanges.length === 0) {
+    return error;
+  }
+  const live = Object.fromEntries(
+    CLUSTER_COLOURS.map(colour => {
+      const stack = CLUSTER_STACKS[colour];
+      const change = weightChanges.find(c => c.stack === stack);
+      const weight =
+        change && applied.includes(stack) ? change.to : change?.from;
+      return [colour, weight];
+    }),
+  ) as Record<ClusterColour, number | undefined>;
+  const before = Object.fromEntries(
+    CLUSTER_COLOURS.map(colour => {
+      const change = weightChanges.find(
+        c => c.stack === CLUSTER_STACKS[colour],
+      );
+      return [colour, change ? change.from : live[colour]];
+    }),
+  ) as Record<ClusterColour, number | undefined>;
+  const describe = (colour: ClusterColour) => {
+    const stack = CLUSTER_STACKS[colour];
+    const state = applied.includes(stack)
+      ? 'applied by this task'
+      : "not applied: the repository's weight";
+    return `${stack} ${WEIGHT_VARIABLE} = ${
+      live[colour] ?? 'unknown'
+    } (${state})`;
+  };
+  let split = 'check Route 53 for the split';
+  if (live.blue !== undefined && live.green !== undefined) {
+    split =
+      live.blue + live.green > 0
+        ? `traffic is split blue ${live.blue} / green ${live.green}, never all-zero`
+        : 'both weights are 0: Route 53 splits traffic equally';
+  }
+  const back =
+    before.blue !== undefined && before.green !== undefined
+      ? ` To go back, run the "Cut over traffic" template with weights blue ${before.blue} / green ${before.green}; to finish, run it again with the new weights.`
+      : '';
+  const next = new Error(
+    `${error.message}. Live now (through external-dns): ${CLUSTER_COLOURS.map(
+      describe,
+    ).join(', ')}; ${split}.${back}`,
+  );
+  next.name = error.name;
+  return next;
 }
 
 async function applyStack(options: {

@@ -12,6 +12,7 @@ import {
   GENERATION_ENTITY,
   GENERATION_URL,
   testGenerationGuard,
+  testRouteWeightCheck,
 } from '../__testUtils__/security';
 import { copyGeneration, tofuBinary } from '../__testUtils__/tofu';
 import { RunnerFactory } from '../terraform/createRunner';
@@ -53,6 +54,8 @@ describe('bluegreen:destroy-ordered examples (dry run of the fixture generation)
         }),
         generationGuard,
         runnerFactory,
+        // No entity of the generation names a hostname: nothing to read in Route 53.
+        routeWeightCheck: testRouteWeightCheck([GENERATION_ENTITY]),
       });
       const logger = mockServices.logger.mock();
       const ctx = {

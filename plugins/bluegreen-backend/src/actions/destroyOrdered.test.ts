@@ -1,5 +1,7 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
+import { Route53Client } from '@aws-sdk/client-route-53';
 import { UrlReaderService } from '@backstage/backend-plugin-api';
 import {
   createMockDirectory,
@@ -8,17 +10,29 @@ import {
 } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { Entity } from '@backstage/catalog-model';
 import { JsonObject } from '@backstage/types';
 import { CLUSTER_DESTROY_ORDER } from '@bluegreen/plugin-bluegreen-common';
+import { Sandbox, startSandbox } from '@bluegreen/example-sandbox';
 import {
   fixtureUrlReader,
   fixtureWithLocalState,
 } from '../__testUtils__/fixtureRepository';
 import {
+  blueGreenComponent,
+  BURNHAM,
+  CLUSTERS,
+  sandboxRoute53,
+  sandboxZoneId,
+  upsertRecord,
+  weightedRecords,
+} from '../__testUtils__/sandbox';
+import {
   GENERATION_ENTITY,
   GENERATION_URL,
   PermissionRule,
   testGenerationGuard,
+  testRouteWeightCheck,
 } from '../__testUtils__/security';
 import {
   applyStack,
@@ -35,16 +49,30 @@ jest.setTimeout(120_000);
 
 const M = 'module.eks_cluster.module';
 const GENERATION = 'system:default/eks-blueprint';
+/** The generation's catalog entities: its System and the Component serving burnham. */
+const ENTITIES: Entity[] = [
+  GENERATION_ENTITY,
+  blueGreenComponent('burnham', BURNHAM),
+];
 
 describe('bluegreen:destroy-ordered (real OpenTofu CLI)', () => {
   const workspace = createMockDirectory();
   const reference = createMockDirectory();
   const binary = tofuBinary();
   const config = new ConfigReader({ bluegreen: { terraform: { binary } } });
+  // The AWS sandbox stand-in: burnham is blue 100 / green 0 in Route 53.
+  let sandbox: Sandbox;
+  let client: Route53Client;
 
-  beforeEach(() => {
+  beforeEach(async () => {
     workspace.clear();
     copyGeneration(workspace.path);
+    sandbox = await startSandbox({ insyncDelayMs: 0, throttle: false });
+    client = sandboxRoute53(sandbox.url);
+  });
+  afterEach(async () => {
+    client.destroy();
+    await sandbox.close();
   });
 
   /** The real CLI, recording each command and the state after each destroy. */
@@ -101,6 +129,10 @@ describe('bluegreen:destroy-ordered (real OpenTofu CLI)', () => {
       rule?: PermissionRule;
       urlReader?: UrlReaderService;
       getInitiatorCredentials?: () => Promise<unknown>;
+      /** The generation's catalog entities the Route 53 check reads. */
+      entities?: Entity[];
+      /** Route 53 for the check; the sandbox by default. */
+      route53?: Route53Client;
     } = {},
   ) {
     const guarded = testGenerationGuard({
@@ -115,6 +147,10 @@ describe('bluegreen:destroy-ordered (real OpenTofu CLI)', () => {
       generationGuard: guarded.generationGuard,
       runnerFactory: runner.factory,
       applicationTeardown,
+      routeWeightCheck: testRouteWeightCheck(
+        extra.entities ?? ENTITIES,
+        extra.route53 ?? client,
+      ),
     });
     const logger = mockServices.logger.mock();
     const ctx = {
@@ -129,9 +165,11 @@ describe('bluegreen:destroy-ordered (real OpenTofu CLI)', () => {
         : {}),
     };
     const lines = () => logger.info.mock.calls.map(call => String(call[0]));
+    const warnings = () => logger.warn.mock.calls.map(call => String(call[0]));
     return {
       ctx,
       lines,
+      warnings,
       auditor: guarded.auditor,
       permissionRequests: guarded.permissionRequests,
       done: action.handler(ctx as any),
@@ -293,6 +331,8 @@ describe('bluegreen:destroy-ordered (real OpenTofu CLI)', () => {
       );
       expect(runner.commands).toEqual([]);
       expect(runner.factoryCalls).not.toHaveBeenCalled();
+      // The weight file is checked first: Route 53 was not even asked.
+      expect(sandbox.requestCounts()).toEqual({});
     });
 
     it('a cluster whose weight file is missing (from the workspace: the verifier; from the repository too: the weight check)', async () => {
@@ -451,6 +491,254 @@ describe('bluegreen:destroy-ordered (real OpenTofu CLI)', () => {
       expect(runner.commands).toEqual([]);
       expect(runner.factoryCalls).not.toHaveBeenCalled();
       expect(stateList(workspace.path, 'eks-green')).toHaveLength(7);
+    });
+  });
+
+  describe('Route 53 check of a cluster (against the AWS sandbox stand-in)', () => {
+    const green = { stack: 'eks-green', confirmation: 'eks-blueprint-green' };
+
+    /** Sets burnham's weights in the sandbox as a route53-mode cutover would. */
+    async function setRoute53Weights(weights: { blue: number; green: number }) {
+      const zone = await sandboxZoneId(client);
+      for (const record of await weightedRecords(client, zone, BURNHAM)) {
+        const colour =
+          record.SetIdentifier === CLUSTERS.blue ? 'blue' : 'green';
+        await upsertRecord(client, zone, {
+          ...record,
+          Weight: weights[colour],
+        });
+      }
+    }
+
+    /** A Route 53 client pointed at a port nothing listens on. */
+    async function unreachableRoute53() {
+      const server = net.createServer();
+      await new Promise<void>(resolve =>
+        server.listen(0, '127.0.0.1', resolve),
+      );
+      const { port } = server.address() as net.AddressInfo;
+      await new Promise(resolve => server.close(resolve));
+      return sandboxRoute53(`http://127.0.0.1:${port}`, { maxAttempts: 1 });
+    }
+
+    it('refuses a cluster whose weight file says 0 while Route 53 sends it 100 % of a hostname, before any CLI process', async () => {
+      applyStack(workspace.path, 'eks-green');
+      await setRoute53Weights({ blue: 0, green: 100 });
+      const recorder = recordingRunner();
+
+      await expect(run(green, recorder).done).rejects.toMatchObject({
+        name: 'InputError',
+        message: `stack: Route 53 still sends 100% of ${BURNHAM} to eks-blueprint-green (weight 100 in zone eks-blueprint.example.com); cut traffic over before retiring it`,
+      });
+      expect(recorder.commands).toEqual([]);
+      expect(stateList(workspace.path, 'eks-green')).toHaveLength(7);
+    });
+
+    it('refuses a cluster that gets any share at all (weight 30 of 100 → 23.1 %), before any CLI process', async () => {
+      await setRoute53Weights({ blue: 100, green: 30 });
+      const recorder = recordingRunner();
+
+      await expect(run(green, recorder).done).rejects.toThrow(
+        `stack: Route 53 still sends 23.1% of ${BURNHAM} to eks-blueprint-green (weight 30 in zone eks-blueprint.example.com)`,
+      );
+      expect(recorder.commands).toEqual([]);
+    });
+
+    it('refuses a cluster at weight 0 when every record of the hostname has weight 0 (Route 53 then answers with each alike)', async () => {
+      await setRoute53Weights({ blue: 0, green: 0 });
+      const recorder = recordingRunner();
+
+      await expect(run(green, recorder).done).rejects.toThrow(
+        `stack: Route 53 still sends 50% of ${BURNHAM} to eks-blueprint-green (weight 0 in zone eks-blueprint.example.com, where every record of the group has weight 0, so Route 53 shares it equally)`,
+      );
+      expect(recorder.commands).toEqual([]);
+    });
+
+    it('in a dry run too: refuses at Route 53 weight 100, listing no command', async () => {
+      await setRoute53Weights({ blue: 0, green: 100 });
+      const recorder = recordingRunner();
+      const attempt = run(green, recorder, undefined, { isDryRun: true });
+
+      await expect(attempt.done).rejects.toThrow(
+        `stack: Route 53 still sends 100% of ${BURNHAM} to eks-blueprint-green`,
+      );
+      expect(recorder.commands).toEqual([]);
+      expect(attempt.lines().filter(l => l.includes('would run'))).toEqual([]);
+    });
+
+    it('destroys a cluster Route 53 gives weight 0 for every hostname, logging each hostname checked', async () => {
+      applyStack(workspace.path, 'eks-green');
+      const recorder = recordingRunner();
+      const { lines, done } = run(green, recorder);
+      await done;
+
+      expect(lines()).toContain(
+        `[eks-green] Route 53: eks-blueprint-green has weight 0 for A ${BURNHAM} in zone eks-blueprint.example.com; it receives none of that traffic`,
+      );
+      expect(sandbox.requestCounts().ListResourceRecordSets).toBeGreaterThan(0);
+      expect(recorder.commands[0]).toEqual([
+        'init',
+        '-input=false',
+        '-no-color',
+      ]);
+      expect(stateList(workspace.path, 'eks-green')).toEqual([]);
+    });
+
+    it('counts a hostname the generation System itself names, and accepts a cluster without a record of its own', async () => {
+      const system = {
+        ...GENERATION_ENTITY,
+        metadata: {
+          ...GENERATION_ENTITY.metadata,
+          annotations: {
+            ...blueGreenComponent('system', BURNHAM).metadata.annotations,
+            ...GENERATION_ENTITY.metadata.annotations,
+          },
+        },
+      };
+      await setRoute53Weights({ blue: 0, green: 100 });
+      await expect(
+        run(green, noProcess(), undefined, { entities: [system] }).done,
+      ).rejects.toThrow(
+        `stack: Route 53 still sends 100% of ${BURNHAM} to eks-blueprint-green`,
+      );
+
+      const other = {
+        ...blueGreenComponent('nothing', `nothing.eks-blueprint.example.com`),
+      };
+      const { lines, done } = run(green, noProcess(), undefined, {
+        entities: [GENERATION_ENTITY, other],
+        isDryRun: true,
+      });
+      await done;
+      expect(lines()).toContain(
+        '[eks-green] Route 53: no weighted A nothing.eks-blueprint.example.com in zone eks-blueprint.example.com record of eks-blueprint-green; it receives none of that traffic',
+      );
+    });
+
+    it('logs that nothing in Route 53 was checked when no entity of the generation names a hostname', async () => {
+      const { lines, done } = run(green, noProcess(), undefined, {
+        entities: [GENERATION_ENTITY, blueGreenComponent('other', BURNHAM)].map(
+          (entity, index) =>
+            index === 0
+              ? entity
+              : { ...entity, spec: { ...entity.spec, system: 'other-system' } },
+        ),
+        isDryRun: true,
+      });
+      await done;
+
+      expect(lines()).toContain(
+        `[eks-green] no catalog entity of ${GENERATION} has a bluegreen/hostname annotation: nothing in Route 53 was checked`,
+      );
+      expect(sandbox.requestCounts()).toEqual({});
+    });
+
+    it('refuses when Route 53 cannot be read (unreachable), before any CLI process', async () => {
+      applyStack(workspace.path, 'eks-green');
+      const route53 = await unreachableRoute53();
+      const recorder = recordingRunner();
+
+      await expect(
+        run(green, recorder, undefined, { route53 }).done,
+      ).rejects.toMatchObject({
+        name: 'InputError',
+        message: expect.stringMatching(
+          /^stack: cannot read Route 53 to tell that eks-blueprint-green receives no traffic \(burnham\.eks-blueprint\.example\.com: .*ECONNREFUSED.*\); it is not destroyed\. .*set offline: true to retire it without that check$/,
+        ),
+      });
+      expect(recorder.commands).toEqual([]);
+      expect(stateList(workspace.path, 'eks-green')).toHaveLength(7);
+      route53.destroy();
+    });
+
+    it('keeps role ARNs and account ids of an AWS error out of the refusal', async () => {
+      const route53 = new Route53Client({
+        endpoint: sandbox.url,
+        region: 'us-east-1',
+        maxAttempts: 1,
+        credentials: async () => {
+          throw new Error(
+            'User: arn:aws:sts::111122223333:assumed-role/bluegreen/backend is not authorized to perform: sts:AssumeRole on account 111122223333',
+          );
+        },
+      });
+      const attempt = run(green, noProcess(), undefined, {
+        route53,
+        isDryRun: true,
+      });
+
+      const error: Error = await attempt.done.then(
+        () => {
+          throw new Error('expected a refusal');
+        },
+        e => e,
+      );
+      expect(error.message).toContain(
+        'User: arn:(redacted) is not authorized to perform: sts:AssumeRole on account (account id)',
+      );
+      expect(error.message).not.toMatch(/111122223333|arn:aws/);
+      route53.destroy();
+    });
+
+    it('with offline: true, retires despite an unreachable Route 53 and logs a warning that the check was skipped by request', async () => {
+      applyStack(workspace.path, 'eks-green');
+      const route53 = await unreachableRoute53();
+      const recorder = recordingRunner();
+      const { warnings, done } = run(
+        { ...green, offline: true },
+        recorder,
+        undefined,
+        { route53 },
+      );
+      await done;
+
+      expect(warnings()).toEqual([
+        expect.stringMatching(
+          /^\[eks-green\] Route 53 check skipped by request \(offline: true\): cannot read Route 53 \(burnham\.eks-blueprint\.example\.com: .*ECONNREFUSED/,
+        ),
+      ]);
+      expect(
+        recorder.commands.filter(args => args[0] === 'destroy'),
+      ).toHaveLength(6);
+      expect(stateList(workspace.path, 'eks-green')).toEqual([]);
+      route53.destroy();
+    });
+
+    it('with offline: true, still refuses when Route 53 can be read and sends the cluster traffic', async () => {
+      await setRoute53Weights({ blue: 0, green: 100 });
+      const runner = noProcess();
+
+      await expect(
+        run({ ...green, offline: true }, runner).done,
+      ).rejects.toThrow(
+        `stack: Route 53 still sends 100% of ${BURNHAM} to eks-blueprint-green`,
+      );
+      expect(runner.factoryCalls).not.toHaveBeenCalled();
+    });
+
+    it('refuses a hostname the configuration does not allow as unreadable, and offline: true skips it with a warning', async () => {
+      const outside = blueGreenComponent('outside', 'www.example.org');
+      delete outside.metadata.annotations!['bluegreen/hosted-zone'];
+      await expect(
+        run(green, noProcess(), undefined, {
+          entities: [GENERATION_ENTITY, outside],
+          isDryRun: true,
+        }).done,
+      ).rejects.toThrow(
+        /^stack: cannot read Route 53 to tell that eks-blueprint-green receives no traffic \(component:default\/outside: bluegreen\/hostname: no zone named in bluegreen\.traffic\.hostedZones holds www\.example\.org/,
+      );
+
+      const { warnings, done } = run(
+        { ...green, offline: true },
+        noProcess(),
+        undefined,
+        {
+          entities: [GENERATION_ENTITY, outside],
+          isDryRun: true,
+        },
+      );
+      await done;
+      expect(warnings()).toHaveLength(1);
     });
   });
 

@@ -33,6 +33,7 @@ import {
   RunnerFactory,
 } from '../terraform/createRunner';
 import { ApplicationTeardown } from '../teardown/ApplicationTeardown';
+import { RouteWeightCheck } from '../retire/RouteWeightCheck';
 import { examples } from './destroyOrdered.examples';
 
 const inputSchema = z
@@ -51,6 +52,12 @@ const inputSchema = z
       .optional()
       .describe(
         'Skip deleting the Argo CD ApplicationSets and workload Applications (and waiting for the ingresses to go) before destroying a cluster; for a cluster that is unreachable already',
+      ),
+    offline: z
+      .boolean()
+      .optional()
+      .describe(
+        "Retire a cluster even when Route 53 cannot be read to tell that it gets none of the generation's traffic (a warning is logged); only when Route 53 is unreachable and you know the cluster gets no traffic. A readable record that still sends traffic to it refuses regardless",
       ),
     confirmation: z
       .string()
@@ -73,6 +80,11 @@ export interface DestroyOrderedActionOptions {
   config: Config;
   /** Authorises the initiator on the generation and checks the workspace. */
   generationGuard: GenerationGuard;
+  /**
+   * Tells that Route 53 sends none of the generation's hostnames to a cluster before it
+   * is retired (the weight file alone does not: a route53-mode cutover never writes it).
+   */
+  routeWeightCheck: RouteWeightCheck;
   /**
    * Removes the cluster's workloads before its infrastructure (so that the load balancer
    * controller and external-dns still run to free the ALBs and DNS records). Without it,
@@ -103,8 +115,8 @@ function inModule(addresses: string[], target: string) {
 /**
  * Creates `bluegreen:destroy-ordered`: destroys one stack of a generation in the order of
  * the seed's teardown, as far as the stack's real state holds those modules, then the
- * rest; stops at the first failure. Refuses a cluster that still has traffic and the
- * environment while a cluster stack has resources.
+ * rest; stops at the first failure. Refuses a cluster that still has traffic (by its
+ * weight file and in Route 53) and the environment while a cluster stack has resources.
  * @public
  */
 export function createDestroyOrderedAction(
@@ -116,7 +128,7 @@ export function createDestroyOrderedAction(
   return createTemplateAction({
     id: 'bluegreen:destroy-ordered',
     description:
-      'Destroys one stack of a cluster generation in dependency-safe order derived from its state, stopping at the first failure. Refuses a cluster stack whose weight is above 0, and the environment while a cluster stack still has resources.',
+      'Destroys one stack of a cluster generation in dependency-safe order derived from its state, stopping at the first failure. Refuses a cluster stack whose weight file is above 0 or to which Route 53 still sends any of the hostnames of the generation, and the environment while a cluster stack still has resources.',
     examples,
     // A dry run authorises and lists the commands; it runs none.
     supportsDryRun: true,
@@ -172,8 +184,20 @@ export function createDestroyOrderedAction(
               );
             }
             log(
-              `${WEIGHT_VARIABLE} = 0 in ${stack}/${WEIGHT_FILE}: ${expected} receives no traffic`,
+              `${WEIGHT_VARIABLE} = 0 in ${stack}/${WEIGHT_FILE}: the weight file sends no traffic to ${expected}`,
             );
+            // A route53-mode cutover never writes the weight file: Route 53 itself must
+            // send none of the generation's hostnames to the cluster (a read, so in dry
+            // runs too).
+            await options.routeWeightCheck.assertNoTraffic({
+              generation: generation.entity,
+              clusterName: expected,
+              offline: input.offline ?? false,
+              log: {
+                info: log,
+                warn: line => ctx.logger.warn(`[${stack}] ${line}`),
+              },
+            });
           }
 
           const runner = createRunner({

@@ -563,7 +563,40 @@ describe('bluegreen:set-weight, gitops mode', () => {
     expect(snapshot()).toEqual(before);
   });
 
-  it('refuses with the conflict when the files hold other weights than expected', async () => {
+  it('compares expected with what Route 53 serves, not with the files: refuses, writing nothing', async () => {
+    const sandbox = await startSandbox({ throttle: false });
+    const client = sandboxRoute53(sandbox.url);
+    try {
+      // The files say 100/0; Route 53 serves 50/50 (a route53-mode cutover wrote no file).
+      const zone = await sandboxZoneId(client);
+      for (const record of await weightedRecords(client, zone, BURNHAM)) {
+        await upsertRecord(client, zone, { ...record, Weight: 50 });
+      }
+      const before = snapshot();
+      const { action } = setWeightAction(
+        async () => new Route53WeightedRecords(client),
+      );
+      await expect(
+        action.handler(
+          createMockActionContext({
+            input: {
+              ...gitopsInput({ blue: 0, green: 100 }),
+              expected: { blue: 100, green: 0 },
+            },
+            workspacePath: workspace.path,
+          }) as any,
+        ),
+      ).rejects.toThrow(
+        'changed by someone else: expected blue=100 green=0, Route 53 serves blue=50 green=50; nothing was written',
+      );
+      expect(snapshot()).toEqual(before);
+    } finally {
+      client.destroy();
+      await sandbox.close();
+    }
+  });
+
+  it('refuses expected when Route 53 cannot be read, writing nothing', async () => {
     const before = snapshot();
     const { action } = setWeightAction(noRoute53);
     await expect(
@@ -571,16 +604,39 @@ describe('bluegreen:set-weight, gitops mode', () => {
         createMockActionContext({
           input: {
             ...gitopsInput({ blue: 0, green: 100 }),
-            expected: { blue: 50, green: 50 },
+            expected: { blue: 100, green: 0 },
           },
           workspacePath: workspace.path,
         }) as any,
       ),
-    ).rejects.toThrow(
-      'changed by someone else: expected blue=50 green=50, found blue=100 green=0 in the weight files',
-    );
+    ).rejects.toThrow('expected: cannot compare with Route 53');
     expect(snapshot()).toEqual(before);
   });
+
+  it.each([
+    [{ blue: 0, green: 100 }, ['eks-green', 'eks-blue']],
+    [{ blue: 100, green: 50 }, ['eks-green', 'eks-blue']],
+    [{ blue: 50, green: 0 }, ['eks-blue', 'eks-green']],
+  ])(
+    'from 100/0 to %j the stack gaining weight is applied first (never all-zero between the applies): %j',
+    async (weights, order) => {
+      const { action } = setWeightAction(noRoute53);
+      const ctx = createMockActionContext({
+        input: gitopsInput(weights),
+        workspacePath: workspace.path,
+      });
+      await action.handler(ctx as any);
+      expect(outputs(ctx as any).applyOrder).toEqual(order);
+      // Each intermediate state — the first stack at its new weight, the second at its
+      // old one — has a weight above 0.
+      const old = { 'eks-blue': 100, 'eks-green': 0 } as Record<string, number>;
+      const next = {
+        'eks-blue': weights.blue,
+        'eks-green': weights.green,
+      } as Record<string, number>;
+      expect(next[order[0]] + old[order[1]]).toBeGreaterThan(0);
+    },
+  );
 
   it("logs the weights Route 53 holds before and after (the entity's zone)", async () => {
     const sandbox = await startSandbox({ throttle: false });

@@ -120,6 +120,12 @@ const outputSchema = z.object({
     .array(z.string())
     .optional()
     .describe('gitops mode: the weight files written'),
+  applyOrder: z
+    .array(z.string())
+    .optional()
+    .describe(
+      'gitops mode: the cluster stacks in the order to apply them, the one gaining weight first',
+    ),
 });
 
 type ParsedInput = z.output<typeof inputSchema>;
@@ -425,17 +431,29 @@ export function createSetWeightAction(options: SetWeightActionOptions) {
       current[colour] = found.weight;
     }
     const previous = current as Weights;
-    if (input.expected && !sameWeights(input.expected, previous)) {
-      throw new ConflictError(
-        `changed by someone else: expected ${formatWeights(
-          input.expected,
-        )}, found ${formatWeights(previous)} in the weight files`,
-      );
+    if (input.expected) {
+      // What the caller saw is what Route 53 serves, not what a file in a fresh checkout
+      // says (a pull request may not be merged, a route53-mode cutover writes no file).
+      let served: Weights;
+      try {
+        const { read } = await observe(input);
+        served = (await read()).weights;
+      } catch (error) {
+        throw new Error(
+          `expected: cannot compare with Route 53 (${redactAwsMessage(
+            (error as Error).message,
+          )}); nothing was written`,
+        );
+      }
+      if (!sameWeights(input.expected, served)) {
+        throw new ConflictError(
+          `changed by someone else: expected ${formatWeights(
+            input.expected,
+          )}, Route 53 serves ${formatWeights(served)}; nothing was written`,
+        );
+      }
     }
     const logRoute53 = async (when: string) => {
-      if (!input.hostedZone) {
-        return;
-      }
       try {
         const { read } = await observe(input);
         const { weights } = await read();
@@ -449,6 +467,14 @@ export function createSetWeightAction(options: SetWeightActionOptions) {
         );
       }
     };
+    // The stack that gains weight is applied first, so that no moment between the two
+    // applies has both clusters at 0 (Route 53 would then split traffic equally).
+    const gainsFirst = input.weights.green > previous.green ? 'green' : 'blue';
+    const applyOrder = [
+      CLUSTER_STACKS[gainsFirst],
+      CLUSTER_STACKS[gainsFirst === 'green' ? 'blue' : 'green'],
+    ];
+    ctx.output('applyOrder', applyOrder);
     await logRoute53('before');
     ctx.output('previousWeights', previous);
     const files = CLUSTER_COLOURS.map(
@@ -482,9 +508,9 @@ export function createSetWeightAction(options: SetWeightActionOptions) {
     ctx.logger.info(
       `Wrote ${files.join(', ')}: ${formatWeights(
         previous,
-      )} -> ${describeWeights(
-        input.weights,
-      )}. Apply both cluster stacks and publish the change to carry it to Route 53.`,
+      )} -> ${describeWeights(input.weights)}. Apply ${applyOrder.join(
+        ' then ',
+      )} (the one gaining weight first) and publish the change to carry it to Route 53.`,
     );
     await logRoute53('after writing (unchanged until the stacks are applied)');
   };

@@ -6,7 +6,7 @@ import { bluegreenCutoverPermission } from '@bluegreen/plugin-bluegreen-common';
 import { ActionGuard } from './ActionGuard';
 import { checkDeclaresGeneration } from './declaresGeneration';
 import { Generation, Generations } from './Generations';
-import { WorkspaceVerifier } from './WorkspaceVerifier';
+import { WeightChange, WorkspaceVerifier } from './WorkspaceVerifier';
 
 /**
  * The gate of the Terraform actions: authorise the initiator on the generation (audited),
@@ -36,7 +36,12 @@ export class GenerationGuard {
        */
       weightFiles: 'may-change' | 'must-match';
     },
-    work: (generation: Generation, run: RunDirectory) => Promise<T>,
+    work: (
+      generation: Generation,
+      run: RunDirectory,
+      /** The cluster weights this task changed (none in a dry run). */
+      weightChanges: WeightChange[],
+    ) => Promise<T>,
   ): Promise<T> {
     const entityRef = Generations.refOf(attempt.generation);
     const credentials = await ctx.getInitiatorCredentials();
@@ -56,19 +61,21 @@ export class GenerationGuard {
           credentials,
         );
         const run = await RunDirectory.create(ctx.workspacePath);
+        let weightChanges: WeightChange[] = [];
         try {
           if (dryRun) {
             ctx.logger.info(
               `Dry run: the workspace is not compared with ${generation.repository.url} and no CLI runs`,
             );
           } else {
-            const { referenceDir, changedWeightFiles } =
-              await this.options.verifier.verify({
-                workspacePath: ctx.workspacePath,
-                repositoryUrl: generation.repository.url,
-                scratchDir: await run.scratch('repository'),
-                weightFiles: attempt.weightFiles,
-              });
+            const verified = await this.options.verifier.verify({
+              workspacePath: ctx.workspacePath,
+              repositoryUrl: generation.repository.url,
+              scratchDir: await run.scratch('repository'),
+              weightFiles: attempt.weightFiles,
+            });
+            const { referenceDir, changedWeightFiles } = verified;
+            weightChanges = verified.weightChanges;
             await checkDeclaresGeneration(referenceDir, generation);
             if (changedWeightFiles.length > 0) {
               await this.options.guard.check(
@@ -87,7 +94,7 @@ export class GenerationGuard {
               }`,
             );
           }
-          return await work(generation, run);
+          return await work(generation, run, weightChanges);
         } finally {
           await run.dispose();
         }

@@ -35,6 +35,23 @@ const WEIGHT_LINE = new RegExp(
 );
 const COMMENT_OR_BLANK = /^\s*(#.*)?$/;
 
+/** A cluster stack whose weight file the task changed. */
+export interface WeightChange {
+  /** eks-blue or eks-green. */
+  stack: string;
+  /** The repository's weight, undefined when it has no valid weight file there. */
+  from?: number;
+  to: number;
+}
+
+function weightIn(content: Buffer): number | undefined {
+  const line = content
+    .toString('utf8')
+    .split('\n')
+    .find(l => WEIGHT_LINE.test(l));
+  return line === undefined ? undefined : Number(line.split('=')[1]);
+}
+
 /**
  * A weight file may differ from the repository (a cutover writes it) but may hold
  * nothing but the weight: any other assignment would override a generation setting.
@@ -91,7 +108,11 @@ export class WorkspaceVerifier {
     repositoryUrl: string;
     scratchDir: string;
     weightFiles: 'may-change' | 'must-match';
-  }): Promise<{ referenceDir: string; changedWeightFiles: string[] }> {
+  }): Promise<{
+    referenceDir: string;
+    changedWeightFiles: string[];
+    weightChanges: WeightChange[];
+  }> {
     const { workspacePath, repositoryUrl, scratchDir } = options;
     const tree = await this.urlReader.readTree(repositoryUrl);
     const referenceDir = await tree.dir({ targetDir: scratchDir });
@@ -102,6 +123,7 @@ export class WorkspaceVerifier {
     const sharedTfvars = workspace.get(SHARED_TFVARS_FILE);
     const problems: string[] = [];
     const changedWeightFiles: string[] = [];
+    const weightChanges: WeightChange[] = [];
     for (const [rel, entry] of workspace) {
       const expected = reference.get(rel);
       if (entry.type === 'link') {
@@ -138,6 +160,14 @@ export class WorkspaceVerifier {
           );
         } else if (!same) {
           changedWeightFiles.push(rel);
+          weightChanges.push({
+            stack: rel.split('/')[0],
+            from:
+              expected?.type === 'file' && isWeightFile(expected.content)
+                ? weightIn(expected.content)
+                : undefined,
+            to: weightIn(entry.content)!,
+          });
         }
         continue;
       }
@@ -166,6 +196,6 @@ export class WorkspaceVerifier {
         }); the Terraform actions run only the generation's own Terraform`,
       );
     }
-    return { referenceDir, changedWeightFiles };
+    return { referenceDir, changedWeightFiles, weightChanges };
   }
 }

@@ -4,6 +4,7 @@
  * URL reader are test doubles: the generation's repository is the fixture generation.
  */
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import {
   mockCredentials,
@@ -12,9 +13,20 @@ import {
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import { Sandbox, startSandbox } from '@bluegreen/example-sandbox';
 import request from 'supertest';
 import yaml from 'yaml';
 import { fixtureRepositoryReader } from '../__testUtils__/fixtureRepository';
+import {
+  BURNHAM,
+  CLUSTERS,
+  sandboxRoute53,
+  SANDBOX_CREDENTIALS,
+  sandboxZoneId,
+  upsertRecord,
+  weightedRecords,
+  ZONE_NAME,
+} from '../__testUtils__/sandbox';
 import { SECURITY_CONFIG } from '../__testUtils__/security';
 import { tofuBinary } from '../__testUtils__/tofu';
 import bluegreenBackend from '../index';
@@ -33,14 +45,28 @@ const generation = {
     name: 'eks-blueprint',
     annotations: {
       'backstage.io/source-location': `url:${REPOSITORY}`,
-      'bluegreen/hostname': 'burnham.eks-blueprint.example.com',
+      'bluegreen/hostname': BURNHAM,
+      'bluegreen/hosted-zone': ZONE_NAME,
+      'bluegreen/blue-cluster': CLUSTERS.blue,
+      'bluegreen/green-cluster': CLUSTERS.green,
     },
   },
   spec: { owner: 'group:default/team-burnham' },
 };
 
 describe('template: Retire cluster generation', () => {
-  async function dryRun(values: Record<string, unknown>, status = 200) {
+  // The AWS sandbox stand-in: burnham is blue 100 / green 0 in Route 53.
+  let sandbox: Sandbox;
+  beforeEach(async () => {
+    sandbox = await startSandbox({ insyncDelayMs: 0, throttle: false });
+  });
+  afterEach(() => sandbox.close());
+
+  async function dryRun(
+    values: Record<string, unknown>,
+    status = 200,
+    route53Endpoint = sandbox.url,
+  ) {
     const { server } = await startTestBackend({
       features: [
         scaffolderPlugin,
@@ -49,8 +75,10 @@ describe('template: Retire cluster generation', () => {
         fixtureRepositoryReader(REPOSITORY),
         mockServices.rootConfig.factory({
           data: {
+            aws: { mainAccount: SANDBOX_CREDENTIALS },
             bluegreen: {
               ...SECURITY_CONFIG.bluegreen,
+              aws: { endpoint: route53Endpoint, maxAttempts: 1 },
               terraform: { binary: tofuBinary() },
             },
           },
@@ -73,9 +101,34 @@ describe('template: Retire cluster generation', () => {
     return { body: res.body, log };
   }
 
-  const destroyInput = (stack: string, confirmation: string) =>
+  /** Sets burnham's green weight in the sandbox, as a route53-mode cutover would. */
+  async function setGreenWeight(weight: number) {
+    const client = sandboxRoute53(sandbox.url);
+    const zone = await sandboxZoneId(client);
+    const records = await weightedRecords(client, zone, BURNHAM);
+    for (const record of records) {
+      await upsertRecord(client, zone, {
+        ...record,
+        Weight: record.SetIdentifier === CLUSTERS.green ? weight : 0,
+      });
+    }
+    client.destroy();
+  }
+
+  /** An endpoint nothing listens on. */
+  async function closedPort() {
+    const server = net.createServer();
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as net.AddressInfo;
+    await new Promise(resolve => server.close(resolve));
+    return `http://127.0.0.1:${port}`;
+  }
+
+  const destroyInput = (stack: string, confirmation: string, offline = '') =>
     new RegExp(
-      `Running bluegreen:destroy-ordered in dry-run mode with inputs \\(secrets redacted\\): \\{\\s*"generation": "system:default/eks-blueprint",\\s*"stack": "${stack}",\\s*"confirmation": "${confirmation}"\\s*\\}`,
+      `Running bluegreen:destroy-ordered in dry-run mode with inputs \\(secrets redacted\\): \\{\\s*"generation": "system:default/eks-blueprint",\\s*"stack": "${stack}",\\s*"confirmation": "${confirmation}"${
+        offline ? `,\\s*"offline": ${offline}` : ''
+      }\\s*\\}`,
     );
 
   it('renders in a dry run: looks up the generation, fetches its repository and lines up the cluster destroy', async () => {
@@ -89,6 +142,9 @@ describe('template: Retire cluster generation', () => {
     expect(log).toContain(`Running fetch:plain in dry-run mode`);
     expect(log).toContain(REPOSITORY);
     expect(log).toMatch(destroyInput('eks-green', 'eks-blueprint-green'));
+    expect(log).toContain(
+      `[eks-green] Route 53: eks-blueprint-green has weight 0 for A ${BURNHAM} in zone ${ZONE_NAME}; it receives none of that traffic`,
+    );
     expect(log).not.toMatch(destroyInput('environment', '.*'));
     const files = (body.directoryContents as Array<{ path: string }>).map(
       file => file.path,
@@ -132,6 +188,51 @@ describe('template: Retire cluster generation', () => {
     );
     expect(JSON.stringify(body)).toContain(
       'stack: eks-blueprint-blue still has route53_weight = 100 in eks-blue/traffic.auto.tfvars',
+    );
+  });
+
+  it('refuses, in the dry run too, a cluster whose weight file is 0 while Route 53 sends it traffic', async () => {
+    await setGreenWeight(100);
+    const { body } = await dryRun(
+      {
+        generation: 'system:default/eks-blueprint',
+        colour: 'green',
+        confirmation: 'eks-blueprint-green',
+        destroyEnvironment: false,
+      },
+      400,
+    );
+    expect(JSON.stringify(body)).toContain(
+      `stack: Route 53 still sends 100% of ${BURNHAM} to eks-blueprint-green (weight 100 in zone ${ZONE_NAME}); cut traffic over before retiring it`,
+    );
+  });
+
+  it('refuses a cluster when Route 53 cannot be read, unless offline is set: then it warns and lines up the destroy', async () => {
+    const unreachable = await closedPort();
+    const values = {
+      generation: 'system:default/eks-blueprint',
+      colour: 'green',
+      confirmation: 'eks-blueprint-green',
+      destroyEnvironment: false,
+    };
+    const refused = await dryRun(values, 400, unreachable);
+    expect(JSON.stringify(refused.body)).toContain(
+      'stack: cannot read Route 53 to tell that eks-blueprint-green receives no traffic',
+    );
+
+    const { log } = await dryRun(
+      { ...values, offline: true },
+      200,
+      unreachable,
+    );
+    expect(log).toMatch(
+      destroyInput('eks-green', 'eks-blueprint-green', 'true'),
+    );
+    expect(log).toContain(
+      '[eks-green] Route 53 check skipped by request (offline: true)',
+    );
+    expect(log).toMatch(
+      /\[eks-green\] Dry run: would run in eks-green: \S+ destroy -auto-approve/,
     );
   });
 });

@@ -1,0 +1,218 @@
+import { AuthService } from '@backstage/backend-plugin-api';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  ANNOTATION_HOSTNAME,
+  getBlueGreenAnnotations,
+} from '@bluegreen/plugin-bluegreen-common';
+import { redactAwsMessage } from '../aws/redactAwsError';
+import { Route53WeightedRecords } from '../route53/Route53WeightedRecords';
+import { TrafficBindings } from '../security/TrafficBindings';
+import { TrafficTarget, TrafficTargets } from '../security/TrafficTargets';
+
+/** What a retirement asks before a cluster stack is destroyed. */
+export interface RouteWeightCheckRequest {
+  /** The generation's System entity. */
+  generation: Entity;
+  /** The cluster being retired: its name, which is its Route 53 set identifier. */
+  clusterName: string;
+  /** Retire without the check when Route 53 cannot be read (never when it can). */
+  offline: boolean;
+  log: { info(line: string): void; warn(line: string): void };
+}
+
+/**
+ * Tells that Route 53 sends no traffic of any hostname of the generation to a cluster;
+ * refuses (InputError, field `stack`) otherwise.
+ */
+export interface RouteWeightCheck {
+  assertNoTraffic(request: RouteWeightCheckRequest): Promise<void>;
+}
+
+export interface Route53RouteWeightCheckOptions {
+  /** Read with the plugin's own credentials: entities the user cannot see count too. */
+  catalog: CatalogService;
+  auth: AuthService;
+  /** Binds each entity's hostname to a configured zone. */
+  targets: TrafficTargets;
+  bindings: TrafficBindings;
+  /** Route 53 for a zone's configured account. */
+  route53: (accountId?: string) => Promise<Route53WeightedRecords>;
+}
+
+/** A share of traffic in percent, with at most one decimal. */
+function formatShare(share: number) {
+  return `${Number(share.toFixed(1))}%`;
+}
+
+/** The message of an error, without AWS role ARNs and account ids. */
+function messageOf(error: unknown) {
+  return redactAwsMessage(
+    error instanceof Error ? error.message : String(error),
+  );
+}
+
+/**
+ * The Route 53 check of a retirement: every hostname the generation's catalog entities
+ * name (the System and the Components whose spec.system is that System), bound by the
+ * configuration, read in Route 53; a record of the cluster's set identifier that gets
+ * any traffic refuses the retirement.
+ */
+export class Route53RouteWeightCheck implements RouteWeightCheck {
+  constructor(private readonly options: Route53RouteWeightCheckOptions) {}
+
+  /** The generation's System and its Components that name a hostname. */
+  private async entitiesOf(generation: Entity): Promise<Entity[]> {
+    const ref = stringifyEntityRef(generation);
+    const { name, namespace = 'default' } = generation.metadata;
+    const credentials = await this.options.auth.getOwnServiceCredentials();
+    const system =
+      (await this.options.catalog.getEntityByRef(ref, { credentials })) ??
+      generation;
+    // spec.system as the catalog stores it: the forms that can name this System. Each
+    // candidate is checked below with the Component's own namespace as default.
+    const { items } = await this.options.catalog.getEntities(
+      {
+        filter: {
+          kind: 'component',
+          'spec.system': [
+            name,
+            `${namespace}/${name}`,
+            `system:${name}`,
+            `system:${namespace}/${name}`,
+          ],
+        },
+      },
+      { credentials },
+    );
+    const parts = items.filter(component => {
+      const value = (component.spec as { system?: unknown } | undefined)
+        ?.system;
+      if (typeof value !== 'string') {
+        return false;
+      }
+      try {
+        const target = stringifyEntityRef(
+          parseEntityRef(value, {
+            defaultKind: 'system',
+            defaultNamespace: component.metadata.namespace ?? 'default',
+          }),
+        );
+        return (
+          target.toLocaleLowerCase('en-US') === ref.toLocaleLowerCase('en-US')
+        );
+      } catch {
+        return false;
+      }
+    });
+    return [system, ...parts].filter(
+      entity => getBlueGreenAnnotations(entity).hostname,
+    );
+  }
+
+  async assertNoTraffic(request: RouteWeightCheckRequest): Promise<void> {
+    const { clusterName, log } = request;
+    const entities = await this.entitiesOf(request.generation);
+    if (entities.length === 0) {
+      log.info(
+        `no catalog entity of ${stringifyEntityRef(
+          request.generation,
+        )} has a ${ANNOTATION_HOSTNAME} annotation: nothing in Route 53 was checked`,
+      );
+      return;
+    }
+
+    const unreadable: string[] = [];
+    const checked = new Set<string>();
+    for (const entity of entities) {
+      const entityRef = stringifyEntityRef(entity);
+      let target: TrafficTarget;
+      try {
+        target = this.options.targets.forStatus(entity);
+      } catch (error) {
+        unreadable.push(`${entityRef}: ${messageOf(error)}`);
+        continue;
+      }
+      const key = [
+        target.zone.accountId ?? '',
+        target.zone.zone,
+        target.hostname,
+        target.recordType,
+      ].join(' ');
+      if (checked.has(key)) {
+        continue;
+      }
+      checked.add(key);
+
+      let read;
+      try {
+        const records = await this.options.route53(target.zone.accountId);
+        const zone = await records.resolveZone(
+          target.hostname,
+          target.zone.zone,
+        );
+        this.options.bindings.verifyResolved(
+          target.zone,
+          target.hostname,
+          zone,
+        );
+        read = await records.readGroup(
+          zone,
+          target.hostname,
+          target.recordType,
+        );
+      } catch (error) {
+        unreadable.push(`${target.hostname}: ${messageOf(error)}`);
+        continue;
+      }
+
+      const zoneName = read.zone.name.replace(/\.$/, '');
+      const where = `${target.recordType} ${target.hostname} in zone ${zoneName}`;
+      const own = read.records.find(r => r.SetIdentifier === clusterName);
+      if (!own) {
+        log.info(
+          `Route 53: no weighted ${where} record of ${clusterName}; it receives none of that traffic`,
+        );
+        continue;
+      }
+      const weight = own.Weight ?? 0;
+      const total = read.records.reduce((sum, r) => sum + (r.Weight ?? 0), 0);
+      // Route 53 answers with every record of a group whose weights are all 0 alike.
+      const share =
+        total > 0 ? (100 * weight) / total : 100 / read.records.length;
+      if (share > 0) {
+        throw new InputError(
+          `stack: Route 53 still sends ${formatShare(share)} of ${
+            target.hostname
+          } to ${clusterName} (weight ${weight} in zone ${zoneName}${
+            total === 0
+              ? ', where every record of the group has weight 0, so Route 53 shares it equally'
+              : ''
+          }); cut traffic over before retiring it`,
+        );
+      }
+      log.info(
+        `Route 53: ${clusterName} has weight 0 for ${where}; it receives none of that traffic`,
+      );
+    }
+
+    if (unreadable.length === 0) {
+      return;
+    }
+    const problem = unreadable.join('; ');
+    if (request.offline) {
+      log.warn(
+        `Route 53 check skipped by request (offline: true): cannot read Route 53 (${problem}); retiring ${clusterName} without knowing that it receives no traffic there`,
+      );
+      return;
+    }
+    throw new InputError(
+      `stack: cannot read Route 53 to tell that ${clusterName} receives no traffic (${problem}); it is not destroyed. Only if Route 53 is unreachable and you know that the cluster gets no traffic, set offline: true to retire it without that check`,
+    );
+  }
+}
