@@ -66,6 +66,11 @@ export interface Config {
     cutover?: {
       /** The cutover template the API starts. Default template:default/cut-over-traffic. */
       templateRef?: string;
+      /**
+       * How long a record group's cutover lease lasts without renewal: a crashed
+       * holder's lease lapses after this. Default 60.
+       */
+      leaseSeconds?: number;
     };
     terraform?: {
       /**

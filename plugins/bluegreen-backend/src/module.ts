@@ -17,6 +17,7 @@ import { AwsClients, readAwsClientSettings } from './aws/AwsClients';
 import { EksVersionCatalog } from './aws/EksVersionCatalog';
 import { Route53RouteWeightCheck } from './retire/RouteWeightCheck';
 import { route53RecordsFactory } from './route53/route53RecordsFactory';
+import { CutoverLeaseClient } from './cutover/CutoverLeaseClient';
 import { ActionGuard } from './security/ActionGuard';
 import { GenerationGuard } from './security/GenerationGuard';
 import { GenerationRepositories } from './security/GenerationRepositories';
@@ -114,6 +115,9 @@ export const bluegreenScaffolderModule = createBackendModule({
             targets,
             bindings,
             logger: deps.logger,
+            leases: new CutoverLeaseClient({ discovery, auth }),
+            leaseSeconds:
+              config.getOptionalNumber('bluegreen.cutover.leaseSeconds') ?? 60,
           }),
           createValidateGenerationAction({
             eksVersions: new EksVersionCatalog(() => aws.eks()),

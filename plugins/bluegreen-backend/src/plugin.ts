@@ -14,6 +14,7 @@ import { GenerationRepositories } from './security/GenerationRepositories';
 import { TrafficBindings } from './security/TrafficBindings';
 import { TrafficTargets } from './security/TrafficTargets';
 import { RefreshLimiter } from './service/RefreshLimiter';
+import { DatabaseLeaseStore } from './database/DatabaseLeaseStore';
 import { createRouter } from './service/router';
 import { TrafficStatusService } from './service/TrafficStatusService';
 
@@ -36,6 +37,7 @@ export const bluegreenPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
         auth: coreServices.auth,
+        database: coreServices.database,
         logger: coreServices.logger,
         catalog: catalogServiceRef,
         scaffolder: scaffolderServiceRef,
@@ -94,6 +96,9 @@ export const bluegreenPlugin = createBackendPlugin({
             ),
             eksVersions,
             logger: deps.logger,
+            leases: await DatabaseLeaseStore.create({
+              database: deps.database,
+            }),
             cutoverTemplateRef:
               config.getOptionalString('bluegreen.cutover.templateRef') ??
               DEFAULT_CUTOVER_TEMPLATE,

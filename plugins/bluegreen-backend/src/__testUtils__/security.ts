@@ -2,9 +2,14 @@ import {
   BackstageCredentials,
   coreServices,
   createServiceFactory,
+  DatabaseService,
   PermissionsService,
   UrlReaderService,
 } from '@backstage/backend-plugin-api';
+import knexFactory, { Knex } from 'knex';
+import { CutoverLeases } from '../cutover/CutoverLeaseClient';
+import { DatabaseLeaseStore } from '../database/DatabaseLeaseStore';
+import { LeaseStore } from '../database/LeaseStore';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
@@ -181,3 +186,35 @@ export const GENERATION_ENTITY: Entity = {
 };
 export const GENERATION_URL =
   'https://github.com/example/eks-blueprint-generation';
+
+/** A DatabaseService over a fresh SQLite database (a file when `filename` is given). */
+export function sqliteDatabase(filename = ':memory:'): DatabaseService {
+  let client: Promise<Knex> | undefined;
+  return {
+    getClient: () =>
+      (client ??= Promise.resolve(
+        knexFactory({
+          client: 'better-sqlite3',
+          connection: { filename },
+          useNullAsDefault: true,
+        }),
+      )),
+  };
+}
+
+/** CutoverLeases straight on a lease store (the plugin's API does the same). */
+export function storeLeases(store: LeaseStore): CutoverLeases {
+  return {
+    acquire: (key, holder, ttlSeconds) =>
+      store.acquire(key, holder, ttlSeconds * 1000),
+    renew: (key, taskId, ttlSeconds) =>
+      store.renew(key, taskId, ttlSeconds * 1000),
+    release: (key, taskId) => store.release(key, taskId),
+  };
+}
+
+/** Leases on their own in-memory SQLite database, with the store to inspect them. */
+export async function testLeases() {
+  const store = await DatabaseLeaseStore.create({ database: sqliteDatabase() });
+  return { store, leases: storeLeases(store) };
+}

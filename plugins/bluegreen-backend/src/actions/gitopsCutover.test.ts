@@ -19,6 +19,7 @@ import {
   GENERATION_URL,
   testGenerationGuard,
   testGuard,
+  testLeases,
   testTargets,
 } from '../__testUtils__/security';
 import { copyGeneration, stateWeight, tofuBinary } from '../__testUtils__/tofu';
@@ -64,6 +65,7 @@ describe('GitOps cutover: set-weight then apply in its order (real OpenTofu CLI)
       targets,
       bindings,
       logger: mockServices.logger.mock(),
+      leases: (await testLeases()).leases,
     });
     const setCtx = createMockActionContext({
       input: {

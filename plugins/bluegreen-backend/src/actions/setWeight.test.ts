@@ -29,8 +29,11 @@ import { copyGeneration } from '../__testUtils__/tofu';
 import {
   PermissionRule,
   testGuard,
+  testLeases,
   testTargets,
 } from '../__testUtils__/security';
+import { CutoverLeases } from '../cutover/CutoverLeaseClient';
+import { leaseKey } from '../database/LeaseStore';
 import {
   Route53WeightedRecords,
   WeightedRecordGroup,
@@ -46,10 +49,21 @@ const ENTITIES: Entity[] = [
   blueGreenComponent('nothing', `nothing.${ZONE_NAME}`),
 ];
 
+/** Leases nobody else holds (the lease itself is tested below). */
+const freeLeases: CutoverLeases = {
+  acquire: async () => ({ acquired: true }),
+  renew: async () => true,
+  release: async () => undefined,
+};
+
 /** The action with a catalog of `entities` and permissions decided by `rule`. */
 function setWeightAction(
   route53: () => Promise<Route53WeightedRecords>,
-  extra: { entities?: Entity[]; rule?: PermissionRule } = {},
+  extra: {
+    entities?: Entity[];
+    rule?: PermissionRule;
+    leases?: CutoverLeases;
+  } = {},
 ) {
   const { guard, auditor, permissionRequests } = testGuard(extra.rule);
   const { catalog, targets, bindings } = testTargets(
@@ -62,6 +76,7 @@ function setWeightAction(
     targets,
     bindings,
     logger: mockServices.logger.mock(),
+    leases: extra.leases ?? freeLeases,
   });
   return { action, auditor, permissionRequests };
 }
@@ -83,6 +98,7 @@ function run(
     isDryRun?: boolean;
     entities?: Entity[];
     rule?: PermissionRule;
+    leases?: CutoverLeases;
   } = {},
 ) {
   const { action } = setWeightAction(async () => records, extra);
@@ -1037,5 +1053,86 @@ describe('bluegreen:set-weight, external-dns registries with a --txt-prefix (aga
       'A',
     );
     expect(group.owners).toEqual({});
+  });
+});
+
+describe('bluegreen:set-weight, the cutover lease (against the AWS sandbox stand-in)', () => {
+  let sandbox: Sandbox;
+  let client: Route53Client;
+
+  beforeEach(async () => {
+    sandbox = await startSandbox({ insyncDelayMs: 0, throttle: false });
+    client = sandboxRoute53(sandbox.url);
+  });
+  afterEach(async () => {
+    client.destroy();
+    await sandbox.close();
+  });
+
+  const key = leaseKey(ZONE_NAME, BURNHAM, 'A');
+
+  it('while another task holds the record group: refused at once with the conflict naming the holder, Route 53 untouched', async () => {
+    const { store, leases } = await testLeases();
+    await store.acquire(
+      key,
+      { taskId: 'task-other', user: 'user:default/alice' },
+      60_000,
+    );
+    const { action } = setWeightAction(
+      async () => new Route53WeightedRecords(client),
+      { leases },
+    );
+    await expect(
+      action.handler(
+        createMockActionContext({
+          input: route53Input({ blue: 0, green: 100 }),
+        }) as any,
+      ),
+    ).rejects.toMatchObject({
+      name: 'ConflictError',
+      message: expect.stringMatching(
+        /another cutover of burnham\.eks-blueprint\.example\.com is in progress: task task-other by user:default\/alice since \S+Z/,
+      ),
+    });
+    expect(sandbox.changeLog()).toHaveLength(0);
+    expect(sandbox.requestCounts().ListResourceRecordSets ?? 0).toBe(0);
+  });
+
+  it('holds the lease while it changes Route 53 and releases it when done, and when it fails', async () => {
+    const { store, leases } = await testLeases();
+    let heldDuringChange: unknown;
+    class Watching extends Route53WeightedRecords {
+      async swapWeights(
+        ...args: Parameters<Route53WeightedRecords['swapWeights']>
+      ) {
+        heldDuringChange = await store.holder(key);
+        return super.swapWeights(...args);
+      }
+    }
+    const { action } = setWeightAction(async () => new Watching(client), {
+      leases,
+    });
+    await action.handler(
+      createMockActionContext({
+        input: route53Input({ blue: 0, green: 100 }),
+      }) as any,
+    );
+    expect(heldDuringChange).toMatchObject({
+      taskId: 'mock-task-id',
+      user: 'user:default/mock',
+    });
+    expect(await store.holder(key)).toBeUndefined();
+
+    await expect(
+      action.handler(
+        createMockActionContext({
+          input: {
+            ...route53Input({ blue: 100, green: 0 }),
+            expected: { blue: 1, green: 1 },
+          },
+        }) as any,
+      ),
+    ).rejects.toThrow('changed by someone else');
+    expect(await store.holder(key)).toBeUndefined();
   });
 });

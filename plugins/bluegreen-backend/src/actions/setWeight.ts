@@ -35,6 +35,8 @@ import {
   WeightedRecordGroup,
   WeightsChangedError,
 } from '../route53/Route53WeightedRecords';
+import { CutoverLeases } from '../cutover/CutoverLeaseClient';
+import { holdLease } from '../cutover/holdLease';
 import { ActionGuard, PermissionCheck } from '../security/ActionGuard';
 import { canonicalName, TrafficBindings } from '../security/TrafficBindings';
 import { TrafficTarget, TrafficTargets } from '../security/TrafficTargets';
@@ -256,6 +258,10 @@ export interface SetWeightActionOptions {
   targets: TrafficTargets;
   bindings: TrafficBindings;
   logger: LoggerService;
+  /** One cutover per record group at a time, across replicas. */
+  leases: CutoverLeases;
+  /** How long a lease lasts without renewal (a crashed holder's lapses). Default 60. */
+  leaseSeconds?: number;
 }
 
 /**
@@ -580,15 +586,33 @@ export function createSetWeightAction(options: SetWeightActionOptions) {
           };
           ctx.output('mode', input.mode);
           ctx.output('weights', input.weights);
-          try {
-            if (input.mode === 'route53') {
-              await runRoute53(ctx, input);
-            } else {
-              await runGitops(ctx, input);
+          const change = async () => {
+            try {
+              if (input.mode === 'route53') {
+                await runRoute53(ctx, input);
+              } else {
+                await runGitops(ctx, input);
+              }
+            } catch (error) {
+              throw redactAwsError(error, options.logger);
             }
-          } catch (error) {
-            throw redactAwsError(error, options.logger);
+          };
+          if (ctx.isDryRun) {
+            // Reads only: no lease.
+            await change();
+            return;
           }
+          const principal = credentials.principal as { userEntityRef?: string };
+          await holdLease(
+            options.leases,
+            target,
+            {
+              taskId: ctx.task?.id ?? 'unknown',
+              user: principal.userEntityRef ?? 'unknown',
+            },
+            options.leaseSeconds ?? 60,
+            change,
+          );
         },
       );
     },

@@ -23,6 +23,7 @@ import Router from 'express-promise-router';
 import { EksVersionCatalog } from '../aws/EksVersionCatalog';
 import { redactAwsError } from '../aws/redactAwsError';
 import { parseInput } from '../lib/parseInput';
+import { leaseHeldError, leaseKey, LeaseStore } from '../database/LeaseStore';
 import { TrafficTargets } from '../security/TrafficTargets';
 import { RefreshLimiter } from './RefreshLimiter';
 import { TrafficStatusService } from './TrafficStatusService';
@@ -40,7 +41,17 @@ export interface RouterOptions {
   eksVersions: EksVersionCatalog;
   cutoverTemplateRef: string;
   logger: LoggerService;
+  leases: LeaseStore;
 }
+
+const leaseRequestSchema = z
+  .object({
+    key: z.string().min(1).max(512),
+    taskId: z.string().min(1).max(255),
+    user: z.string().min(1).max(255).optional(),
+    ttlSeconds: z.number().positive().max(3600).optional(),
+  })
+  .strict();
 
 /**
  * The /api/bluegreen routes. Every route needs credentials: the httpRouter's default
@@ -136,6 +147,14 @@ export async function createRouter(
       // The same binding set-weight applies again inside the task: zones and hostnames
       // from config, the repository allowed, one claim of the hostname.
       const target = await options.targets.forCutover(entity);
+      // One cutover per record group: refused at once while another holds it (the task's
+      // bluegreen:set-weight takes the lease itself, whoever started it).
+      const holder = await options.leases.holder(
+        leaseKey(target.zone.zone, target.hostname, target.recordType),
+      );
+      if (holder) {
+        throw leaseHeldError(target.hostname, holder);
+      }
       const current = await status(entity);
       const mode = plan.mode ?? current.mode;
       if (
@@ -181,6 +200,41 @@ export async function createRouter(
       });
       throw error;
     }
+  });
+
+  // The scaffolder module's bluegreen:set-weight takes, renews and releases the lease of
+  // a record group here, in the plugin's database; only the scaffolder plugin may.
+  const scaffolderOnly = async (req: express.Request) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['service'] });
+    if (credentials.principal.subject !== 'plugin:scaffolder') {
+      throw new NotAllowedError('only the scaffolder takes cutover leases');
+    }
+    return parseInput(leaseRequestSchema, req.body, 'lease request');
+  };
+  router.post('/leases/acquire', async (req, res) => {
+    const lease = await scaffolderOnly(req);
+    res.json(
+      await options.leases.acquire(
+        lease.key,
+        { taskId: lease.taskId, user: lease.user ?? 'unknown' },
+        (lease.ttlSeconds ?? 60) * 1000,
+      ),
+    );
+  });
+  router.post('/leases/renew', async (req, res) => {
+    const lease = await scaffolderOnly(req);
+    res.json({
+      renewed: await options.leases.renew(
+        lease.key,
+        lease.taskId,
+        (lease.ttlSeconds ?? 60) * 1000,
+      ),
+    });
+  });
+  router.post('/leases/release', async (req, res) => {
+    const lease = await scaffolderOnly(req);
+    await options.leases.release(lease.key, lease.taskId);
+    res.json({ released: true });
   });
 
   return router;
