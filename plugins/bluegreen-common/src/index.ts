@@ -13,3 +13,5 @@ export * from './eksVersions';
 export * from './traffic';
 export * from './awsRegions';
 export * from './generationValues';
+export * from './workloads';
+export * from './preflight';

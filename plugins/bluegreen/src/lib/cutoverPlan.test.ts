@@ -1,11 +1,11 @@
 import { burnhamObjects } from '../__fixtures__/kubernetes';
 import { burnhamStatus } from '../__fixtures__/traffic';
 import {
-  planProblem,
+  clusterWorkloads,
   preflightChecks,
-  weightFieldProblem,
-} from './cutoverPlan';
-import { clusterWorkloads } from './workloads';
+  preflightInputOf,
+} from '@bluegreen/plugin-bluegreen-common';
+import { planProblem, weightFieldProblem } from './cutoverPlan';
 
 const workloads = {
   blue: clusterWorkloads(burnhamObjects, 'eks-blueprint-blue'),
@@ -29,7 +29,7 @@ describe('cutover plan', () => {
   });
 
   it('checks both serving clusters when splitting, parity only for the one gaining traffic', () => {
-    const checks = preflightChecks(burnhamStatus, workloads, {
+    const checks = preflightChecks(preflightInputOf(burnhamStatus), workloads, {
       blue: 50,
       green: 50,
     });
@@ -44,14 +44,14 @@ describe('cutover plan', () => {
 
   it('flags a green cluster older than blue and the records the backend found wrong', () => {
     const checks = preflightChecks(
-      {
+      preflightInputOf({
         ...burnhamStatus,
         clusters: {
           ...burnhamStatus.clusters,
           green: { ...burnhamStatus.clusters.green, version: '1.32' },
         },
         problems: ['both clusters\' external-dns use owner id "x"'],
-      },
+      }),
       workloads,
       { blue: 0, green: 100 },
     );

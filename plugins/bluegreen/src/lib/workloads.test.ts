@@ -2,7 +2,7 @@ import {
   burnhamObjects,
   burnhamObjectsGreenUnreachable,
 } from '../__fixtures__/kubernetes';
-import { clusterWorkloads, parity } from './workloads';
+import { clusterWorkloads, parity } from '@bluegreen/plugin-bluegreen-common';
 
 describe('clusterWorkloads', () => {
   it('summarises deployments and names the pods that are not ready, through their ReplicaSets', () => {

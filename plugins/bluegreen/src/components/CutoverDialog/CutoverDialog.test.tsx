@@ -4,7 +4,7 @@ import { burnham } from '../../__fixtures__/entities';
 import { burnhamObjects } from '../../__fixtures__/kubernetes';
 import { burnhamStatus } from '../../__fixtures__/traffic';
 import { renderWithApis } from '../../__testUtils__/renderWithApis';
-import { clusterWorkloads } from '../../lib/workloads';
+import { clusterWorkloads } from '@bluegreen/plugin-bluegreen-common';
 import { CutoverDialog } from './CutoverDialog';
 
 jest.setTimeout(20_000);

@@ -8,7 +8,10 @@ import {
 } from '@backstage/core-components';
 import {
   ClusterColour,
+  ClusterWorkloads,
   formatWeights,
+  preflightChecks,
+  preflightInputOf,
   TrafficStatus,
   Weights,
 } from '@bluegreen/plugin-bluegreen-common';
@@ -27,11 +30,9 @@ import { blueGreenApiRef } from '../../api';
 import {
   CutoverTarget,
   planProblem,
-  preflightChecks,
   TARGET_WEIGHTS,
   weightFieldProblem,
 } from '../../lib/cutoverPlan';
-import { ClusterWorkloads } from '../../lib/workloads';
 import { TaskProgress } from './TaskProgress';
 
 function CheckLine(props: { ok?: boolean; label: string; detail: string }) {
@@ -83,7 +84,10 @@ export function CutoverDialog(props: {
   }
   const problem = weights ? planProblem(weights, status.weights) : undefined;
   const checks = useMemo(
-    () => (weights ? preflightChecks(status, workloads, weights) : []),
+    () =>
+      weights
+        ? preflightChecks(preflightInputOf(status), workloads, weights)
+        : [],
     [weights, status, workloads],
   );
   const failing = checks.filter(c => c.ok !== true).length;

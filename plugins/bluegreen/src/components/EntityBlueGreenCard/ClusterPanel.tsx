@@ -7,7 +7,7 @@ import {
   describeEksSupport,
   WeightedRecordStatus,
 } from '@bluegreen/plugin-bluegreen-common';
-import { ClusterWorkloads } from '../../lib/workloads';
+import { ClusterWorkloads } from '@bluegreen/plugin-bluegreen-common';
 import { CLUSTER_COLOUR_CODES } from '../shared/colours';
 import { WeightBar } from '../shared/WeightBar';
 import { WorkloadList } from '../shared/WorkloadList';

@@ -25,7 +25,7 @@ import {
   clusterWorkloads,
   ClusterWorkloads,
   parity,
-} from '../../lib/workloads';
+} from '@bluegreen/plugin-bluegreen-common';
 import { CutoverDialog } from '../CutoverDialog';
 import {
   STATUS_REFRESH_MS,

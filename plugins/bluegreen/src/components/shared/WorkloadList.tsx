@@ -4,7 +4,7 @@ import {
   StatusOK,
   StatusPending,
 } from '@backstage/core-components';
-import { ClusterWorkloads, isReady } from '../../lib/workloads';
+import { ClusterWorkloads, isReady } from '@bluegreen/plugin-bluegreen-common';
 
 /** The entity's deployments in one cluster, ready or not, with the pods that are not. */
 export function WorkloadList(props: { workloads: ClusterWorkloads }) {

@@ -20,7 +20,7 @@ import {
   clusterWorkloads,
   ClusterWorkloads,
   isReady,
-} from '../../lib/workloads';
+} from '@bluegreen/plugin-bluegreen-common';
 import { STATUS_REFRESH_MS, useTrafficStatus } from './useTrafficStatus';
 
 /** A column per named cluster, or one "Runs on" column with every cluster found. */
