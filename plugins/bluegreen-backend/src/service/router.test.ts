@@ -227,6 +227,21 @@ describe('bluegreen API', () => {
       expect(oneRead.ListResourceRecordSets).toBeGreaterThan(0);
       expect(sandbox.requestCounts()).toEqual(oneRead);
     });
+
+    it('an uncached status read costs at most 2 Route 53 requests (the zone lookup, then one listing of the group and its registry)', async () => {
+      const { server } = await startBackend();
+      await request(server)
+        .get('/api/bluegreen/entity/component/default/burnham/traffic')
+        .set('Authorization', user)
+        .expect(200);
+      const counts = sandbox.requestCounts();
+      const route53 =
+        (counts.ListHostedZonesByName ?? 0) +
+        (counts.GetHostedZone ?? 0) +
+        (counts.ListResourceRecordSets ?? 0);
+      expect(route53).toBeLessThanOrEqual(2);
+      expect(counts.ListResourceRecordSets).toBe(1);
+    });
     it('serves cached weights until asked to refresh', async () => {
       const { server } = await startBackend();
       const read = (query = '') =>
