@@ -154,14 +154,14 @@ export async function startSandbox(
     }
     count(op.name);
     try {
-      const body = op.run();
+      const answer = op.run();
       if (op.name === 'ChangeResourceRecordSets' && dropChangeResponses > 0) {
         dropChangeResponses--;
         count('DroppedResponse');
         req.socket.destroy();
         return;
       }
-      send(res, 200, 'text/xml', body, { 'x-amzn-requestid': requestId });
+      send(res, 200, 'text/xml', answer, { 'x-amzn-requestid': requestId });
     } catch (e) {
       if (!(e instanceof Route53Error)) throw e;
       if (e.code === 'PriorRequestNotComplete')
@@ -292,8 +292,8 @@ export async function startSandbox(
     },
     changeLog: () => store.changeLog(),
     faults: {
-      dropChangeResponses: count => {
-        dropChangeResponses = count;
+      dropChangeResponses: n => {
+        dropChangeResponses = n;
       },
     },
   };

@@ -87,9 +87,13 @@ export function displayName(name: string): string {
   return name.replace(/\*/g, '\\052');
 }
 
-/** Sort key of AWS's ListResourceRecordSets: labels reversed (`com.example.www`). */
-function reversedLabels(name: string): string[] {
-  return name.replace(/\.$/, '').split('.').reverse();
+/**
+ * AWS's ListResourceRecordSets order: the name with its labels reversed, as one ASCII
+ * string with the dots (`com.example.www.`), so characters below "." such as "-" sort
+ * before the end of a label ("www-a" before "www").
+ */
+function reversedName(name: string): string {
+  return `${name.replace(/\.$/, '').split('.').reverse().join('.')}.`;
 }
 
 function compareStrings(a: string, b: string): number {
@@ -99,13 +103,7 @@ function compareStrings(a: string, b: string): number {
 }
 
 export function compareNames(a: string, b: string): number {
-  const la = reversedLabels(a);
-  const lb = reversedLabels(b);
-  for (let i = 0; i < Math.min(la.length, lb.length); i++) {
-    const c = compareStrings(la[i], lb[i]);
-    if (c !== 0) return c;
-  }
-  return la.length - lb.length;
+  return compareStrings(reversedName(a), reversedName(b));
 }
 
 /** name, then type, then set identifier (records without one first). */

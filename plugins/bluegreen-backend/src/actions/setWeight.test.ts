@@ -1136,3 +1136,36 @@ describe('bluegreen:set-weight, the cutover lease (against the AWS sandbox stand
     expect(await store.holder(key)).toBeUndefined();
   });
 });
+
+describe('bluegreen:set-weight, a --txt-suffix registry that sorts before its record (against the AWS sandbox stand-in)', () => {
+  it('finds "burnham-a" (which Route 53 lists before "burnham": "-" sorts below ".") and refuses route53 mode without force', async () => {
+    const sandbox = await startSandbox({ insyncDelayMs: 0, throttle: false });
+    const client = sandboxRoute53(sandbox.url);
+    try {
+      const zone = await sandboxZoneId(client);
+      for (const record of await weightedRecords(client, zone, BURNHAM)) {
+        await upsertRecord(client, zone, {
+          Name: BURNHAM.replace('burnham.', 'burnham-a.'),
+          Type: 'TXT',
+          TTL: 300,
+          SetIdentifier: record.SetIdentifier,
+          Weight: record.Weight,
+          ResourceRecords: [
+            {
+              Value: `"heritage=external-dns,external-dns/owner=${record.SetIdentifier}"`,
+            },
+          ],
+        });
+      }
+      const records = new Route53WeightedRecords(client, {
+        registry: { txtSuffix: '-%{record_type}' },
+      });
+      await expect(
+        run(records, route53Input({ blue: 0, green: 100 })).done,
+      ).rejects.toThrow('mode: the records are owned by external-dns');
+    } finally {
+      client.destroy();
+      await sandbox.close();
+    }
+  });
+});

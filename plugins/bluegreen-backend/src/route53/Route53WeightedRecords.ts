@@ -47,17 +47,21 @@ const ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
 // A zone's id and name do not change while it exists: resolved once an hour.
 const ZONE_CACHE_MS = 60 * 60 * 1000;
 
-/** ListResourceRecordSets order: labels reversed (com.example.www), then label by label. */
+/**
+ * ListResourceRecordSets order: the name with its labels reversed as one ASCII string,
+ * dots included (`com.example.www.`), so that characters below "." such as "-" come
+ * before the end of a label: `www-a` (a --txt-suffix registry) sorts before `www`.
+ */
 function compareNames(a: string, b: string): number {
-  const la = normaliseName(a).slice(0, -1).split('.').reverse();
-  const lb = normaliseName(b).slice(0, -1).split('.').reverse();
-  for (let i = 0; i < Math.min(la.length, lb.length); i++) {
-    if (la[i] !== lb[i]) {
-      return la[i] < lb[i] ? -1 : 1;
-    }
+  const reversed = (name: string) =>
+    `${normaliseName(name).slice(0, -1).split('.').reverse().join('.')}.`;
+  const [ra, rb] = [reversed(a), reversed(b)];
+  if (ra === rb) {
+    return 0;
   }
-  return la.length - lb.length;
+  return ra < rb ? -1 : 1;
 }
+
 const POLL_START_MS = 250;
 const POLL_MAX_MS = 5000;
 
