@@ -13,7 +13,13 @@ import {
 import { ConfigReader } from '@backstage/config';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { fixtureUrlReader } from '../__testUtils__/fixtureRepository';
-import { blueGreenComponent, BURNHAM } from '../__testUtils__/sandbox';
+import { startSandbox } from '@bluegreen/example-sandbox';
+import {
+  blueGreenComponent,
+  BURNHAM,
+  sandboxRoute53,
+} from '../__testUtils__/sandbox';
+import { Route53WeightedRecords } from '../route53/Route53WeightedRecords';
 import {
   GENERATION_ENTITY,
   GENERATION_URL,
@@ -31,6 +37,10 @@ jest.setTimeout(120_000);
 describe('GitOps cutover: set-weight then apply in its order (real OpenTofu CLI)', () => {
   const repository = createMockDirectory();
   const workspace = createMockDirectory();
+  const afterTest: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const cleanUp of afterTest.splice(0)) await cleanUp();
+  });
 
   beforeEach(() => {
     // A generation whose eks-blue fails to apply (a broken commit, an AWS error).
@@ -56,10 +66,15 @@ describe('GitOps cutover: set-weight then apply in its order (real OpenTofu CLI)
       blueGreenComponent('burnham', BURNHAM),
       GENERATION_ENTITY,
     ]);
+    // Route 53 serves 100/0 (the AWS sandbox stand-in), as the weight files say.
+    const sandbox = await startSandbox({ throttle: false });
+    const client = sandboxRoute53(sandbox.url);
+    afterTest.push(async () => {
+      client.destroy();
+      await sandbox.close();
+    });
     const setWeight = createSetWeightAction({
-      route53: async () => {
-        throw new Error('Route 53 is only observed in this test');
-      },
+      route53: async () => new Route53WeightedRecords(client),
       catalog,
       guard,
       targets,

@@ -501,12 +501,24 @@ describe('bluegreen:set-weight waiting for INSYNC (AWS sandbox stand-in)', () =>
   });
 });
 
-describe('bluegreen:set-weight, gitops mode', () => {
+describe('bluegreen:set-weight, gitops mode (Route 53: the AWS sandbox stand-in)', () => {
   const workspace = createMockDirectory();
   const noRoute53 = async (): Promise<Route53WeightedRecords> => {
-    throw new Error('Route 53 is only observed in gitops mode');
+    throw new Error('Route 53 cannot be reached');
   };
+  let sandbox: Sandbox;
+  let client: Route53Client;
+  // Serves burnham at 100/0, as the fixture's weight files say.
+  const servedRoute53 = async () => new Route53WeightedRecords(client);
 
+  beforeAll(async () => {
+    sandbox = await startSandbox({ throttle: false });
+    client = sandboxRoute53(sandbox.url);
+  });
+  afterAll(async () => {
+    client.destroy();
+    await sandbox.close();
+  });
   beforeEach(() => {
     workspace.clear();
     copyGeneration(workspace.path);
@@ -538,7 +550,7 @@ describe('bluegreen:set-weight, gitops mode', () => {
 
   it("writes both cluster stacks' weight files and changes nothing else", async () => {
     const before = snapshot();
-    const { action } = setWeightAction(noRoute53);
+    const { action } = setWeightAction(servedRoute53);
     const ctx = createMockActionContext({
       input: gitopsInput({ blue: 0, green: 100 }),
       workspacePath: workspace.path,
@@ -565,7 +577,7 @@ describe('bluegreen:set-weight, gitops mode', () => {
       'route53_weight = var.other\n',
     );
     const before = snapshot();
-    const { action } = setWeightAction(noRoute53);
+    const { action } = setWeightAction(servedRoute53);
     await expect(
       action.handler(
         createMockActionContext({
@@ -580,17 +592,18 @@ describe('bluegreen:set-weight, gitops mode', () => {
   });
 
   it('compares expected with what Route 53 serves, not with the files: refuses, writing nothing', async () => {
-    const sandbox = await startSandbox({ throttle: false });
-    const client = sandboxRoute53(sandbox.url);
+    // Its own stand-in: this one serves 50/50.
+    const other = await startSandbox({ throttle: false });
+    const otherClient = sandboxRoute53(other.url);
     try {
       // The files say 100/0; Route 53 serves 50/50 (a route53-mode cutover wrote no file).
-      const zone = await sandboxZoneId(client);
-      for (const record of await weightedRecords(client, zone, BURNHAM)) {
-        await upsertRecord(client, zone, { ...record, Weight: 50 });
+      const zone = await sandboxZoneId(otherClient);
+      for (const record of await weightedRecords(otherClient, zone, BURNHAM)) {
+        await upsertRecord(otherClient, zone, { ...record, Weight: 50 });
       }
       const before = snapshot();
       const { action } = setWeightAction(
-        async () => new Route53WeightedRecords(client),
+        async () => new Route53WeightedRecords(otherClient),
       );
       await expect(
         action.handler(
@@ -607,12 +620,12 @@ describe('bluegreen:set-weight, gitops mode', () => {
       );
       expect(snapshot()).toEqual(before);
     } finally {
-      client.destroy();
-      await sandbox.close();
+      otherClient.destroy();
+      await other.close();
     }
   });
 
-  it('refuses expected when Route 53 cannot be read, writing nothing', async () => {
+  it('refuses when Route 53 cannot be read (it decides the apply order), writing nothing', async () => {
     const before = snapshot();
     const { action } = setWeightAction(noRoute53);
     await expect(
@@ -625,7 +638,9 @@ describe('bluegreen:set-weight, gitops mode', () => {
           workspacePath: workspace.path,
         }) as any,
       ),
-    ).rejects.toThrow('expected: cannot compare with Route 53');
+    ).rejects.toThrow(
+      'mode: gitops needs to know what Route 53 serves, to apply the stack gaining weight first, and cannot read it',
+    );
     expect(snapshot()).toEqual(before);
   });
 
@@ -636,7 +651,7 @@ describe('bluegreen:set-weight, gitops mode', () => {
   ])(
     'from 100/0 to %j the stack gaining weight is applied first (never all-zero between the applies): %j',
     async (weights, order) => {
-      const { action } = setWeightAction(noRoute53);
+      const { action } = setWeightAction(servedRoute53);
       const ctx = createMockActionContext({
         input: gitopsInput(weights),
         workspacePath: workspace.path,
@@ -654,31 +669,42 @@ describe('bluegreen:set-weight, gitops mode', () => {
     },
   );
 
-  it("logs the weights Route 53 holds before and after (the entity's zone)", async () => {
-    const sandbox = await startSandbox({ throttle: false });
-    const client = sandboxRoute53(sandbox.url);
-    try {
-      const { action } = setWeightAction(
-        async () => new Route53WeightedRecords(client),
+  it("logs the weights Route 53 serves (the entity's zone) and changes nothing there", async () => {
+    const logBefore = sandbox.changeLog().length;
+    const { action } = setWeightAction(servedRoute53);
+    const ctx = createMockActionContext({
+      input: gitopsInput({ blue: 0, green: 100 }),
+      workspacePath: workspace.path,
+    });
+    const info = jest.spyOn(ctx.logger, 'info');
+    await action.handler(ctx as any);
+    const lines = info.mock.calls.map(c => String(c[0]));
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^Route 53 before: blue=100 green=0/),
+    );
+    expect(sandbox.changeLog()).toHaveLength(logBefore);
+  });
+
+  it('files that already hold the target while Route 53 serves something else (an unmerged pull request rolled back) still count as changed, so the stacks are applied', async () => {
+    for (const [stack, weight] of [
+      ['eks-blue', 0],
+      ['eks-green', 100],
+    ] as const) {
+      fs.writeFileSync(
+        path.join(workspace.path, stack, 'traffic.auto.tfvars'),
+        weightFileContent(weight),
       );
-      const ctx = createMockActionContext({
-        input: gitopsInput({ blue: 0, green: 100 }),
-        workspacePath: workspace.path,
-      });
-      const info = jest.spyOn(ctx.logger, 'info');
-      await action.handler(ctx as any);
-      const lines = info.mock.calls.map(c => String(c[0]));
-      expect(lines).toContainEqual(
-        expect.stringMatching(/^Route 53 before: blue=100 green=0/),
-      );
-      expect(lines).toContainEqual(
-        expect.stringMatching(/^Route 53 after writing .*: blue=100 green=0/),
-      );
-      expect(sandbox.changeLog()).toHaveLength(0);
-    } finally {
-      client.destroy();
-      await sandbox.close();
     }
+    const { action } = setWeightAction(servedRoute53);
+    const ctx = createMockActionContext({
+      input: gitopsInput({ blue: 0, green: 100 }),
+      workspacePath: workspace.path,
+    });
+    await action.handler(ctx as any);
+    const out = outputs(ctx as any);
+    expect(out.changed).toBe(true);
+    expect(out.previousWeights).toEqual({ blue: 100, green: 0 });
+    expect(out.applyOrder).toEqual(['eks-green', 'eks-blue']);
   });
 });
 

@@ -344,7 +344,7 @@ export function createSetWeightAction(options: SetWeightActionOptions) {
             (error as Error).name
           } but holds exactly the requested weights: the change was applied (a retried request whose first attempt succeeded, or an identical change); ${describeWeights(
             found,
-          )}`,
+          )}. Its change id was lost, so INSYNC was not confirmed: resolvers may keep the old answer a little longer than the TTL.`,
         );
         ctx.output('previousWeights', current);
         ctx.output('changed', true);
@@ -364,8 +364,14 @@ export function createSetWeightAction(options: SetWeightActionOptions) {
           }) and still holds ${formatWeights(found)}: nothing was changed`,
         );
       }
+      // Route 53 still shows the old weights after an error other than a conflict (a
+      // timeout, say): a request it received may still be applied.
       throw found
-        ? error
+        ? new Error(
+            `${(error as Error).message}; Route 53 still holds ${formatWeights(
+              found,
+            )}, but a change it received may still be applied: check the records before retrying`,
+          )
         : new Error(
             `${
               (error as Error).message
@@ -437,58 +443,47 @@ export function createSetWeightAction(options: SetWeightActionOptions) {
       current[colour] = found.weight;
     }
     const previous = current as Weights;
-    if (input.expected) {
-      // What the caller saw is what Route 53 serves, not what a file in a fresh checkout
-      // says (a pull request may not be merged, a route53-mode cutover writes no file).
-      let served: Weights;
-      try {
-        const { read } = await observe(input);
-        served = (await read()).weights;
-      } catch (error) {
-        throw new Error(
-          `expected: cannot compare with Route 53 (${redactAwsMessage(
-            (error as Error).message,
-          )}); nothing was written`,
-        );
-      }
-      if (!sameWeights(input.expected, served)) {
-        throw new ConflictError(
-          `changed by someone else: expected ${formatWeights(
-            input.expected,
-          )}, Route 53 serves ${formatWeights(served)}; nothing was written`,
-        );
-      }
+    // What Route 53 serves decides, not the files of a fresh checkout: a pull request may
+    // not be merged, and a route53-mode cutover writes no file.
+    let served: Weights;
+    try {
+      const { read } = await observe(input);
+      served = (await read()).weights;
+    } catch (error) {
+      throw new Error(
+        `mode: gitops needs to know what Route 53 serves, to apply the stack gaining weight first, and cannot read it (${redactAwsMessage(
+          (error as Error).message,
+        )}); nothing was written`,
+      );
     }
-    const logRoute53 = async (when: string) => {
-      try {
-        const { read } = await observe(input);
-        const { weights } = await read();
-        ctx.logger.info(`Route 53 ${when}: ${describeWeights(weights)}`);
-      } catch (error) {
-        // Observation only: the change is made through the files, not Route 53.
-        ctx.logger.warn(
-          `Could not read the weights in Route 53 ${when}: ${redactAwsMessage(
-            (error as Error).message,
-          )}`,
-        );
-      }
-    };
+    ctx.logger.info(`Route 53 before: ${describeWeights(served)}`);
+    if (input.expected && !sameWeights(input.expected, served)) {
+      throw new ConflictError(
+        `changed by someone else: expected ${formatWeights(
+          input.expected,
+        )}, Route 53 serves ${formatWeights(served)}; nothing was written`,
+      );
+    }
     // The stack that gains weight is applied first, so that no moment between the two
     // applies has both clusters at 0 (Route 53 would then split traffic equally).
-    const gainsFirst = input.weights.green > previous.green ? 'green' : 'blue';
+    const gainsFirst = input.weights.green > served.green ? 'green' : 'blue';
     const applyOrder = [
       CLUSTER_STACKS[gainsFirst],
       CLUSTER_STACKS[gainsFirst === 'green' ? 'blue' : 'green'],
     ];
     ctx.output('applyOrder', applyOrder);
-    await logRoute53('before');
-    ctx.output('previousWeights', previous);
+    ctx.output('previousWeights', served);
     const files = CLUSTER_COLOURS.map(
       colour => `${CLUSTER_STACKS[colour]}/${WEIGHT_FILE}`,
     );
-    if (sameWeights(previous, input.weights)) {
+    if (
+      sameWeights(previous, input.weights) &&
+      sameWeights(served, input.weights)
+    ) {
       ctx.logger.info(
-        `The weight files already hold ${formatWeights(input.weights)}`,
+        `The weight files and Route 53 already hold ${formatWeights(
+          input.weights,
+        )}`,
       );
       ctx.output('changed', false);
       return;
@@ -509,16 +504,19 @@ export function createSetWeightAction(options: SetWeightActionOptions) {
         input.weights[colour],
       );
     }
+    // Changed when Route 53 differs too: files that already hold the target (an unmerged
+    // pull request rolled back) still need the applies.
     ctx.output('changed', true);
     ctx.output('files', files);
     ctx.logger.info(
-      `Wrote ${files.join(', ')}: ${formatWeights(
+      `Wrote ${files.join(', ')} (they held ${formatWeights(
         previous,
-      )} -> ${describeWeights(input.weights)}. Apply ${applyOrder.join(
+      )}): Route 53 serves ${formatWeights(served)} -> ${describeWeights(
+        input.weights,
+      )}. Apply ${applyOrder.join(
         ' then ',
       )} (the one gaining weight first) and publish the change to carry it to Route 53.`,
     );
-    await logRoute53('after writing (unchanged until the stacks are applied)');
   };
 
   return createTemplateAction({
@@ -607,7 +605,7 @@ export function createSetWeightAction(options: SetWeightActionOptions) {
             options.leases,
             target,
             {
-              taskId: ctx.task?.id ?? 'unknown',
+              taskId: ctx.task.id,
               user: principal.userEntityRef ?? 'unknown',
             },
             options.leaseSeconds ?? 60,

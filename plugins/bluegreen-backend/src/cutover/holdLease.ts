@@ -20,22 +20,28 @@ export async function holdLease<T>(
   if (!result.acquired) {
     throw leaseHeldError(target.hostname, result.holder);
   }
+  // Ours for ttlSeconds after the last renewal that succeeded; renewals that fail (the
+  // plugin unreachable) or answer "not yours" stop extending it.
+  let heldUntil = Date.now() + ttlSeconds * 1000;
   let lost = false;
   const timer = setInterval(() => {
+    const asked = Date.now();
     leases.renew(key, holder.taskId, ttlSeconds).then(
       renewed => {
-        lost ||= !renewed;
+        if (renewed) {
+          heldUntil = asked + ttlSeconds * 1000;
+        } else {
+          lost = true;
+        }
       },
-      () => {
-        // A failed renewal is retried at the next tick; the lease is still ours until then.
-      },
+      () => undefined /* retried at the next tick */,
     );
   }, (ttlSeconds * 1000) / 3);
   try {
     const value = await work();
-    if (lost) {
+    if (lost || Date.now() > heldUntil) {
       throw new Error(
-        `the cutover lease of ${target.hostname} lapsed while this step ran (the backend could not renew it); check the records before another cutover`,
+        `the cutover lease of ${target.hostname} lapsed while this step ran (the backend could not renew it), so another cutover may have run meanwhile; check the records before the next one`,
       );
     }
     return value;

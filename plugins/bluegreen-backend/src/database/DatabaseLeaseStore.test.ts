@@ -89,3 +89,22 @@ describe('DatabaseLeaseStore (SQLite file shared by two replicas)', () => {
     });
   });
 });
+
+describe('DatabaseLeaseStore, the same task again', () => {
+  it('a step run again by its task re-acquires and extends its own lease', async () => {
+    let now = new Date('2026-12-01T10:00:00Z');
+    const store = await DatabaseLeaseStore.create({
+      database: sqliteDatabase(),
+      now: () => now,
+    });
+    const key = 'Z1:burnham.example.com.:A';
+    await store.acquire(key, { taskId: 't1', user: 'u' }, 60_000);
+    now = new Date('2026-12-01T10:00:50Z');
+    expect(
+      await store.acquire(key, { taskId: 't1', user: 'u' }, 60_000),
+    ).toEqual({ acquired: true });
+    expect((await store.holder(key))?.expiresAt).toBe(
+      '2026-12-01T10:01:50.000Z',
+    );
+  });
+});

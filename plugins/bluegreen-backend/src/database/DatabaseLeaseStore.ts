@@ -58,27 +58,39 @@ export class DatabaseLeaseStore implements LeaseStore {
     holder: { taskId: string; user: string },
     ttlMs: number,
   ): Promise<LeaseResult> {
-    const now = this.now().getTime();
-    // One statement, atomic on SQLite and PostgreSQL alike: insert the lease, or take
-    // it over when the one there has lapsed; a live lease stays as it is.
-    await this.db(TABLE)
-      .insert({
-        lease_key: key,
-        holder_id: holder.taskId,
-        holder_user: holder.user,
-        acquired_at: now,
-        expires_at: now + ttlMs,
-      })
-      .onConflict('lease_key')
-      .merge(['holder_id', 'holder_user', 'acquired_at', 'expires_at'])
-      .where(`${TABLE}.expires_at`, '<', now);
-    const row: Row | undefined = await this.db(TABLE)
-      .where({ lease_key: key })
-      .first();
-    if (row && row.holder_id === holder.taskId) {
-      return { acquired: true };
+    for (;;) {
+      const now = this.now().getTime();
+      // One statement, atomic on SQLite and PostgreSQL alike (not MySQL, which has no
+      // conditional upsert): insert the lease, or take it over when it has lapsed, or
+      // extend it when it is already ours (a step run again); a live lease of another
+      // holder stays as it is.
+      await this.db(TABLE)
+        .insert({
+          lease_key: key,
+          holder_id: holder.taskId,
+          holder_user: holder.user,
+          acquired_at: now,
+          expires_at: now + ttlMs,
+        })
+        .onConflict('lease_key')
+        .merge(['holder_id', 'holder_user', 'acquired_at', 'expires_at'])
+        .where(builder =>
+          builder
+            .where(`${TABLE}.expires_at`, '<', now)
+            .orWhere(`${TABLE}.holder_id`, holder.taskId),
+        );
+      const row: Row | undefined = await this.db(TABLE)
+        .where({ lease_key: key })
+        .first();
+      if (!row) {
+        // Released between the two statements: try again.
+        continue;
+      }
+      if (row.holder_id === holder.taskId) {
+        return { acquired: true };
+      }
+      return { acquired: false, holder: holderOf(row) };
     }
-    return { acquired: false, holder: holderOf(row!) };
   }
 
   async renew(key: string, taskId: string, ttlMs: number): Promise<boolean> {
