@@ -12,8 +12,6 @@ import {
   ANNOTATION_HOSTED_ZONE,
   ANNOTATION_HOSTNAME,
   ANNOTATION_RECORD_TYPE,
-  bluegreenCutoverForcePermission,
-  bluegreenCutoverPermission,
   CLUSTER_COLOURS,
   CLUSTER_STACKS,
   ClusterColour,
@@ -37,7 +35,9 @@ import {
 } from '../route53/Route53WeightedRecords';
 import { CutoverLeases } from '../cutover/CutoverLeaseClient';
 import { holdLease } from '../cutover/holdLease';
-import { ActionGuard, PermissionCheck } from '../security/ActionGuard';
+import { ActionGuard } from '../security/ActionGuard';
+import { cutoverChecks } from '../security/permissionChecks';
+import { resolveBoundZone } from '../security/resolveBoundZone';
 import { canonicalName, TrafficBindings } from '../security/TrafficBindings';
 import { TrafficTarget, TrafficTargets } from '../security/TrafficTargets';
 import { examples } from './setWeight.examples';
@@ -141,7 +141,6 @@ type SetWeightInput = Omit<
   target: TrafficTarget;
   hostname: string;
   clusters: Record<ClusterColour, string>;
-  hostedZone: string;
   recordType: string;
 };
 
@@ -271,8 +270,12 @@ export interface SetWeightActionOptions {
 export function createSetWeightAction(options: SetWeightActionOptions) {
   const observe = async (input: SetWeightInput) => {
     const records = await options.route53(input.target.zone.accountId);
-    const zone = await records.resolveZone(input.hostname, input.hostedZone);
-    options.bindings.verifyResolved(input.target.zone, input.hostname, zone);
+    const zone = await resolveBoundZone(
+      records,
+      options.bindings,
+      input.target.zone,
+      input.hostname,
+    );
     const read = async () => {
       const group = await records.readGroup(
         zone,
@@ -536,17 +539,6 @@ export function createSetWeightAction(options: SetWeightActionOptions) {
         'input to bluegreen:set-weight',
       );
       const credentials = await ctx.getInitiatorCredentials();
-      const checks: PermissionCheck[] = [
-        { permission: bluegreenCutoverPermission, entityRef: parsed.entityRef },
-        ...(parsed.force
-          ? [
-              {
-                permission: bluegreenCutoverForcePermission,
-                entityRef: parsed.entityRef,
-              },
-            ]
-          : []),
-      ];
       await options.guard.run(
         {
           action: 'bluegreen:set-weight',
@@ -561,7 +553,7 @@ export function createSetWeightAction(options: SetWeightActionOptions) {
             ...(parsed.expected && { expected: parsed.expected }),
           },
         },
-        checks,
+        cutoverChecks(parsed.entityRef, parsed.force),
         async () => {
           const entity = await options.catalog.getEntityByRef(
             parsed.entityRef,
@@ -579,7 +571,6 @@ export function createSetWeightAction(options: SetWeightActionOptions) {
             target,
             hostname: target.hostname,
             clusters: target.clusters,
-            hostedZone: target.zone.zone,
             recordType: target.recordType,
           };
           ctx.output('mode', input.mode);

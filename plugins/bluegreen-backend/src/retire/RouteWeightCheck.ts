@@ -9,9 +9,11 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ANNOTATION_HOSTNAME,
   getBlueGreenAnnotations,
+  recordShares,
 } from '@bluegreen/plugin-bluegreen-common';
 import { redactAwsMessage } from '../aws/redactAwsError';
 import { Route53WeightedRecords } from '../route53/Route53WeightedRecords';
+import { resolveBoundZone } from '../security/resolveBoundZone';
 import { TrafficBindings } from '../security/TrafficBindings';
 import { TrafficTarget, TrafficTargets } from '../security/TrafficTargets';
 
@@ -152,14 +154,11 @@ export class Route53RouteWeightCheck implements RouteWeightCheck {
       let read;
       try {
         const records = await this.options.route53(target.zone.accountId);
-        const zone = await records.resolveZone(
-          target.hostname,
-          target.zone.zone,
-        );
-        this.options.bindings.verifyResolved(
+        const zone = await resolveBoundZone(
+          records,
+          this.options.bindings,
           target.zone,
           target.hostname,
-          zone,
         );
         read = await records.readGroup(
           zone,
@@ -173,7 +172,10 @@ export class Route53RouteWeightCheck implements RouteWeightCheck {
 
       const zoneName = read.zone.name.replace(/\.$/, '');
       const where = `${target.recordType} ${target.hostname} in zone ${zoneName}`;
-      const own = read.records.find(r => r.SetIdentifier === clusterName);
+      const index = read.records.findIndex(
+        r => r.SetIdentifier === clusterName,
+      );
+      const own = read.records[index];
       if (!own) {
         log.info(
           `Route 53: no weighted ${where} record of ${clusterName}; it receives none of that traffic`,
@@ -181,10 +183,10 @@ export class Route53RouteWeightCheck implements RouteWeightCheck {
         continue;
       }
       const weight = own.Weight ?? 0;
-      const total = read.records.reduce((sum, r) => sum + (r.Weight ?? 0), 0);
-      // Route 53 answers with every record of a group whose weights are all 0 alike.
-      const share =
-        total > 0 ? (100 * weight) / total : 100 / read.records.length;
+      const weights = read.records.map(r => r.Weight ?? 0);
+      const total = weights.reduce((sum, w) => sum + w, 0);
+      // An all-zero group is shared equally: recordShares says so too.
+      const share = recordShares(weights)[index];
       if (share > 0) {
         throw new InputError(
           `stack: Route 53 still sends ${formatShare(share)} of ${

@@ -4,17 +4,10 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { NotAllowedError } from '@backstage/errors';
-import {
-  AuthorizeResult,
-  ResourcePermission,
-} from '@backstage/plugin-permission-common';
 import { JsonObject } from '@backstage/types';
+import { deniedChecks, PermissionCheck } from './permissionChecks';
 
-/** One permission on one entity that an action needs. */
-export interface PermissionCheck {
-  permission: ResourcePermission<'catalog-entity'>;
-  entityRef: string;
-}
+export type { PermissionCheck } from './permissionChecks';
 
 /** What an action tells the guard about the attempt, for the audit event. */
 export interface GuardedAttempt {
@@ -118,12 +111,10 @@ export class ActionGuard {
         `${attempt.action} runs only for a task started by a signed-in user; this task has no user initiator`,
       );
     }
-    const decisions = await this.options.permissions.authorize(
-      checks.map(c => ({ permission: c.permission, resourceRef: c.entityRef })),
-      { credentials: attempt.credentials },
-    );
-    const denied = checks.filter(
-      (_, i) => decisions[i].result !== AuthorizeResult.ALLOW,
+    const denied = await deniedChecks(
+      this.options.permissions,
+      checks,
+      attempt.credentials,
     );
     if (denied.length > 0) {
       throw new NotAllowedError(

@@ -17,6 +17,7 @@ import {
   Route53WeightedRecords,
   WeightedRecordGroup,
 } from '../route53/Route53WeightedRecords';
+import { resolveBoundZone } from '../security/resolveBoundZone';
 import { TrafficBindings } from '../security/TrafficBindings';
 import { TrafficTarget, TrafficTargets } from '../security/TrafficTargets';
 import { JsonValue } from '@backstage/types';
@@ -112,8 +113,12 @@ export class TrafficStatusService {
       this.options.cacheTtlMs,
       async () => {
         const records = await this.options.route53(zone.accountId);
-        const hostedZone = await records.resolveZone(hostname, zone.zone);
-        this.options.bindings.verifyResolved(zone, hostname, hostedZone);
+        const hostedZone = await resolveBoundZone(
+          records,
+          this.options.bindings,
+          zone,
+          hostname,
+        );
         const group = await records.readGroup(hostedZone, hostname, type);
         return {
           group,

@@ -7,12 +7,9 @@ import {
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { ScaffolderService } from '@backstage/plugin-scaffolder-node';
 import {
   ANNOTATION_GENERATION_REPO,
-  bluegreenCutoverForcePermission,
-  bluegreenCutoverPermission,
   CutoverRequest,
   CutoverResponse,
   cutoverRequestSchema,
@@ -24,6 +21,7 @@ import { EksVersionCatalog } from '../aws/EksVersionCatalog';
 import { redactAwsError } from '../aws/redactAwsError';
 import { parseInput } from '../lib/parseInput';
 import { leaseHeldError, leaseKey, LeaseStore } from '../database/LeaseStore';
+import { cutoverChecks, deniedChecks } from '../security/permissionChecks';
 import { TrafficTargets } from '../security/TrafficTargets';
 import { RefreshLimiter } from './RefreshLimiter';
 import { TrafficStatusService } from './TrafficStatusService';
@@ -122,21 +120,15 @@ export async function createRouter(
     let plan: CutoverRequest | undefined;
     try {
       plan = parseInput(cutoverRequestSchema, req.body, 'cutover plan');
-      const checks = [
-        bluegreenCutoverPermission,
-        ...(plan.force ? [bluegreenCutoverForcePermission] : []),
-      ];
-      const decisions = await permissions.authorize(
-        checks.map(permission => ({ permission, resourceRef: entityRef })),
-        { credentials },
-      );
-      const denied = checks.filter(
-        (_, i) => decisions[i].result !== AuthorizeResult.ALLOW,
+      const denied = await deniedChecks(
+        permissions,
+        cutoverChecks(entityRef, plan.force),
+        credentials,
       );
       if (denied.length > 0) {
         throw new NotAllowedError(
           `not allowed to cut over ${entityRef} (permission ${denied
-            .map(p => p.name)
+            .map(c => c.permission.name)
             .join(', ')})`,
         );
       }
