@@ -27,6 +27,7 @@ import {
   ExampleApp,
   ExampleBackend,
   freePort,
+  kubernetesStandInEnv,
   startExampleApp,
   startExampleBackend,
 } from '@bluegreen/example-backend/launch';
@@ -260,21 +261,7 @@ describe('the blue/green card in a real browser', () => {
         APP_CONFIG_backend_cors_origin: appUrl,
         APP_CONFIG_bluegreen_aws_endpoint: sandbox!.url,
         APP_CONFIG_bluegreen_traffic_cacheSeconds: '1',
-        // Backstage's env config loader parses JSON values; an array replaces the file's.
-        APP_CONFIG_kubernetes_clusterLocatorMethods: JSON.stringify([
-          {
-            type: 'config',
-            clusters: Object.entries(kubernetes!.clusters).map(
-              ([name, { url }]) => ({
-                name,
-                url,
-                authProvider: 'serviceAccount',
-                serviceAccountToken: 'sandbox-stand-in-token',
-                skipTLSVerify: true,
-              }),
-            ),
-          },
-        ]),
+        ...kubernetesStandInEnv(kubernetes!.clusters),
       };
 
       await step(

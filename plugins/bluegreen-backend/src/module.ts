@@ -14,7 +14,10 @@ import {
   createValidateGenerationAction,
 } from './actions';
 import { AwsClients, readAwsClientSettings } from './aws/AwsClients';
+import { EksClusterVersions } from './aws/EksClusterVersions';
 import { EksVersionCatalog } from './aws/EksVersionCatalog';
+import { CutoverService } from './cutover/CutoverService';
+import { KubernetesBackendWorkloads } from './kubernetes/EntityWorkloads';
 import { Route53RouteWeightCheck } from './retire/RouteWeightCheck';
 import { route53RecordsFactory } from './route53/route53RecordsFactory';
 import { CutoverLeaseClient } from './cutover/CutoverLeaseClient';
@@ -83,6 +86,15 @@ export const bluegreenScaffolderModule = createBackendModule({
           bindings,
           repositories,
         });
+        const eksVersions = new EksVersionCatalog(() => aws.eks());
+        const cutover = new CutoverService({
+          workloads: new KubernetesBackendWorkloads({ discovery, auth }),
+          clusterVersions: new EksClusterVersions(
+            () => aws.eks(),
+            eksVersions,
+            deps.logger,
+          ),
+        });
         const guard = new ActionGuard({
           permissions: deps.permissions,
           auditor: deps.auditor,
@@ -114,13 +126,14 @@ export const bluegreenScaffolderModule = createBackendModule({
             guard,
             targets,
             bindings,
+            cutover,
             logger: deps.logger,
             leases: new CutoverLeaseClient({ discovery, auth }),
             leaseSeconds:
               config.getOptionalNumber('bluegreen.cutover.leaseSeconds') ?? 60,
           }),
           createValidateGenerationAction({
-            eksVersions: new EksVersionCatalog(() => aws.eks()),
+            eksVersions,
           }),
         );
       },

@@ -9,6 +9,8 @@ import { bluegreenPermissions } from '@bluegreen/plugin-bluegreen-common';
 import { AwsClients, readAwsClientSettings } from './aws/AwsClients';
 import { EksClusterVersions } from './aws/EksClusterVersions';
 import { EksVersionCatalog } from './aws/EksVersionCatalog';
+import { CutoverService } from './cutover/CutoverService';
+import { KubernetesBackendWorkloads } from './kubernetes/EntityWorkloads';
 import { route53RecordsFactory } from './route53/route53RecordsFactory';
 import { GenerationRepositories } from './security/GenerationRepositories';
 import { TrafficBindings } from './security/TrafficBindings';
@@ -37,6 +39,7 @@ export const bluegreenPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
         auth: coreServices.auth,
+        discovery: coreServices.discovery,
         database: coreServices.database,
         logger: coreServices.logger,
         catalog: catalogServiceRef,
@@ -69,15 +72,16 @@ export const bluegreenPlugin = createBackendPlugin({
           repositories: GenerationRepositories.fromConfig(config),
         });
         const eksVersions = new EksVersionCatalog(() => aws.eks());
+        const clusterVersions = new EksClusterVersions(
+          () => aws.eks(),
+          eksVersions,
+          deps.logger,
+        );
         const traffic = new TrafficStatusService({
           route53: route53RecordsFactory(aws, config),
           targets,
           bindings,
-          clusterVersions: new EksClusterVersions(
-            () => aws.eks(),
-            eksVersions,
-            deps.logger,
-          ),
+          clusterVersions,
           cache: deps.cache,
           cacheTtlMs: cacheSeconds * 1000,
         });
@@ -90,6 +94,13 @@ export const bluegreenPlugin = createBackendPlugin({
             scaffolder: deps.scaffolder,
             traffic,
             targets,
+            cutover: new CutoverService({
+              workloads: new KubernetesBackendWorkloads({
+                discovery: deps.discovery,
+                auth: deps.auth,
+              }),
+              clusterVersions,
+            }),
             refreshLimiter: new RefreshLimiter(
               deps.cache,
               refreshSeconds * 1000,

@@ -123,3 +123,12 @@ export function preflightChecks(
   });
   return checks;
 }
+
+/**
+ * The checks that did not pass: failed, or could not be told. Either refuses a cutover
+ * unless it is forced.
+ * @public
+ */
+export function failedChecks(checks: PreflightCheck[]): PreflightCheck[] {
+  return checks.filter(c => c.ok !== true);
+}

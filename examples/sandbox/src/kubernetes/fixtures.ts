@@ -102,6 +102,26 @@ export function loadKubernetesFixtures(
   return parsed as KubernetesFixtures;
 }
 
+/**
+ * The fixtures with every pod ready (no deployment's notReady): the cutover pre-flight
+ * passes on both clusters, for tests and benchmarks that move traffic in both directions.
+ */
+export function withAllPodsReady(
+  fixtures: KubernetesFixtures,
+): KubernetesFixtures {
+  return {
+    clusters: fixtures.clusters.map(cluster => ({
+      ...cluster,
+      namespaces: cluster.namespaces?.map(namespace => ({
+        ...namespace,
+        deployments: namespace.deployments?.map(
+          ({ notReady: _, ...deployment }) => deployment,
+        ),
+      })),
+    })),
+  };
+}
+
 const SYSTEM_NAMESPACES = [
   'default',
   'kube-node-lease',

@@ -41,6 +41,11 @@ export interface KubernetesSandbox {
    */
   requestCounts(): Record<string, number>;
   resetRequestCounts(): void;
+  /**
+   * Serves a cluster's objects from new fixtures from now on (a test making a deployment
+   * ready, say); the cluster must be one started with.
+   */
+  updateCluster(cluster: KubernetesFixtureCluster): void;
   close(): Promise<void>;
 }
 
@@ -434,6 +439,9 @@ export async function startKubernetesSandbox(
   };
   const servers: http.Server[] = [];
   const clusters: Record<string, { url: string }> = {};
+  const handlers = new Map<string, http.RequestListener>();
+  const handlerOf = (cluster: KubernetesFixtureCluster) =>
+    createHandler({ cluster, objects: expandCluster(cluster) }, count);
   const closeAll = () =>
     Promise.all(
       servers.map(
@@ -450,15 +458,12 @@ export async function startKubernetesSandbox(
       if (clusters[cluster.name]) {
         throw new Error(`duplicate cluster '${cluster.name}' in the fixtures`);
       }
-      const handler = createHandler(
-        { cluster, objects: expandCluster(cluster) },
-        count,
-      );
+      handlers.set(cluster.name, handlerOf(cluster));
       const server = http.createServer((req, res) => {
         try {
           // The body of a GET is ignored; drain it so keep-alive works.
           req.resume();
-          handler(req, res);
+          handlers.get(cluster.name)!(req, res);
         } catch (e) {
           const text = JSON.stringify(
             status(
@@ -494,6 +499,12 @@ export async function startKubernetesSandbox(
     requestCounts: () => ({ ...counts }),
     resetRequestCounts: () => {
       counts = {};
+    },
+    updateCluster: cluster => {
+      if (!handlers.has(cluster.name)) {
+        throw new Error(`no stand-in was started for cluster '${cluster.name}'`);
+      }
+      handlers.set(cluster.name, handlerOf(cluster));
     },
     close: closeAll,
   };

@@ -29,6 +29,7 @@ import {
   testTargets,
 } from '../__testUtils__/security';
 import { copyGeneration, stateWeight, tofuBinary } from '../__testUtils__/tofu';
+import { testCutover } from '../__testUtils__/kubernetes';
 import { createApplyAction } from './apply';
 import { createSetWeightAction } from './setWeight';
 
@@ -79,6 +80,7 @@ describe('GitOps cutover: set-weight then apply in its order (real OpenTofu CLI)
       guard,
       targets,
       bindings,
+      cutover: testCutover().cutover,
       logger: mockServices.logger.mock(),
       leases: (await testLeases()).leases,
     });

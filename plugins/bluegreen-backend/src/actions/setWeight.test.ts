@@ -26,6 +26,7 @@ import {
   ZONE_NAME,
 } from '../__testUtils__/sandbox';
 import { copyGeneration } from '../__testUtils__/tofu';
+import { testCutover } from '../__testUtils__/kubernetes';
 import {
   PermissionRule,
   testGuard,
@@ -33,6 +34,7 @@ import {
   testTargets,
 } from '../__testUtils__/security';
 import { CutoverLeases } from '../cutover/CutoverLeaseClient';
+import { CutoverService } from '../cutover/CutoverService';
 import { leaseKey } from '../database/LeaseStore';
 import {
   Route53WeightedRecords,
@@ -63,6 +65,7 @@ function setWeightAction(
     entities?: Entity[];
     rule?: PermissionRule;
     leases?: CutoverLeases;
+    cutover?: CutoverService;
   } = {},
 ) {
   const { guard, auditor, permissionRequests } = testGuard(extra.rule);
@@ -75,6 +78,7 @@ function setWeightAction(
     guard,
     targets,
     bindings,
+    cutover: extra.cutover ?? testCutover().cutover,
     logger: mockServices.logger.mock(),
     leases: extra.leases ?? freeLeases,
   });

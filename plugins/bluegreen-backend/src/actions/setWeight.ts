@@ -1,43 +1,31 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import {
-  createTemplateAction,
-  ActionContext,
-} from '@backstage/plugin-scaffolder-node';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   ANNOTATION_BLUE_CLUSTER,
-  ANNOTATION_GENERATION_REPO,
   ANNOTATION_GREEN_CLUSTER,
   ANNOTATION_HOSTED_ZONE,
   ANNOTATION_HOSTNAME,
   ANNOTATION_RECORD_TYPE,
   CLUSTER_COLOURS,
-  CLUSTER_STACKS,
-  ClusterColour,
   CUTOVER_MODES,
-  formatWeights,
-  trafficShares,
+  CutoverMode,
   weightSchema,
-  Weights,
   weightsSchema,
-  WEIGHT_FILE,
 } from '@bluegreen/plugin-bluegreen-common';
 import { z } from 'zod/v3';
-import { redactAwsError, redactAwsMessage } from '../aws/redactAwsError';
-import { readStackWeight, writeStackWeight } from '../lib/generationFiles';
-import { parseInput } from '../lib/parseInput';
-import { resolveStackDirectory } from '../lib/resolveStackDirectory';
-import {
-  Route53WeightedRecords,
-  WeightedRecordGroup,
-  WeightsChangedError,
-} from '../route53/Route53WeightedRecords';
+import { redactAwsError } from '../aws/redactAwsError';
 import { CutoverLeases } from '../cutover/CutoverLeaseClient';
+import { CutoverService } from '../cutover/CutoverService';
+import { GitopsWeightWriter } from '../cutover/GitopsWeightWriter';
 import { holdLease } from '../cutover/holdLease';
+import { Route53WeightWriter } from '../cutover/Route53WeightWriter';
+import { WeightWriter } from '../cutover/WeightWriter';
+import { parseInput } from '../lib/parseInput';
+import { Route53WeightedRecords } from '../route53/Route53WeightedRecords';
 import { ActionGuard } from '../security/ActionGuard';
 import { cutoverChecks } from '../security/permissionChecks';
-import { resolveBoundZone } from '../security/resolveBoundZone';
 import { canonicalName, TrafficBindings } from '../security/TrafficBindings';
 import { TrafficTarget, TrafficTargets } from '../security/TrafficTargets';
 import { examples } from './setWeight.examples';
@@ -131,18 +119,6 @@ const outputSchema = z.object({
 });
 
 type ParsedInput = z.output<typeof inputSchema>;
-type Context = ActionContext<any, any>;
-
-/** The input with everything the entity decides filled in from the entity. */
-type SetWeightInput = Omit<
-  ParsedInput,
-  'hostname' | 'clusters' | 'hostedZone' | 'recordType'
-> & {
-  target: TrafficTarget;
-  hostname: string;
-  clusters: Record<ClusterColour, string>;
-  recordType: string;
-};
 
 /**
  * Refuses input that names other records, clusters or zones than the entity: the entity
@@ -206,44 +182,6 @@ function checkAgainstEntity(input: ParsedInput, target: TrafficTarget) {
   }
 }
 
-/** The two clusters' weights in a record group, checked against the generation. */
-function clusterWeights(
-  group: WeightedRecordGroup,
-  clusters: Record<ClusterColour, string>,
-): Weights {
-  const where = `${group.type} ${group.name} in zone ${group.zone.name} (${group.zone.id})`;
-  if (group.records.length === 0) {
-    throw new InputError(
-      `hostname: there are no weighted ${where} records; create them (external-dns or Terraform) before a cutover`,
-    );
-  }
-  const identifiers = group.records.map(r => r.SetIdentifier!);
-  const wanted = CLUSTER_COLOURS.map(colour => clusters[colour]);
-  const unexpected = identifiers.filter(id => !wanted.includes(id));
-  const missing = wanted.filter(id => !identifiers.includes(id));
-  if (unexpected.length > 0 || missing.length > 0) {
-    throw new InputError(
-      `clusters: the weighted ${where} records have set identifiers [${identifiers.join(
-        ', ',
-      )}], expected exactly the generation's clusters [${wanted.join(', ')}]`,
-    );
-  }
-  const weightOf = (colour: ClusterColour) =>
-    group.records.find(r => r.SetIdentifier === clusters[colour])!.Weight!;
-  return { blue: weightOf('blue'), green: weightOf('green') };
-}
-
-function sameWeights(a: Weights, b: Weights) {
-  return a.blue === b.blue && a.green === b.green;
-}
-
-function describeWeights(weights: Weights) {
-  const shares = trafficShares(weights);
-  return `${formatWeights(weights)} (blue ${shares.blue.toFixed(
-    1,
-  )}%, green ${shares.green.toFixed(1)}%)`;
-}
-
 export interface SetWeightActionOptions {
   /**
    * Route 53 for a zone's configured account; resolved lazily so gitops runs without
@@ -256,6 +194,8 @@ export interface SetWeightActionOptions {
   /** Binds the entity's annotations to the configured zones and repositories. */
   targets: TrafficTargets;
   bindings: TrafficBindings;
+  /** The cutover rules (mode, pre-flight) the cutover route applies too. */
+  cutover: CutoverService;
   logger: LoggerService;
   /** One cutover per record group at a time, across replicas. */
   leases: CutoverLeases;
@@ -268,258 +208,9 @@ export interface SetWeightActionOptions {
  * source (GitOps) or directly in Route 53 with a compare-and-swap change batch.
  */
 export function createSetWeightAction(options: SetWeightActionOptions) {
-  const observe = async (input: SetWeightInput) => {
-    const records = await options.route53(input.target.zone.accountId);
-    const zone = await resolveBoundZone(
-      records,
-      options.bindings,
-      input.target.zone,
-      input.hostname,
-    );
-    const read = async () => {
-      const group = await records.readGroup(
-        zone,
-        input.hostname,
-        input.recordType,
-      );
-      return { group, weights: clusterWeights(group, input.clusters) };
-    };
-    return { records, zone, read };
-  };
-
-  const runRoute53 = async (ctx: Context, input: SetWeightInput) => {
-    const { records, zone, read } = await observe(input);
-    const { group, weights: current } = await read();
-    ctx.logger.info(
-      `Route 53 ${input.recordType} ${group.name} in ${
-        zone.name
-      }: ${describeWeights(current)}`,
-    );
-    const owners = Object.entries(group.owners);
-    if (owners.length > 0 && !input.force) {
-      throw new InputError(
-        `mode: the records are owned by external-dns (${owners
-          .map(([id, owner]) => `${id}: owner ${owner}`)
-          .join(
-            ', ',
-          )}); it would revert a direct Route 53 change within about a minute (its next sync). Use mode gitops to change the weight at its source, or pause external-dns and set force`,
-      );
-    }
-    if (input.expected && !sameWeights(input.expected, current)) {
-      throw new ConflictError(
-        `changed by someone else: expected ${formatWeights(
-          input.expected,
-        )}, found ${formatWeights(current)}`,
-      );
-    }
-    if (sameWeights(current, input.weights)) {
-      ctx.logger.info('The records already hold these weights; nothing to do');
-      ctx.output('previousWeights', current);
-      ctx.output('changed', false);
-      return;
-    }
-    if (ctx.isDryRun) {
-      ctx.logger.info(
-        `Dry run: would change ${formatWeights(current)} to ${formatWeights(
-          input.weights,
-        )} in one compare-and-swap change batch`,
-      );
-      ctx.output('previousWeights', current);
-      ctx.output('changed', true);
-      return;
-    }
-    let changeId: string;
-    try {
-      changeId = await records.swapWeights(group, {
-        [input.clusters.blue]: input.weights.blue,
-        [input.clusters.green]: input.weights.green,
-      });
-    } catch (error) {
-      // The batch may have been applied although the call failed: the SDK retries a
-      // request whose response was lost, and the retry then fails as a conflict with
-      // our own first attempt. Route 53 itself says what happened.
-      const { weights: found } = await read().catch(() => ({
-        weights: undefined,
-      }));
-      if (found && sameWeights(found, input.weights)) {
-        ctx.logger.warn(
-          `Route 53 answered ${
-            (error as Error).name
-          } but holds exactly the requested weights: the change was applied (a retried request whose first attempt succeeded, or an identical change); ${describeWeights(
-            found,
-          )}. Its change id was lost, so INSYNC was not confirmed: resolvers may keep the old answer a little longer than the TTL.`,
-        );
-        ctx.output('previousWeights', current);
-        ctx.output('changed', true);
-        return;
-      }
-      if (found && !sameWeights(found, current)) {
-        throw new ConflictError(
-          `changed by someone else: expected ${formatWeights(
-            current,
-          )}, found ${formatWeights(found)}; this change was not applied`,
-        );
-      }
-      if (found && error instanceof WeightsChangedError) {
-        throw new ConflictError(
-          `Route 53 refused the change batch (${
-            error.message
-          }) and still holds ${formatWeights(found)}: nothing was changed`,
-        );
-      }
-      // Route 53 still shows the old weights after an error other than a conflict (a
-      // timeout, say): a request it received may still be applied.
-      throw found
-        ? new Error(
-            `${(error as Error).message}; Route 53 still holds ${formatWeights(
-              found,
-            )}, but a change it received may still be applied: check the records before retrying`,
-          )
-        : new Error(
-            `${
-              (error as Error).message
-            }; Route 53 could not be read afterwards, so whether the change was applied is unknown: check the records before retrying`,
-          );
-    }
-    ctx.logger.info(
-      `Route 53 accepted change ${changeId}: ${formatWeights(
-        current,
-      )} -> ${formatWeights(input.weights)}; waiting for INSYNC`,
-    );
-    ctx.output('previousWeights', current);
-    ctx.output('changeId', changeId);
-    ctx.output('changed', true);
-    const elapsed = await records
-      .waitInsync(changeId, {
-        timeoutMs: input.insyncTimeoutSeconds * 1000,
-        signal: ctx.signal,
-        onPoll: (status, ms) =>
-          ctx.logger.info(
-            `change ${changeId}: ${status} after ${(ms / 1000).toFixed(1)} s`,
-          ),
-      })
-      .catch(error => {
-        if (ctx.signal?.aborted) {
-          // A change batch cannot be withdrawn: say what will still happen.
-          throw new Error(
-            `cancelled while waiting for change ${changeId}; Route 53 had already accepted it and applies it regardless (${formatWeights(
-              input.weights,
-            )})`,
-          );
-        }
-        throw error;
-      });
-    const { weights: observed } = await read();
-    if (!sameWeights(observed, input.weights)) {
-      throw new ConflictError(
-        `changed by someone else after change ${changeId} was applied: expected ${formatWeights(
-          input.weights,
-        )}, found ${formatWeights(observed)}`,
-      );
-    }
-    ctx.logger.info(
-      `INSYNC after ${(elapsed / 1000).toFixed(
-        1,
-      )} s; Route 53 now holds ${describeWeights(
-        observed,
-      )}. Resolvers may keep the old answer for the record's TTL.`,
-    );
-  };
-
-  const runGitops = async (ctx: Context, input: SetWeightInput) => {
-    if (!input.target.generationRepository) {
-      throw new InputError(
-        `mode: gitops needs the ${ANNOTATION_GENERATION_REPO} annotation on ${input.target.entityRef} (the generation's repository)`,
-      );
-    }
-    // Every stack is checked before any file is written: all or nothing.
-    const current: Partial<Weights> = {};
-    for (const colour of CLUSTER_COLOURS) {
-      const stack = CLUSTER_STACKS[colour];
-      await resolveStackDirectory(ctx.workspacePath, stack, 'mode');
-      const found = await readStackWeight(ctx.workspacePath, stack);
-      if ('problem' in found) {
-        throw new InputError(
-          `mode: gitops needs the weight files: ${found.problem}`,
-        );
-      }
-      current[colour] = found.weight;
-    }
-    const previous = current as Weights;
-    // What Route 53 serves decides, not the files of a fresh checkout: a pull request may
-    // not be merged, and a route53-mode cutover writes no file.
-    let served: Weights;
-    try {
-      const { read } = await observe(input);
-      served = (await read()).weights;
-    } catch (error) {
-      throw new Error(
-        `mode: gitops needs to know what Route 53 serves, to apply the stack gaining weight first, and cannot read it (${redactAwsMessage(
-          (error as Error).message,
-        )}); nothing was written`,
-      );
-    }
-    ctx.logger.info(`Route 53 before: ${describeWeights(served)}`);
-    if (input.expected && !sameWeights(input.expected, served)) {
-      throw new ConflictError(
-        `changed by someone else: expected ${formatWeights(
-          input.expected,
-        )}, Route 53 serves ${formatWeights(served)}; nothing was written`,
-      );
-    }
-    // The stack that gains weight is applied first, so that no moment between the two
-    // applies has both clusters at 0 (Route 53 would then split traffic equally).
-    const gainsFirst = input.weights.green > served.green ? 'green' : 'blue';
-    const applyOrder = [
-      CLUSTER_STACKS[gainsFirst],
-      CLUSTER_STACKS[gainsFirst === 'green' ? 'blue' : 'green'],
-    ];
-    ctx.output('applyOrder', applyOrder);
-    ctx.output('previousWeights', served);
-    const files = CLUSTER_COLOURS.map(
-      colour => `${CLUSTER_STACKS[colour]}/${WEIGHT_FILE}`,
-    );
-    if (
-      sameWeights(previous, input.weights) &&
-      sameWeights(served, input.weights)
-    ) {
-      ctx.logger.info(
-        `The weight files and Route 53 already hold ${formatWeights(
-          input.weights,
-        )}`,
-      );
-      ctx.output('changed', false);
-      return;
-    }
-    if (ctx.isDryRun) {
-      ctx.logger.info(
-        `Dry run: would write ${formatWeights(input.weights)} to ${files.join(
-          ', ',
-        )}`,
-      );
-      ctx.output('changed', true);
-      return;
-    }
-    for (const colour of CLUSTER_COLOURS) {
-      await writeStackWeight(
-        ctx.workspacePath,
-        CLUSTER_STACKS[colour],
-        input.weights[colour],
-      );
-    }
-    // Changed when Route 53 differs too: files that already hold the target (an unmerged
-    // pull request rolled back) still need the applies.
-    ctx.output('changed', true);
-    ctx.output('files', files);
-    ctx.logger.info(
-      `Wrote ${files.join(', ')} (they held ${formatWeights(
-        previous,
-      )}): Route 53 serves ${formatWeights(served)} -> ${describeWeights(
-        input.weights,
-      )}. Apply ${applyOrder.join(
-        ' then ',
-      )} (the one gaining weight first) and publish the change to carry it to Route 53.`,
-    );
+  const writers: Record<CutoverMode, WeightWriter> = {
+    route53: new Route53WeightWriter(options),
+    gitops: new GitopsWeightWriter(options),
   };
 
   return createTemplateAction({
@@ -566,22 +257,42 @@ export function createSetWeightAction(options: SetWeightActionOptions) {
           }
           const target = await options.targets.forCutover(entity);
           checkAgainstEntity(parsed, target);
-          const input: SetWeightInput = {
-            ...parsed,
-            target,
-            hostname: target.hostname,
-            clusters: target.clusters,
-            recordType: target.recordType,
-          };
+          const input = parsed;
           ctx.output('mode', input.mode);
           ctx.output('weights', input.weights);
+          const log = {
+            info: (message: string) => ctx.logger.info(message),
+            warn: (message: string) => ctx.logger.warn(message),
+          };
           const change = async () => {
             try {
-              if (input.mode === 'route53') {
-                await runRoute53(ctx, input);
-              } else {
-                await runGitops(ctx, input);
-              }
+              await writers[input.mode].write(
+                {
+                  log,
+                  dryRun: Boolean(ctx.isDryRun),
+                  signal: ctx.signal,
+                  workspacePath: ctx.workspacePath,
+                  output: (name, value) => ctx.output(name as any, value as any),
+                },
+                {
+                  target,
+                  weights: input.weights,
+                  expected: input.expected,
+                  force: input.force,
+                  insyncTimeoutSeconds: input.insyncTimeoutSeconds,
+                  // The same pre-flight as the cutover route, on what Route 53 holds now.
+                  beforeWrite: async group => {
+                    const checks = await options.cutover.preflight({
+                      entity,
+                      target,
+                      input: await options.cutover.inputOf(target, group),
+                      weights: input.weights,
+                      credentials,
+                    });
+                    options.cutover.requirePassed(checks, input.force, log);
+                  },
+                },
+              );
             } catch (error) {
               throw redactAwsError(error, options.logger);
             }

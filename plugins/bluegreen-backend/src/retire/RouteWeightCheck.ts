@@ -13,7 +13,7 @@ import {
 } from '@bluegreen/plugin-bluegreen-common';
 import { redactAwsMessage } from '../aws/redactAwsError';
 import { Route53WeightedRecords } from '../route53/Route53WeightedRecords';
-import { resolveBoundZone } from '../security/resolveBoundZone';
+import { boundRecordGroup } from '../security/resolveBoundZone';
 import { TrafficBindings } from '../security/TrafficBindings';
 import { TrafficTarget, TrafficTargets } from '../security/TrafficTargets';
 
@@ -153,18 +153,12 @@ export class Route53RouteWeightCheck implements RouteWeightCheck {
 
       let read;
       try {
-        const records = await this.options.route53(target.zone.accountId);
-        const zone = await resolveBoundZone(
-          records,
+        const group = await boundRecordGroup(
+          this.options.route53,
           this.options.bindings,
-          target.zone,
-          target.hostname,
+          target,
         );
-        read = await records.readGroup(
-          zone,
-          target.hostname,
-          target.recordType,
-        );
+        read = await group.read();
       } catch (error) {
         unreadable.push(`${target.hostname}: ${messageOf(error)}`);
         continue;

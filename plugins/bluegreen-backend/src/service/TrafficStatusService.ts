@@ -17,7 +17,8 @@ import {
   Route53WeightedRecords,
   WeightedRecordGroup,
 } from '../route53/Route53WeightedRecords';
-import { resolveBoundZone } from '../security/resolveBoundZone';
+import { recordGroupProblems } from '../route53/recordGroupProblems';
+import { boundRecordGroup } from '../security/resolveBoundZone';
 import { TrafficBindings } from '../security/TrafficBindings';
 import { TrafficTarget, TrafficTargets } from '../security/TrafficTargets';
 import { JsonValue } from '@backstage/types';
@@ -112,14 +113,13 @@ export class TrafficStatusService {
       key,
       this.options.cacheTtlMs,
       async () => {
-        const records = await this.options.route53(zone.accountId);
-        const hostedZone = await resolveBoundZone(
-          records,
-          this.options.bindings,
-          zone,
-          hostname,
-        );
-        const group = await records.readGroup(hostedZone, hostname, type);
+        const group = await (
+          await boundRecordGroup(
+            this.options.route53,
+            this.options.bindings,
+            traffic,
+          )
+        ).read();
         return {
           group,
           observedAt: (this.options.now?.() ?? new Date()).toISOString(),
@@ -173,38 +173,6 @@ export class TrafficStatusService {
         ? { kind: 'external-dns', ownerIds }
         : { kind: 'none' };
 
-    const problems: string[] = [];
-    if (group.records.length === 0) {
-      problems.push(
-        `no weighted ${annotations.recordType} records for ${annotations.hostname} in ${group.zone.name}`,
-      );
-    }
-    for (const colour of CLUSTER_COLOURS) {
-      if (group.records.length > 0 && weights[colour] === undefined) {
-        problems.push(
-          `no record with set identifier ${annotations.clusters[colour]} (the ${colour} cluster)`,
-        );
-      }
-    }
-    const strangers = records.filter(r => !r.colour).map(r => r.setIdentifier);
-    if (strangers.length > 0) {
-      problems.push(
-        `records of other set identifiers share the traffic: ${strangers.join(
-          ', ',
-        )}`,
-      );
-    }
-    if (group.records.length > 0 && records.every(r => r.weight === 0)) {
-      problems.push(
-        'every weight is 0: Route 53 splits traffic equally between the records',
-      );
-    }
-    const blueOwner = group.owners[annotations.clusters.blue];
-    if (blueOwner && blueOwner === group.owners[annotations.clusters.green]) {
-      problems.push(
-        `both clusters' external-dns use owner id "${blueOwner}": under policy sync they delete each other's records; give each cluster its own --txt-owner-id`,
-      );
-    }
     return {
       entityRef: annotations.entityRef,
       hostname: annotations.hostname,
@@ -216,7 +184,7 @@ export class TrafficStatusService {
       owner,
       mode: owner.kind === 'external-dns' ? 'gitops' : 'route53',
       clusters: { blue, green } as Record<ClusterColour, ClusterVersionStatus>,
-      problems,
+      problems: recordGroupProblems(group, annotations),
       observedAt,
     };
   }

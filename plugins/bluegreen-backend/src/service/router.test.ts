@@ -17,7 +17,12 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { scaffolderServiceRef } from '@backstage/plugin-scaffolder-node';
 import { TrafficStatus } from '@bluegreen/plugin-bluegreen-common';
-import { Sandbox, startSandbox } from '@bluegreen/example-sandbox';
+import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
+import {
+  KubernetesSandbox,
+  Sandbox,
+  startSandbox,
+} from '@bluegreen/example-sandbox';
 import request from 'supertest';
 import {
   BURNHAM,
@@ -31,6 +36,10 @@ import {
   weightedRecords,
   ZONE_NAME,
 } from '../__testUtils__/sandbox';
+import {
+  kubernetesConfig,
+  startKubernetesStandIns,
+} from '../__testUtils__/kubernetes';
 import { SECURITY_CONFIG } from '../__testUtils__/security';
 import { bluegreenPlugin } from '../plugin';
 
@@ -38,10 +47,20 @@ jest.setTimeout(60_000);
 
 describe('bluegreen API', () => {
   let sandbox: Sandbox;
+  // The clusters behind the real Kubernetes backend: every pod ready, or green's
+  // burnham-worker 1/2 ready as in the example.
+  let ready: KubernetesSandbox;
+  let notReady: KubernetesSandbox;
   beforeAll(async () => {
     sandbox = await startSandbox({ insyncDelayMs: 0, throttle: false });
+    ready = await startKubernetesStandIns({ allReady: true });
+    notReady = await startKubernetesStandIns();
   });
-  afterAll(() => sandbox.close());
+  afterAll(async () => {
+    await sandbox.close();
+    await ready?.close();
+    await notReady?.close();
+  });
   beforeEach(() => sandbox.resetRequestCounts());
 
   async function startBackend(
@@ -49,6 +68,7 @@ describe('bluegreen API', () => {
       authorize?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
       denied?: string[];
       extraEntities?: Entity[];
+      kubernetes?: KubernetesSandbox;
     } = {},
   ) {
     const scaffold = jest.fn(async () => ({ taskId: 'task-1' }));
@@ -60,15 +80,17 @@ describe('bluegreen API', () => {
             : options.authorize ?? AuthorizeResult.ALLOW,
         })),
     );
-    const audit = { success: jest.fn(), fail: jest.fn() };
+    const audit = { success: jest.fn(async () => {}), fail: jest.fn(async () => {}) };
     const createEvent = jest.fn(
       async () => audit as unknown as AuditorServiceEvent,
     );
     const { server } = await startTestBackend({
       features: [
         bluegreenPlugin,
+        kubernetesPlugin,
         mockServices.rootConfig.factory({
           data: {
+            kubernetes: kubernetesConfig(options.kubernetes ?? ready),
             aws: { mainAccount: SANDBOX_CREDENTIALS },
             bluegreen: {
               aws: { endpoint: sandbox.url },
@@ -408,6 +430,66 @@ describe('bluegreen API', () => {
         .send({ weights: { blue: 0, green: 100 } });
       expect(gitops.status).toBe(201);
       expect(gitops.body.mode).toBe('gitops');
+    });
+
+    it("pre-flight: refuses a cutover to green while green's burnham-worker is 1/2 ready (real Kubernetes backend), naming the check, starting nothing", async () => {
+      const { server, scaffold, audit } = await startBackend({
+        kubernetes: notReady,
+      });
+      const res = await request(server)
+        .post('/api/bluegreen/entity/component/default/burnham/cutover')
+        .set('Authorization', user)
+        .send({ weights: { blue: 50, green: 50 } });
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain(
+        'weights: the pre-flight checks failed (green workloads ready: eks-blueprint-green: burnham-worker 1/2 not ready; green runs what blue runs: eks-blueprint-green: not ready burnham-worker 1/2)',
+      );
+      expect(res.body.error.message).toContain(
+        'or set force (needs bluegreen.cutover.force)',
+      );
+      expect(scaffold).not.toHaveBeenCalled();
+      expect(audit.fail).toHaveBeenCalled();
+    });
+
+    it('pre-flight: a user who holds bluegreen.cutover.force may force it; the task gets force', async () => {
+      const { server, scaffold, authorize } = await startBackend({
+        kubernetes: notReady,
+      });
+      const res = await request(server)
+        .post('/api/bluegreen/entity/component/default/burnham/cutover')
+        .set('Authorization', user)
+        .send({ weights: { blue: 50, green: 50 }, force: true });
+      expect(res.status).toBe(201);
+      expect(authorize).toHaveBeenCalledWith(
+        expect.arrayContaining([
+          expect.objectContaining({
+            permission: expect.objectContaining({
+              name: 'bluegreen.cutover.force',
+            }),
+          }),
+        ]),
+        expect.anything(),
+      );
+      expect(scaffold).toHaveBeenCalledWith(
+        expect.objectContaining({
+          values: expect.objectContaining({ force: true }),
+        }),
+        expect.anything(),
+      );
+    });
+
+    it('pre-flight: force is refused (403) to a user without bluegreen.cutover.force', async () => {
+      const { server, scaffold } = await startBackend({
+        kubernetes: notReady,
+        denied: ['bluegreen.cutover.force'],
+      });
+      const res = await request(server)
+        .post('/api/bluegreen/entity/component/default/burnham/cutover')
+        .set('Authorization', user)
+        .send({ weights: { blue: 50, green: 50 }, force: true });
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toContain('bluegreen.cutover.force');
+      expect(scaffold).not.toHaveBeenCalled();
     });
 
     it('answers 401 without credentials', async () => {

@@ -5,19 +5,20 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { ScaffolderService } from '@backstage/plugin-scaffolder-node';
 import {
-  ANNOTATION_GENERATION_REPO,
   CutoverRequest,
   CutoverResponse,
   cutoverRequestSchema,
+  preflightInputOf,
 } from '@bluegreen/plugin-bluegreen-common';
 import express from 'express';
 import { z } from 'zod/v3';
 import Router from 'express-promise-router';
 import { EksVersionCatalog } from '../aws/EksVersionCatalog';
+import { CutoverService } from '../cutover/CutoverService';
 import { redactAwsError } from '../aws/redactAwsError';
 import { parseInput } from '../lib/parseInput';
 import { leaseHeldError, leaseKey, LeaseStore } from '../database/LeaseStore';
@@ -35,6 +36,8 @@ export interface RouterOptions {
   scaffolder: ScaffolderService;
   traffic: TrafficStatusService;
   targets: TrafficTargets;
+  /** The cutover rules (mode, pre-flight) set-weight applies too. */
+  cutover: CutoverService;
   refreshLimiter: RefreshLimiter;
   eksVersions: EksVersionCatalog;
   cutoverTemplateRef: string;
@@ -149,23 +152,31 @@ export async function createRouter(
       }
       const current = await status(entity);
       const mode = plan.mode ?? current.mode;
+      const force = plan.force ?? false;
+      options.cutover.assertMode(
+        mode,
+        target,
+        Object.fromEntries(
+          current.records
+            .filter(r => r.externalDnsOwner)
+            .map(r => [r.setIdentifier, r.externalDnsOwner!]),
+        ),
+        force,
+      );
+      // The pre-flight set-weight repeats on what Route 53 holds when it writes; refused
+      // here first so that a failing cutover starts no task.
       if (
-        mode === 'route53' &&
-        current.owner.kind === 'external-dns' &&
-        !plan.force
+        current.weights.blue !== plan.weights.blue ||
+        current.weights.green !== plan.weights.green
       ) {
-        throw new InputError(
-          `mode: ${
-            current.hostname
-          } is owned by external-dns (owner ${current.owner.ownerIds.join(
-            ', ',
-          )}), which would revert a direct Route 53 change within about a minute; use mode gitops, or pause external-dns and set force`,
-        );
-      }
-      if (mode === 'gitops' && !target.generationRepository) {
-        throw new InputError(
-          `mode: gitops needs the ${ANNOTATION_GENERATION_REPO} annotation on ${entityRef} (the generation's repository)`,
-        );
+        const checks = await options.cutover.preflight({
+          entity,
+          target,
+          input: preflightInputOf(current),
+          weights: plan.weights,
+          credentials,
+        });
+        options.cutover.requirePassed(checks, force, options.logger);
       }
       const { taskId } = await scaffolder.scaffold(
         {
@@ -177,7 +188,7 @@ export async function createRouter(
             weights: plan.weights,
             mode,
             ...(plan.expected && { expected: plan.expected }),
-            force: plan.force ?? false,
+            force,
           },
         },
         { credentials },

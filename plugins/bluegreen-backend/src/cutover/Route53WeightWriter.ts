@@ -1,0 +1,172 @@
+import { ConflictError } from '@backstage/errors';
+import { formatWeights } from '@bluegreen/plugin-bluegreen-common';
+import {
+  Route53WeightedRecords,
+  WeightsChangedError,
+} from '../route53/Route53WeightedRecords';
+import { boundRecordGroup } from '../security/resolveBoundZone';
+import { TrafficBindings } from '../security/TrafficBindings';
+import { CutoverService } from './CutoverService';
+import {
+  clusterWeights,
+  describeWeights,
+  sameWeights,
+} from './recordGroupWeights';
+import { WeightChange, WeightWriteContext, WeightWriter } from './WeightWriter';
+
+/**
+ * route53 mode: one compare-and-swap change batch over the whole record group (every
+ * record deleted and re-created, unchanged ones too), then INSYNC. After a failure it
+ * re-reads and says what Route 53 holds, never "nothing changed" when it did.
+ */
+export class Route53WeightWriter implements WeightWriter {
+  constructor(
+    private readonly options: {
+      route53: (accountId?: string) => Promise<Route53WeightedRecords>;
+      bindings: TrafficBindings;
+      cutover: CutoverService;
+    },
+  ) {}
+
+  async write(ctx: WeightWriteContext, change: WeightChange): Promise<void> {
+    const { target, weights } = change;
+    const { records, zone, read } = await boundRecordGroup(
+      this.options.route53,
+      this.options.bindings,
+      target,
+    );
+    const readWeights = async () => {
+      const group = await read();
+      return { group, weights: clusterWeights(group, target.clusters) };
+    };
+    const { group, weights: current } = await readWeights();
+    ctx.log.info(
+      `Route 53 ${target.recordType} ${group.name} in ${
+        zone.name
+      }: ${describeWeights(current)}`,
+    );
+    this.options.cutover.assertMode(
+      'route53',
+      target,
+      group.owners,
+      change.force,
+    );
+    if (change.expected && !sameWeights(change.expected, current)) {
+      throw new ConflictError(
+        `changed by someone else: expected ${formatWeights(
+          change.expected,
+        )}, found ${formatWeights(current)}`,
+      );
+    }
+    ctx.output('previousWeights', current);
+    if (sameWeights(current, weights)) {
+      ctx.log.info('The records already hold these weights; nothing to do');
+      ctx.output('changed', false);
+      return;
+    }
+    await change.beforeWrite(group, current);
+    if (ctx.dryRun) {
+      ctx.log.info(
+        `Dry run: would change ${formatWeights(current)} to ${formatWeights(
+          weights,
+        )} in one compare-and-swap change batch`,
+      );
+      ctx.output('changed', true);
+      return;
+    }
+    let changeId: string;
+    try {
+      changeId = await records.swapWeights(group, {
+        [target.clusters.blue]: weights.blue,
+        [target.clusters.green]: weights.green,
+      });
+    } catch (error) {
+      // The batch may have been applied although the call failed: the SDK retries a
+      // request whose response was lost, and the retry then fails as a conflict with
+      // our own first attempt. Route 53 itself says what happened.
+      const { weights: found } = await readWeights().catch(() => ({
+        weights: undefined,
+      }));
+      if (found && sameWeights(found, weights)) {
+        ctx.log.warn(
+          `Route 53 answered ${
+            (error as Error).name
+          } but holds exactly the requested weights: the change was applied (a retried request whose first attempt succeeded, or an identical change); ${describeWeights(
+            found,
+          )}. Its change id was lost, so INSYNC was not confirmed: resolvers may keep the old answer a little longer than the TTL.`,
+        );
+        ctx.output('changed', true);
+        return;
+      }
+      if (found && !sameWeights(found, current)) {
+        throw new ConflictError(
+          `changed by someone else: expected ${formatWeights(
+            current,
+          )}, found ${formatWeights(found)}; this change was not applied`,
+        );
+      }
+      if (found && error instanceof WeightsChangedError) {
+        throw new ConflictError(
+          `Route 53 refused the change batch (${
+            error.message
+          }) and still holds ${formatWeights(found)}: nothing was changed`,
+        );
+      }
+      // Route 53 still shows the old weights after an error other than a conflict (a
+      // timeout, say): a request it received may still be applied.
+      throw found
+        ? new Error(
+            `${(error as Error).message}; Route 53 still holds ${formatWeights(
+              found,
+            )}, but a change it received may still be applied: check the records before retrying`,
+          )
+        : new Error(
+            `${
+              (error as Error).message
+            }; Route 53 could not be read afterwards, so whether the change was applied is unknown: check the records before retrying`,
+          );
+    }
+    ctx.log.info(
+      `Route 53 accepted change ${changeId}: ${formatWeights(
+        current,
+      )} -> ${formatWeights(weights)}; waiting for INSYNC`,
+    );
+    ctx.output('changeId', changeId);
+    ctx.output('changed', true);
+    const elapsed = await records
+      .waitInsync(changeId, {
+        timeoutMs: change.insyncTimeoutSeconds * 1000,
+        signal: ctx.signal,
+        onPoll: (status, ms) =>
+          ctx.log.info(
+            `change ${changeId}: ${status} after ${(ms / 1000).toFixed(1)} s`,
+          ),
+      })
+      .catch(error => {
+        if (ctx.signal?.aborted) {
+          // A change batch cannot be withdrawn: say what will still happen.
+          throw new Error(
+            `cancelled while waiting for change ${changeId}; Route 53 had already accepted it and applies it regardless (${formatWeights(
+              weights,
+            )})`,
+          );
+        }
+        throw error;
+      });
+    const { weights: observed } = await readWeights();
+    if (!sameWeights(observed, weights)) {
+      throw new ConflictError(
+        `changed by someone else after change ${changeId} was applied: expected ${formatWeights(
+          weights,
+        )}, found ${formatWeights(observed)}`,
+      );
+    }
+    ctx.log.info(
+      `INSYNC after ${(elapsed / 1000).toFixed(
+        1,
+      )} s; Route 53 now holds ${describeWeights(
+        observed,
+      )}. Resolvers may keep the old answer for the record's TTL.`,
+    );
+  }
+}

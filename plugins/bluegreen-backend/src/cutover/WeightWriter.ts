@@ -1,0 +1,38 @@
+import { Weights } from '@bluegreen/plugin-bluegreen-common';
+import { TrafficTarget } from '../security/TrafficTargets';
+import { WeightedRecordGroup } from '../route53/Route53WeightedRecords';
+
+/** What a weight change runs in: a scaffolder task's log, workspace and signal. */
+export interface WeightWriteContext {
+  log: { info(message: string): void; warn(message: string): void };
+  /** Reads only, and says what it would write. */
+  dryRun: boolean;
+  signal?: AbortSignal;
+  /** gitops: where the generation's stacks are checked out. */
+  workspacePath: string;
+  /** Records a step output as soon as it is known, so a later failure keeps it. */
+  output(name: string, value: unknown): void;
+}
+
+/** One change of a record group's two weights. */
+export interface WeightChange {
+  target: TrafficTarget;
+  weights: Weights;
+  /** What the caller expects Route 53 to hold; anything else is a conflict. */
+  expected?: Weights;
+  force: boolean;
+  insyncTimeoutSeconds: number;
+  /**
+   * Called with what Route 53 holds once the writer knows the change is needed, before
+   * anything is written (the pre-flight): throwing refuses the change.
+   */
+  beforeWrite(group: WeightedRecordGroup, current: Weights): Promise<void>;
+}
+
+/**
+ * Moves a record group's weights, one way or another: Route 53 directly, or the cluster
+ * stacks' weight files that Terraform carries to Route 53.
+ */
+export interface WeightWriter {
+  write(context: WeightWriteContext, change: WeightChange): Promise<void>;
+}
