@@ -4,9 +4,16 @@
  *   0 goal met, 1 goal missed or an error, 2 the results are invalid because
  *   `backstage-cli package start` restarted the backend (a fresh in-memory database).
  */
-import { Sandbox, startSandbox } from '@bluegreen/example-sandbox';
+import {
+  loadKubernetesFixtures,
+  Sandbox,
+  startKubernetesSandbox,
+  startSandbox,
+  withAllPodsReady,
+} from '@bluegreen/example-sandbox';
 import {
   ExampleBackend,
+  kubernetesStandInEnv,
   startExampleBackend,
 } from '../../examples/backend/src/launch';
 
@@ -15,7 +22,8 @@ function restartNote(backend: ExampleBackend): string {
 }
 
 /**
- * Starts the sandbox (insyncDelayMs 0) and the example backend pointed at it, runs
+ * Starts the sandbox (insyncDelayMs 0), the Kubernetes stand-ins (every pod ready, so the
+ * cutover pre-flight passes both ways) and the example backend pointed at them, runs
  * measure (which prints its results and says whether the goal was met), then prints
  * `reproduce: <command>` and sets process.exitCode. Both are stopped afterwards, on
  * SIGINT/SIGTERM too.
@@ -25,10 +33,15 @@ export async function withExampleBackend(
   measure: (backend: ExampleBackend, sandbox: Sandbox) => Promise<boolean>,
 ): Promise<void> {
   const sandbox = await startSandbox({ insyncDelayMs: 0 });
+  const kubernetes = await startKubernetesSandbox({
+    ports: { 'eks-blueprint-blue': 0, 'eks-blueprint-green': 0 },
+    fixtures: withAllPodsReady(loadKubernetesFixtures()),
+  });
   let backend: ExampleBackend | undefined;
   const cleanUp = async () => {
     await backend?.stop();
     await sandbox.close();
+    await kubernetes.close();
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
@@ -41,7 +54,10 @@ export async function withExampleBackend(
       `starting the example backend (AWS sandbox, a local stand-in, at ${sandbox.url}) ...`,
     );
     backend = await startExampleBackend({
-      env: { APP_CONFIG_bluegreen_aws_endpoint: sandbox.url },
+      env: {
+        APP_CONFIG_bluegreen_aws_endpoint: sandbox.url,
+        ...kubernetesStandInEnv(kubernetes.clusters),
+      },
     });
     const pass = await measure(backend, sandbox);
     console.log(`reproduce: ${command}`);

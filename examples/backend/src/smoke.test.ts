@@ -8,8 +8,19 @@
  */
 
 import { stripVTControlCharacters } from 'node:util';
-import { Sandbox, startSandbox } from '@bluegreen/example-sandbox';
-import { ExampleBackend, startExampleBackend } from './launch';
+import {
+  KubernetesSandbox,
+  loadKubernetesFixtures,
+  Sandbox,
+  startKubernetesSandbox,
+  startSandbox,
+  withAllPodsReady,
+} from '@bluegreen/example-sandbox';
+import {
+  ExampleBackend,
+  kubernetesStandInEnv,
+  startExampleBackend,
+} from './launch';
 
 const STARTUP_TIMEOUT_MS = 180_000;
 
@@ -19,13 +30,19 @@ describe('example backend smoke test', () => {
   let backend: ExampleBackend;
   let baseUrl: string;
   let sandbox: Sandbox;
+  // The example's fixtures: green's burnham-worker is 1/2 ready until a test heals it.
+  let kubernetes: KubernetesSandbox;
 
   beforeAll(async () => {
     sandbox = await startSandbox({ insyncDelayMs: 500 });
+    kubernetes = await startKubernetesSandbox({
+      ports: { 'eks-blueprint-blue': 0, 'eks-blueprint-green': 0 },
+    });
     backend = await startExampleBackend({
       env: {
         APP_CONFIG_bluegreen_aws_endpoint: sandbox.url,
         APP_CONFIG_bluegreen_traffic_cacheSeconds: '1',
+        ...kubernetesStandInEnv(kubernetes.clusters),
       },
       startupTimeoutMs: STARTUP_TIMEOUT_MS,
     });
@@ -34,6 +51,7 @@ describe('example backend smoke test', () => {
 
   afterAll(async () => {
     await sandbox?.close();
+    await kubernetes?.close();
     await backend?.stop();
   });
 
@@ -164,32 +182,24 @@ describe('example backend smoke test', () => {
     expect(sandbox.changeLog()).toHaveLength(0);
   });
 
-  it('refuses the cutover template for checkout started directly (POST /v2/tasks, route53, force): set-weight fails with NotAllowedError, Route 53 unchanged, audited', async () => {
-    const token = await guestToken();
-    await catalogHas(token, 'template/default/cut-over-traffic');
+  /** Starts the cutover template directly (POST /v2/tasks); how it ended, its events. */
+  async function runCutoverTemplate(token: string, values: object) {
+    const headers = { Authorization: `Bearer ${token}` };
     const created = await fetch(`${baseUrl}/api/scaffolder/v2/tasks`, {
       method: 'POST',
-      headers: {
-        Authorization: `Bearer ${token}`,
-        'Content-Type': 'application/json',
-      },
+      headers: { ...headers, 'Content-Type': 'application/json' },
       body: JSON.stringify({
         templateRef: 'template:default/cut-over-traffic',
-        values: {
-          entity: 'component:default/checkout',
-          weights: { blue: 0, green: 100 },
-          mode: 'route53',
-          force: true,
-        },
+        values,
       }),
     });
     expect(created.status).toBe(201);
     const { id } = await created.json();
     const task = await backend.waitFor(
-      'the refused task to end',
+      `task ${id} to end`,
       async () => {
         const res = await fetch(`${baseUrl}/api/scaffolder/v2/tasks/${id}`, {
-          headers: { Authorization: `Bearer ${token}` },
+          headers,
         });
         const body = await res.json();
         return ['completed', 'failed', 'cancelled'].includes(body.status)
@@ -198,12 +208,24 @@ describe('example backend smoke test', () => {
       },
       60_000,
     );
-    expect(task.status).toBe('failed');
     const events = await (
       await fetch(`${baseUrl}/api/scaffolder/v2/tasks/${id}/events`, {
-        headers: { Authorization: `Bearer ${token}` },
+        headers,
       })
     ).json();
+    return { status: task.status as string, events };
+  }
+
+  it('refuses the cutover template for checkout started directly (POST /v2/tasks, route53, force): set-weight fails with NotAllowedError, Route 53 unchanged, audited', async () => {
+    const token = await guestToken();
+    await catalogHas(token, 'template/default/cut-over-traffic');
+    const { status, events } = await runCutoverTemplate(token, {
+      entity: 'component:default/checkout',
+      weights: { blue: 0, green: 100 },
+      mode: 'route53',
+      force: true,
+    });
+    expect(status).toBe('failed');
     expect(JSON.stringify(events)).toContain(
       'NotAllowedError: user:default/platform-engineer is not allowed to set-weight: permission bluegreen.cutover on component:default/checkout, permission bluegreen.cutover.force on component:default/checkout',
     );
@@ -224,10 +246,52 @@ describe('example backend smoke test', () => {
     );
   });
 
-  it("cuts burnham's traffic over for its owner: status, cutover task, new status", async () => {
+  it("pre-flight: refuses burnham's cutover while green's burnham-worker is 1/2 ready, through the route and through the template; force needs bluegreen.cutover.force", async () => {
     const token = await guestToken();
     await catalogHas(token, 'component/default/burnham');
     await catalogHas(token, 'template/default/cut-over-traffic');
+    const reason =
+      'green workloads ready: eks-blueprint-green: burnham-worker 1/2 not ready';
+
+    const route = await api(token, 'entity/component/default/burnham/cutover', {
+      weights: { blue: 50, green: 50 },
+    });
+    expect(route.status).toBe(400);
+    expect(route.body.error.message).toContain(
+      `weights: the pre-flight checks failed (${reason}`,
+    );
+
+    // The example user is not in group:default/platform-admins.
+    const forced = await api(
+      token,
+      'entity/component/default/burnham/cutover',
+      { weights: { blue: 50, green: 50 }, force: true },
+    );
+    expect(forced.status).toBe(403);
+    expect(forced.body.error.message).toContain('bluegreen.cutover.force');
+
+    const { status, events } = await runCutoverTemplate(token, {
+      entity: 'component:default/burnham',
+      weights: { blue: 50, green: 50 },
+      mode: 'route53',
+    });
+    expect(status).toBe('failed');
+    expect(JSON.stringify(events)).toContain(
+      `InputError: weights: the pre-flight checks failed (${reason}`,
+    );
+    expect(sandbox.changeLog()).toHaveLength(0);
+  });
+
+  it("cuts burnham's traffic over for its owner once green is ready: status, cutover task, new status", async () => {
+    const token = await guestToken();
+    await catalogHas(token, 'component/default/burnham');
+    await catalogHas(token, 'template/default/cut-over-traffic');
+    // Green's burnham-worker becomes ready (the stand-in serves new fixtures).
+    kubernetes.updateCluster(
+      withAllPodsReady(loadKubernetesFixtures()).clusters.find(
+        c => c.name === 'eks-blueprint-green',
+      )!,
+    );
 
     const before = await api(token, 'entity/component/default/burnham/traffic');
     expect(before.status).toBe(200);

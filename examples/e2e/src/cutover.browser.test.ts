@@ -1,8 +1,9 @@
 /*
  * A real browser test of the cutover: Debian's Chromium, driven by playwright-core, signs in
  * to the example app as the guest, opens component:default/burnham, checks the blue/green
- * card (weights, shares, workloads), cuts the traffic over to green through the dialog and
- * checks that the card and the AWS sandbox show the new weights.
+ * card (weights, shares, workloads), sees the dialog's pre-flight hold the cutover while
+ * green's burnham-worker is not ready, makes it ready, cuts the traffic over to green
+ * through the dialog and checks that the card and the AWS sandbox show the new weights.
  *
  * Everything runs on free ports: the AWS sandbox and the Kubernetes API stand-ins in this
  * process (examples/sandbox; local stand-ins, not AWS and not Kubernetes), the example
@@ -19,9 +20,11 @@ import path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import {
   KubernetesSandbox,
+  loadKubernetesFixtures,
   Sandbox,
   startKubernetesSandbox,
   startSandbox,
+  withAllPodsReady,
 } from '@bluegreen/example-sandbox';
 import {
   ExampleApp,
@@ -413,6 +416,53 @@ describe('the blue/green card in a real browser', () => {
       });
 
       const dialog = p.getByTestId('bluegreen-cutover-dialog');
+      await step(
+        "the dialog's pre-flight holds the cutover while green's burnham-worker is 1/2 ready",
+        async () => {
+          await p
+            .getByTestId('bluegreen-cutover-button')
+            .click({ timeout: UI_TIMEOUT_MS });
+          await dialog.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+          await waitForText(
+            dialog.getByTestId('bluegreen-preflight'),
+            /green workloads ready: eks-blueprint-green: burnham-worker 1\/2 not ready/,
+            'the failed pre-flight check',
+          );
+          await dialog
+            .getByTestId('bluegreen-cutover-confirm')
+            .check({ timeout: UI_TIMEOUT_MS });
+          // The example user may not force (only group:default/platform-admins may).
+          expect(
+            await dialog.getByTestId('bluegreen-cutover-force').isDisabled(),
+          ).toBe(true);
+          expect(
+            await dialog.getByTestId('bluegreen-cutover-submit').isDisabled(),
+          ).toBe(true);
+          await dialog.screenshot({
+            path: path.join(SCREENSHOT_DIR, 'burnham-preflight-refused.png'),
+            animations: 'disabled',
+          });
+          await dialog
+            .getByRole('button', { name: 'Cancel' })
+            .click({ timeout: UI_TIMEOUT_MS });
+          await dialog.waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
+        },
+      );
+
+      await step("green's burnham-worker becomes ready", async () => {
+        kubernetes!.updateCluster(
+          withAllPodsReady(loadKubernetesFixtures()).clusters.find(
+            c => c.name === 'eks-blueprint-green',
+          )!,
+        );
+        await p.reload();
+        await waitForText(
+          p.getByTestId('bluegreen-cluster-green'),
+          /burnham-worker 2\/2 ready/,
+          'the green panel (its workloads)',
+        );
+      });
+
       await step('cutting over to green through the dialog', async () => {
         await p
           .getByTestId('bluegreen-cutover-button')

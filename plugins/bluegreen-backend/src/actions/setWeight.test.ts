@@ -26,7 +26,7 @@ import {
   ZONE_NAME,
 } from '../__testUtils__/sandbox';
 import { copyGeneration } from '../__testUtils__/tofu';
-import { testCutover } from '../__testUtils__/kubernetes';
+import { READY_WORKLOADS, testCutover } from '../__testUtils__/kubernetes';
 import {
   PermissionRule,
   testGuard,
@@ -103,6 +103,7 @@ function run(
     entities?: Entity[];
     rule?: PermissionRule;
     leases?: CutoverLeases;
+    cutover?: CutoverService;
   } = {},
 ) {
   const { action } = setWeightAction(async () => records, extra);
@@ -159,6 +160,101 @@ describe('bluegreen:set-weight, route53 mode (against the AWS sandbox stand-in)'
     expect(out.changed).toBe(true);
     expect(out.changeId).toEqual(expect.any(String));
     expect(sandbox.requestCounts().GetChange).toBeGreaterThanOrEqual(1);
+  });
+
+  describe('pre-flight', () => {
+    const greenWorkerNotReady = {
+      ...READY_WORKLOADS,
+      green: {
+        state: 'ok' as const,
+        deployments: [
+          { name: 'burnham', ready: 3, desired: 3, podsNotReady: [] },
+          {
+            name: 'burnham-worker',
+            ready: 1,
+            desired: 2,
+            podsNotReady: ['burnham-worker-x (CrashLoopBackOff)'],
+          },
+        ],
+      },
+    };
+
+    it('refuses to send traffic to a cluster with a not-ready deployment, naming the check; Route 53 unchanged', async () => {
+      const { cutover, reads } = testCutover(greenWorkerNotReady);
+      const { done } = run(
+        new Route53WeightedRecords(client),
+        route53Input({ blue: 50, green: 50 }),
+        { cutover },
+      );
+      await expect(done).rejects.toThrow(
+        'weights: the pre-flight checks failed (green workloads ready: eks-blueprint-green: burnham-worker 1/2 not ready); fix them and retry, or set force (needs bluegreen.cutover.force)',
+      );
+      expect(sandbox.changeLog()).toHaveLength(0);
+      // Read on behalf of the task's initiator.
+      expect(reads).toHaveLength(1);
+      expect(reads[0][2]).toMatchObject({
+        principal: { type: 'user' },
+      });
+    });
+
+    it('refuses when the clusters cannot be read (unknown is not passed)', async () => {
+      const { cutover } = testCutover({
+        blue: { state: 'unreachable', error: 'ECONNREFUSED' },
+        green: { state: 'unreachable', error: 'ECONNREFUSED' },
+      });
+      const { done } = run(
+        new Route53WeightedRecords(client),
+        route53Input({ blue: 0, green: 100 }),
+        { cutover },
+      );
+      await expect(done).rejects.toThrow(
+        'green workloads ready: unknown, eks-blueprint-green unreachable: ECONNREFUSED',
+      );
+      expect(sandbox.changeLog()).toHaveLength(0);
+    });
+
+    it('with force (and bluegreen.cutover.force) changes the records and logs what it overrode', async () => {
+      const { cutover } = testCutover(greenWorkerNotReady);
+      const { ctx, done } = run(
+        new Route53WeightedRecords(client),
+        { ...route53Input({ blue: 50, green: 50 }), force: true },
+        { cutover },
+      );
+      const warn = jest.spyOn(ctx.logger, 'warn');
+      await done;
+      expect(await weightsIn(client, zone, BURNHAM)).toEqual({
+        [CLUSTERS.blue]: 50,
+        [CLUSTERS.green]: 50,
+      });
+      expect(warn).toHaveBeenCalledWith(
+        expect.stringContaining(
+          'Pre-flight failed, overridden by force: green workloads ready: eks-blueprint-green: burnham-worker 1/2 not ready',
+        ),
+      );
+    });
+
+    it('a dry run reports the failing pre-flight too, and writes nothing', async () => {
+      const { cutover } = testCutover(greenWorkerNotReady);
+      const { done } = run(
+        new Route53WeightedRecords(client),
+        route53Input({ blue: 0, green: 100 }),
+        { cutover, isDryRun: true },
+      );
+      await expect(done).rejects.toThrow('the pre-flight checks failed');
+      expect(sandbox.changeLog()).toHaveLength(0);
+    });
+
+    it('a change that is already in place needs no pre-flight', async () => {
+      const { cutover, reads } = testCutover(greenWorkerNotReady);
+      const { ctx, done } = run(
+        new Route53WeightedRecords(client),
+        route53Input({ blue: 100, green: 0 }),
+        { cutover },
+      );
+      await done;
+      expect(outputs(ctx as any).changed).toBe(false);
+      expect(reads).toHaveLength(0);
+    });
   });
 
   it('is read back by an independent client: Debian awscli', async () => {

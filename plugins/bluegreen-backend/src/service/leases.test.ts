@@ -17,7 +17,12 @@ import {
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
-import { Sandbox, startSandbox } from '@bluegreen/example-sandbox';
+import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
+import {
+  KubernetesSandbox,
+  Sandbox,
+  startSandbox,
+} from '@bluegreen/example-sandbox';
 import request from 'supertest';
 import yaml from 'yaml';
 import {
@@ -26,6 +31,10 @@ import {
   SANDBOX_CREDENTIALS,
   ZONE_NAME,
 } from '../__testUtils__/sandbox';
+import {
+  kubernetesConfig,
+  startKubernetesStandIns,
+} from '../__testUtils__/kubernetes';
 import {
   GENERATION_ENTITY,
   SECURITY_CONFIG,
@@ -49,19 +58,26 @@ const template = yaml.parse(
 
 describe('the cutover lease across two backends on one database', () => {
   let sandbox: Sandbox;
+  // Every pod ready: the pre-flight passes (it is tested on its own).
+  let kubernetes: KubernetesSandbox;
   const dir = createMockDirectory();
   const databaseFile = () => path.join(dir.path, 'bluegreen.sqlite');
 
   beforeAll(async () => {
     // Slow INSYNC: the first cutover holds the lease for a while.
     sandbox = await startSandbox({ insyncDelayMs: 2500, throttle: false });
+    kubernetes = await startKubernetesStandIns({ allReady: true });
   });
-  afterAll(() => sandbox.close());
+  afterAll(async () => {
+    await sandbox.close();
+    await kubernetes?.close();
+  });
 
   async function replica() {
     const { server } = await startTestBackend({
       features: [
         scaffolderPlugin,
+        kubernetesPlugin,
         bluegreenBackend,
         catalogServiceMock.factory({
           entities: [
@@ -85,6 +101,7 @@ describe('the cutover lease across two backends on one database', () => {
         }),
         mockServices.rootConfig.factory({
           data: {
+            kubernetes: kubernetesConfig(kubernetes),
             aws: { mainAccount: SANDBOX_CREDENTIALS },
             bluegreen: {
               ...SECURITY_CONFIG.bluegreen,

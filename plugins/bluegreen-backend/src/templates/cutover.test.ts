@@ -12,9 +12,15 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import githubModule from '@backstage/plugin-scaffolder-backend-module-github';
-import { Sandbox, startSandbox } from '@bluegreen/example-sandbox';
+import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
+import {
+  KubernetesSandbox,
+  Sandbox,
+  startSandbox,
+} from '@bluegreen/example-sandbox';
 import request from 'supertest';
 import yaml from 'yaml';
 import {
@@ -26,6 +32,10 @@ import {
   sandboxZoneId,
   weightsIn,
 } from '../__testUtils__/sandbox';
+import {
+  kubernetesConfig,
+  startKubernetesStandIns,
+} from '../__testUtils__/kubernetes';
 import { tofuBinary } from '../__testUtils__/tofu';
 import { fixtureRepositoryReader } from '../__testUtils__/fixtureRepository';
 import { GENERATION_ENTITY, SECURITY_CONFIG } from '../__testUtils__/security';
@@ -44,15 +54,24 @@ const burnham = blueGreenComponent('burnham', BURNHAM);
 
 describe('template: Cut over traffic', () => {
   let sandbox: Sandbox;
+  // Every pod ready: the pre-flight passes (it is tested on its own).
+  let kubernetes: KubernetesSandbox;
   beforeAll(async () => {
     sandbox = await startSandbox({ insyncDelayMs: 300, throttle: false });
+    kubernetes = await startKubernetesStandIns({ allReady: true });
   });
-  afterAll(() => sandbox.close());
+  afterAll(async () => {
+    await sandbox.close();
+    await kubernetes?.close();
+  });
 
-  async function startBackend() {
+  async function startBackend(
+    options: { kubernetes?: KubernetesSandbox; denyForce?: boolean } = {},
+  ) {
     return startTestBackend({
       features: [
         scaffolderPlugin,
+        kubernetesPlugin,
         githubModule,
         bluegreenBackend,
         catalogServiceMock.factory({
@@ -66,8 +85,24 @@ describe('template: Cut over traffic', () => {
           ],
         }),
         fixtureRepositoryReader(REPOSITORY, { dereference: true }),
+        ...(options.denyForce
+          ? [
+              mockServices.permissions.mock({
+                authorize: async requests =>
+                  requests.map(r => ({
+                    result:
+                      r.permission.name === 'bluegreen.cutover.force'
+                        ? AuthorizeResult.DENY
+                        : AuthorizeResult.ALLOW,
+                  })),
+                authorizeConditional: async requests =>
+                  requests.map(() => ({ result: AuthorizeResult.ALLOW })),
+              }).factory,
+            ]
+          : []),
         mockServices.rootConfig.factory({
           data: {
+            kubernetes: kubernetesConfig(options.kubernetes ?? kubernetes),
             aws: { mainAccount: SANDBOX_CREDENTIALS },
             // The pull request step needs a token to be planned; a dry run sends nothing.
             integrations: {
@@ -127,6 +162,69 @@ describe('template: Cut over traffic', () => {
       });
     } finally {
       client.destroy();
+    }
+  });
+
+  it("pre-flight: the template started directly (POST /v2/tasks) is refused while green's burnham-worker is 1/2 ready; a user who holds bluegreen.cutover.force forces it; one who does not cannot", async () => {
+    const notReady = await startKubernetesStandIns();
+    const client = sandboxRoute53(sandbox.url);
+    const zone = await sandboxZoneId(client);
+    const run = async (server: any, force: boolean) => {
+      const created = await request(server)
+        .post('/api/scaffolder/v2/tasks')
+        .set('Authorization', mockCredentials.user.header())
+        .send({
+          templateRef: 'template:default/cut-over-traffic',
+          values: {
+            entity: 'component:default/burnham',
+            weights: { blue: 20, green: 80 },
+            mode: 'route53',
+            force,
+          },
+        });
+      expect(created.status).toBe(201);
+      return waitForTask(server, created.body.id);
+    };
+    const before = await weightsIn(client, zone, BURNHAM);
+    try {
+      const { server } = await startBackend({ kubernetes: notReady });
+      const refused = await run(server, false);
+      expect(refused.status).toBe('failed');
+      expect(refused.log).toContain(
+        'weights: the pre-flight checks failed (green workloads ready: eks-blueprint-green: burnham-worker 1/2 not ready',
+      );
+      expect(await weightsIn(client, zone, BURNHAM)).toEqual(before);
+
+      const { server: noForce } = await startBackend({
+        kubernetes: notReady,
+        denyForce: true,
+      });
+      const denied = await run(noForce, true);
+      expect(denied.status).toBe('failed');
+      expect(denied.log).toContain('permission bluegreen.cutover.force');
+      expect(await weightsIn(client, zone, BURNHAM)).toEqual(before);
+
+      const forced = await run(server, true);
+      expect(forced.log).toContain(
+        'Pre-flight failed, overridden by force: green workloads ready: eks-blueprint-green: burnham-worker 1/2 not ready',
+      );
+      expect(forced.status).toBe('completed');
+      expect(await weightsIn(client, zone, BURNHAM)).toEqual({
+        [CLUSTERS.blue]: 20,
+        [CLUSTERS.green]: 80,
+      });
+    } finally {
+      // Back to the sandbox's 100/0 for the other tests.
+      const { server } = await startBackend();
+      const back = await request(server)
+        .post('/api/bluegreen/entity/component/default/burnham/cutover')
+        .set('Authorization', mockCredentials.user.header())
+        .send({ weights: { blue: 100, green: 0 }, mode: 'route53' });
+      if (back.status === 201) {
+        await waitForTask(server, back.body.taskId);
+      }
+      client.destroy();
+      await notReady.close();
     }
   });
 

@@ -28,6 +28,8 @@ export interface MockOptions {
   /** By entity name; an Error rejects. */
   objects?: Record<string, ObjectsByEntityResponse | Error>;
   allowed?: boolean;
+  /** Permissions denied although `allowed` (e.g. bluegreen.cutover.force). */
+  denied?: string[];
   cutover?: jest.Mock;
   /** Log events the cutover task streams, ending with a completion. */
   taskEvents?: Array<{
@@ -125,8 +127,9 @@ export function createMockApis(options: MockOptions = {}) {
     [
       permissionApiRef,
       mockApis.permission({
-        authorize:
-          options.allowed === false
+        authorize: request =>
+          options.allowed === false ||
+          options.denied?.includes(request.permission.name)
             ? AuthorizeResult.DENY
             : AuthorizeResult.ALLOW,
       }),

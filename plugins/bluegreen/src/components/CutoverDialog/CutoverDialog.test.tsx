@@ -17,16 +17,17 @@ const workloads = {
 async function open(
   options: Parameters<typeof renderWithApis>[2] = {},
   onCompleted = jest.fn(),
+  entity = burnham,
 ) {
   const mocks = await renderWithApis(
     <CutoverDialog
-      entity={burnham}
+      entity={entity}
       status={burnhamStatus}
       workloads={workloads}
       onClose={jest.fn()}
       onCompleted={onCompleted}
     />,
-    burnham,
+    entity,
     options,
   );
   return { ...mocks, onCompleted };
@@ -59,13 +60,35 @@ describe('CutoverDialog', () => {
       checks.getByText('green is not older than blue: blue 1.33, green 1.34'),
     ).toBeInTheDocument();
     expect(
+      dialog().getByText('Force: override 2 failed pre-flight checks'),
+    ).toBeInTheDocument();
+    fireEvent.click(screen.getByTestId('bluegreen-cutover-force'));
+    expect(
       dialog().getByText(
         /I am moving production traffic of burnham.eks-blueprint.example.com, although 2 pre-flight checks have not passed/,
       ),
     ).toBeInTheDocument();
   });
 
-  it('sends exactly the planned weights, the mode and the weights it showed, after confirmation, then follows the task', async () => {
+  it('failing pre-flight without bluegreen.cutover.force: force cannot be ticked and nothing can be sent', async () => {
+    // Another entity: permission answers are cached per resource across renders.
+    const { cutover } = await open(
+      { denied: ['bluegreen.cutover.force'] },
+      jest.fn(),
+      { ...burnham, metadata: { ...burnham.metadata, name: 'burnham-denied' } },
+    );
+    expect(
+      await dialog().findByText(
+        'The backend refuses this cutover until the pre-flight checks pass; forcing it needs the bluegreen.cutover.force permission',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByTestId('bluegreen-cutover-force')).toBeDisabled();
+    fireEvent.click(screen.getByTestId('bluegreen-cutover-confirm'));
+    expect(submit()).toBeDisabled();
+    expect(cutover).not.toHaveBeenCalled();
+  });
+
+  it('sends exactly the planned weights, the mode, the weights it showed and force, after forcing the failed pre-flight and confirming, then follows the task', async () => {
     const { cutover, onCompleted } = await open({
       taskEvents: [
         {
@@ -96,6 +119,9 @@ describe('CutoverDialog', () => {
     });
     expect(submit()).toBeDisabled();
     fireEvent.click(screen.getByTestId('bluegreen-cutover-confirm'));
+    // Green's burnham-worker is 1/2 ready: the backend would refuse without force.
+    expect(submit()).toBeDisabled();
+    fireEvent.click(await screen.findByTestId('bluegreen-cutover-force'));
     expect(submit()).toBeEnabled();
     fireEvent.click(submit());
 
@@ -106,6 +132,7 @@ describe('CutoverDialog', () => {
         weights: { blue: 0, green: 100 },
         mode: 'route53',
         expected: { blue: 100, green: 0 },
+        force: true,
       },
     );
     expect(
@@ -166,6 +193,7 @@ describe('CutoverDialog', () => {
     );
     const error = await ResponseError.fromResponse(response);
     await open({ cutover: jest.fn().mockRejectedValue(error) });
+    fireEvent.click(await screen.findByTestId('bluegreen-cutover-force'));
     fireEvent.click(screen.getByTestId('bluegreen-cutover-confirm'));
     fireEvent.click(submit());
     expect(

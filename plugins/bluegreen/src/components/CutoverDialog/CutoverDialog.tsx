@@ -1,14 +1,21 @@
 import { useCallback, useMemo, useState } from 'react';
-import { Entity, getCompoundEntityRef } from '@backstage/catalog-model';
+import {
+  Entity,
+  getCompoundEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { useApi } from '@backstage/core-plugin-api';
+import { usePermission } from '@backstage/plugin-permission-react';
 import {
   StatusError,
   StatusOK,
   StatusWarning,
 } from '@backstage/core-components';
 import {
+  bluegreenCutoverForcePermission,
   ClusterColour,
   ClusterWorkloads,
+  failedChecks,
   formatWeights,
   preflightChecks,
   preflightInputOf,
@@ -90,7 +97,14 @@ export function CutoverDialog(props: {
         : [],
     [weights, status, workloads],
   );
-  const failing = checks.filter(c => c.ok !== true).length;
+  const failing = failedChecks(checks).length;
+  // The backend refuses a failing pre-flight unless forced by a holder of the permission.
+  const forcePermission = usePermission({
+    permission: bluegreenCutoverForcePermission,
+    resourceRef: stringifyEntityRef(entity),
+  });
+  const [force, setForce] = useState(false);
+  const forced = failing > 0 && force;
 
   const submit = async () => {
     if (!weights) {
@@ -105,6 +119,7 @@ export function CutoverDialog(props: {
         mode: status.mode,
         ...(blue !== undefined &&
           green !== undefined && { expected: { blue, green } }),
+        ...(forced && { force: true }),
       });
       setTaskId(response.taskId);
     } catch (e) {
@@ -203,6 +218,29 @@ export function CutoverDialog(props: {
                     </div>
                   ))}
                 </div>
+                {failing > 0 && (
+                  <FormControlLabel
+                    control={
+                      <Checkbox
+                        checked={force}
+                        disabled={!forcePermission.allowed}
+                        onChange={e => setForce(e.target.checked)}
+                        inputProps={
+                          {
+                            'data-testid': 'bluegreen-cutover-force',
+                          } as any
+                        }
+                      />
+                    }
+                    label={
+                      forcePermission.allowed
+                        ? `Force: override ${failing} failed pre-flight check${
+                            failing > 1 ? 's' : ''
+                          }`
+                        : `The backend refuses this cutover until the pre-flight checks pass; forcing it needs the ${bluegreenCutoverForcePermission.name} permission`
+                    }
+                  />
+                )}
                 <FormControlLabel
                   control={
                     <Checkbox
@@ -216,7 +254,7 @@ export function CutoverDialog(props: {
                     />
                   }
                   label={`I am moving production traffic of ${status.hostname}${
-                    failing > 0
+                    forced
                       ? `, although ${failing} pre-flight check${
                           failing > 1 ? 's have' : ' has'
                         } not passed`
@@ -239,7 +277,13 @@ export function CutoverDialog(props: {
           <Button
             color="primary"
             variant="contained"
-            disabled={!weights || Boolean(problem) || !confirmed || submitting}
+            disabled={
+              !weights ||
+              Boolean(problem) ||
+              !confirmed ||
+              (failing > 0 && !forced) ||
+              submitting
+            }
             onClick={submit}
             data-testid="bluegreen-cutover-submit"
           >
