@@ -1,22 +1,42 @@
 /*
- * The "Retire cluster generation" template (templates/eks-blue-green/retire.yaml) through
- * the real scaffolder's dry run, with the bluegreen actions installed. The catalog and the
- * URL reader are test doubles: the generation's repository is the fixture generation.
+ * The "Retire cluster generation" template (templates/eks-blue-green/retire.yaml) in the
+ * real scaffolder with the bluegreen actions installed: as dry runs, and as real tasks on
+ * the real OpenTofu CLI with the module's own application teardown going through the real
+ * Kubernetes backend's proxy to the sandbox's Kubernetes stand-ins (LOCAL STAND-INS, not
+ * Kubernetes). The catalog and the URL reader are test doubles: the generation's
+ * repository is the fixture generation (with local state where a task destroys it).
  */
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import {
+  createMockDirectory,
   mockCredentials,
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
-import { Sandbox, startSandbox } from '@bluegreen/example-sandbox';
+import {
+  KubernetesSandbox,
+  loadKubernetesFixtures,
+  Sandbox,
+  startKubernetesSandbox,
+  startSandbox,
+} from '@bluegreen/example-sandbox';
 import request from 'supertest';
 import yaml from 'yaml';
-import { fixtureRepositoryReader } from '../__testUtils__/fixtureRepository';
+import {
+  fixtureRepositoryReader,
+  fixtureUrlReader,
+  fixtureWithLocalState,
+} from '../__testUtils__/fixtureRepository';
+import { kubernetesConfig } from '../__testUtils__/kubernetes';
 import {
   BURNHAM,
   CLUSTERS,
@@ -27,8 +47,8 @@ import {
   weightedRecords,
   ZONE_NAME,
 } from '../__testUtils__/sandbox';
-import { SECURITY_CONFIG } from '../__testUtils__/security';
-import { tofuBinary } from '../__testUtils__/tofu';
+import { GENERATION_URL, SECURITY_CONFIG } from '../__testUtils__/security';
+import { applyStack, copyGeneration, tofuBinary } from '../__testUtils__/tofu';
 import bluegreenBackend from '../index';
 
 const TEMPLATE = path.resolve(
@@ -53,6 +73,8 @@ const generation = {
   },
   spec: { owner: 'group:default/team-burnham' },
 };
+
+jest.setTimeout(180_000);
 
 describe('template: Retire cluster generation', () => {
   // The AWS sandbox stand-in: burnham is blue 100 / green 0 in Route 53.
@@ -234,5 +256,169 @@ describe('template: Retire cluster generation', () => {
     expect(log).toMatch(
       /\[eks-green\] Dry run: would run in eks-green: \S+ destroy -auto-approve/,
     );
+  });
+
+  describe('as a real task (real OpenTofu, the real teardown through the Kubernetes backend)', () => {
+    const prepared = createMockDirectory();
+    let kubernetes: KubernetesSandbox;
+    const template = yaml.parse(fs.readFileSync(TEMPLATE, 'utf8'));
+
+    beforeAll(async () => {
+      if (!process.env.NODE_OPTIONS?.includes('--experimental-vm-modules')) {
+        throw new Error(
+          'This test runs the real Kubernetes backend, which needs NODE_OPTIONS=--experimental-vm-modules for jest (scripts/test.sh sets it).',
+        );
+      }
+      // The repository as it is once green was applied: its state travels with it.
+      copyGeneration(prepared.path);
+      applyStack(prepared.path, 'eks-green');
+      // Green's ingresses are gone (the stand-ins run no controller to remove them when
+      // the teardown deletes their Applications, so the fixture starts without them).
+      const fixtures = loadKubernetesFixtures();
+      kubernetes = await startKubernetesSandbox({
+        ports: { [CLUSTERS.blue]: 0, [CLUSTERS.green]: 0 },
+        fixtures: {
+          clusters: fixtures.clusters.map(cluster =>
+            cluster.name !== CLUSTERS.green
+              ? cluster
+              : {
+                  ...cluster,
+                  namespaces: cluster.namespaces?.map(namespace => ({
+                    ...namespace,
+                    deployments: namespace.deployments?.map(
+                      ({ ingress: _, ...deployment }) => deployment,
+                    ),
+                  })),
+                },
+          ),
+        },
+      });
+    });
+    afterAll(() => kubernetes?.close());
+
+    async function runTask(values: Record<string, unknown>) {
+      const { server } = await startTestBackend({
+        features: [
+          scaffolderPlugin,
+          bluegreenBackend,
+          kubernetesPlugin,
+          catalogServiceMock.factory({
+            entities: [
+              generation,
+              {
+                ...template,
+                metadata: { ...template.metadata, namespace: 'default' },
+              },
+            ],
+          }),
+          createServiceFactory({
+            service: coreServices.urlReader,
+            deps: {},
+            factory: () =>
+              fixtureWithLocalState(
+                prepared.path,
+                // The fetch step reads the source location; the verifier, the
+                // repository it names.
+                fixtureUrlReader([REPOSITORY, GENERATION_URL]),
+              ),
+          }),
+          mockServices.rootConfig.factory({
+            data: {
+              kubernetes: kubernetesConfig(kubernetes),
+              aws: { mainAccount: SANDBOX_CREDENTIALS },
+              bluegreen: {
+                ...SECURITY_CONFIG.bluegreen,
+                aws: { endpoint: sandbox.url, maxAttempts: 1 },
+                terraform: { binary: tofuBinary() },
+              },
+            },
+          }),
+        ],
+      });
+      const user = mockCredentials.user.header();
+      const created = await request(server)
+        .post('/api/scaffolder/v2/tasks')
+        .set('Authorization', user)
+        .send({
+          templateRef: 'template:default/retire-cluster-generation',
+          values,
+        });
+      expect(created.status).toBe(201);
+      for (;;) {
+        const task = await request(server)
+          .get(`/api/scaffolder/v2/tasks/${created.body.id}`)
+          .set('Authorization', user);
+        if (['completed', 'failed', 'cancelled'].includes(task.body.status)) {
+          const events = await request(server)
+            .get(`/api/scaffolder/v2/tasks/${created.body.id}/events`)
+            .set('Authorization', user);
+          const log = (events.body as Array<{ body: { message?: string } }>)
+            .map(e => e.body.message ?? '')
+            .join('\n');
+          return { status: task.body.status as string, log };
+        }
+        await new Promise(resolve => setTimeout(resolve, 200));
+      }
+    }
+
+    const retire = (colour: string) => ({
+      generation: 'system:default/eks-blueprint',
+      colour,
+      confirmation: `eks-blueprint-${colour}`,
+      destroyEnvironment: false,
+    });
+
+    it('refuses blue at weight 100 in its weight file: the task fails, nothing is destroyed, no teardown', async () => {
+      kubernetes.resetRequestCounts();
+      const { status, log } = await runTask(retire('blue'));
+      expect(status).toBe('failed');
+      expect(log).toContain(
+        'stack: eks-blueprint-blue still has route53_weight = 100 in eks-blue/traffic.auto.tfvars',
+      );
+      expect(log).not.toMatch(/step \d+\/\d+: destroy/);
+      expect(kubernetes.requestCounts()).toEqual({});
+    });
+
+    it('refuses green while Route 53 sends it 100 % although its weight file says 0: the task fails, nothing is destroyed, no teardown', async () => {
+      await setGreenWeight(100);
+      kubernetes.resetRequestCounts();
+      const { status, log } = await runTask(retire('green'));
+      expect(status).toBe('failed');
+      expect(log).toContain(
+        `stack: Route 53 still sends 100% of ${BURNHAM} to eks-blueprint-green`,
+      );
+      expect(log).not.toMatch(/step \d+\/\d+: destroy/);
+      expect(kubernetes.requestCounts()).toEqual({});
+    });
+
+    it('destroys green at weight 0 (file and Route 53): the teardown through the Kubernetes proxy first, then the modules in the seed order', async () => {
+      kubernetes.resetRequestCounts();
+      const { status, log } = await runTask(retire('green'));
+      expect(log).toContain(
+        `[eks-green] Route 53: eks-blueprint-green has weight 0 for A ${BURNHAM} in zone ${ZONE_NAME}; it receives none of that traffic`,
+      );
+      expect(status).toBe('completed');
+      // The real teardown asked green's API server (through the Kubernetes backend's
+      // proxy) for Argo CD's ApplicationSets, its Applications and the Ingresses.
+      const counts = kubernetes.requestCounts();
+      expect(Object.keys(counts).sort()).toEqual([
+        `${CLUSTERS.green}:list:applications.argoproj.io`,
+        `${CLUSTERS.green}:list:applicationsets.argoproj.io`,
+        `${CLUSTERS.green}:list:ingresses.networking.k8s.io`,
+      ]);
+      const M = 'module.eks_cluster.module';
+      const steps = [
+        'eks-blueprint-green: no ingress left',
+        `step 1/6: destroy ${M}.eks_blueprints_dev_teams`,
+        `step 2/6: destroy ${M}.gitops_bridge_bootstrap`,
+        `step 3/6: destroy ${M}.eks_blueprints_addons`,
+        `step 4/6: destroy ${M}.vpc_cni_irsa`,
+        `step 5/6: destroy ${M}.eks`,
+        'step 6/6: destroy (all)',
+      ];
+      const at = steps.map(line => log.indexOf(line));
+      expect(at.every(i => i >= 0)).toBe(true);
+      expect([...at].sort((a, b) => a - b)).toEqual(at);
+    });
   });
 });
