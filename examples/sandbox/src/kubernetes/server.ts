@@ -502,7 +502,9 @@ export async function startKubernetesSandbox(
     },
     updateCluster: cluster => {
       if (!handlers.has(cluster.name)) {
-        throw new Error(`no stand-in was started for cluster '${cluster.name}'`);
+        throw new Error(
+          `no stand-in was started for cluster '${cluster.name}'`,
+        );
       }
       handlers.set(cluster.name, handlerOf(cluster));
     },

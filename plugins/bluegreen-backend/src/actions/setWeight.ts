@@ -272,7 +272,8 @@ export function createSetWeightAction(options: SetWeightActionOptions) {
                   dryRun: Boolean(ctx.isDryRun),
                   signal: ctx.signal,
                   workspacePath: ctx.workspacePath,
-                  output: (name, value) => ctx.output(name as any, value as any),
+                  output: (name, value) =>
+                    ctx.output(name as any, value as any),
                 },
                 {
                   target,

@@ -33,7 +33,9 @@ export class CutoverService {
   constructor(
     private readonly options: {
       workloads: EntityWorkloads;
-      clusterVersions: { describe(name: string): Promise<ClusterVersionStatus> };
+      clusterVersions: {
+        describe(name: string): Promise<ClusterVersionStatus>;
+      };
     },
   ) {}
 
@@ -107,9 +109,7 @@ export class CutoverService {
   requirePassed(checks: PreflightCheck[], force: boolean, log: CutoverLog) {
     const failed = failedChecks(checks);
     if (failed.length === 0) {
-      log.info(
-        `Pre-flight passed: ${checks.map(c => c.label).join(', ')}`,
-      );
+      log.info(`Pre-flight passed: ${checks.map(c => c.label).join(', ')}`);
       return;
     }
     const reasons = failed

@@ -84,8 +84,7 @@ export class GitopsWeightWriter implements WeightWriter {
     }
     // The stack that gains weight is applied first, so that no moment between the two
     // applies has both clusters at 0 (Route 53 would then split traffic equally).
-    const gainsFirst =
-      weights.green > served.weights.green ? 'green' : 'blue';
+    const gainsFirst = weights.green > served.weights.green ? 'green' : 'blue';
     const applyOrder = [
       CLUSTER_STACKS[gainsFirst],
       CLUSTER_STACKS[gainsFirst === 'green' ? 'blue' : 'green'],
@@ -95,7 +94,10 @@ export class GitopsWeightWriter implements WeightWriter {
     const files = CLUSTER_COLOURS.map(
       colour => `${CLUSTER_STACKS[colour]}/${WEIGHT_FILE}`,
     );
-    if (sameWeights(previous, weights) && sameWeights(served.weights, weights)) {
+    if (
+      sameWeights(previous, weights) &&
+      sameWeights(served.weights, weights)
+    ) {
       ctx.log.info(
         `The weight files and Route 53 already hold ${formatWeights(weights)}`,
       );
@@ -105,9 +107,7 @@ export class GitopsWeightWriter implements WeightWriter {
     await change.beforeWrite(served.group, served.weights);
     if (ctx.dryRun) {
       ctx.log.info(
-        `Dry run: would write ${formatWeights(weights)} to ${files.join(
-          ', ',
-        )}`,
+        `Dry run: would write ${formatWeights(weights)} to ${files.join(', ')}`,
       );
       ctx.output('changed', true);
       return;
@@ -126,9 +126,9 @@ export class GitopsWeightWriter implements WeightWriter {
     ctx.log.info(
       `Wrote ${files.join(', ')} (they held ${formatWeights(
         previous,
-      )}): Route 53 serves ${formatWeights(served.weights)} -> ${describeWeights(
-        weights,
-      )}. Apply ${applyOrder.join(
+      )}): Route 53 serves ${formatWeights(
+        served.weights,
+      )} -> ${describeWeights(weights)}. Apply ${applyOrder.join(
         ' then ',
       )} (the one gaining weight first) and publish the change to carry it to Route 53.`,
     );

@@ -80,7 +80,10 @@ describe('bluegreen API', () => {
             : options.authorize ?? AuthorizeResult.ALLOW,
         })),
     );
-    const audit = { success: jest.fn(async () => {}), fail: jest.fn(async () => {}) };
+    const audit = {
+      success: jest.fn(async () => {}),
+      fail: jest.fn(async () => {}),
+    };
     const createEvent = jest.fn(
       async () => audit as unknown as AuditorServiceEvent,
     );
