@@ -9,19 +9,19 @@ import {
 import { redactAwsMessage } from '../aws/redactAwsError';
 import { readStackWeight, writeStackWeight } from '../lib/generationFiles';
 import { resolveStackDirectory } from '../lib/resolveStackDirectory';
-import {
-  Route53WeightedRecords,
-  WeightedRecordGroup,
-} from '../route53/Route53WeightedRecords';
+import { WeightedRecordGroup } from '../route53/Route53WeightedRecords';
 import { boundRecordGroup } from '../security/resolveBoundZone';
-import { TrafficBindings } from '../security/TrafficBindings';
-import { CutoverService } from './CutoverService';
 import {
   clusterWeights,
   describeWeights,
   sameWeights,
 } from './recordGroupWeights';
-import { WeightChange, WeightWriteContext, WeightWriter } from './WeightWriter';
+import {
+  WeightChange,
+  WeightWriteContext,
+  WeightWriter,
+  WeightWriterOptions,
+} from './WeightWriter';
 
 /**
  * gitops mode: writes both cluster stacks' weight files in the task workspace (all or
@@ -29,13 +29,7 @@ import { WeightChange, WeightWriteContext, WeightWriter } from './WeightWriter';
  * decided from what Route 53 serves, so no moment between the applies is all-zero.
  */
 export class GitopsWeightWriter implements WeightWriter {
-  constructor(
-    private readonly options: {
-      route53: (accountId?: string) => Promise<Route53WeightedRecords>;
-      bindings: TrafficBindings;
-      cutover: CutoverService;
-    },
-  ) {}
+  constructor(private readonly options: WeightWriterOptions) {}
 
   async write(ctx: WeightWriteContext, change: WeightChange): Promise<void> {
     const { target, weights } = change;

@@ -1,18 +1,18 @@
 import { ConflictError } from '@backstage/errors';
 import { formatWeights } from '@bluegreen/plugin-bluegreen-common';
-import {
-  Route53WeightedRecords,
-  WeightsChangedError,
-} from '../route53/Route53WeightedRecords';
+import { WeightsChangedError } from '../route53/Route53WeightedRecords';
 import { boundRecordGroup } from '../security/resolveBoundZone';
-import { TrafficBindings } from '../security/TrafficBindings';
-import { CutoverService } from './CutoverService';
 import {
   clusterWeights,
   describeWeights,
   sameWeights,
 } from './recordGroupWeights';
-import { WeightChange, WeightWriteContext, WeightWriter } from './WeightWriter';
+import {
+  WeightChange,
+  WeightWriteContext,
+  WeightWriter,
+  WeightWriterOptions,
+} from './WeightWriter';
 
 /**
  * route53 mode: one compare-and-swap change batch over the whole record group (every
@@ -20,13 +20,7 @@ import { WeightChange, WeightWriteContext, WeightWriter } from './WeightWriter';
  * re-reads and says what Route 53 holds, never "nothing changed" when it did.
  */
 export class Route53WeightWriter implements WeightWriter {
-  constructor(
-    private readonly options: {
-      route53: (accountId?: string) => Promise<Route53WeightedRecords>;
-      bindings: TrafficBindings;
-      cutover: CutoverService;
-    },
-  ) {}
+  constructor(private readonly options: WeightWriterOptions) {}
 
   async write(ctx: WeightWriteContext, change: WeightChange): Promise<void> {
     const { target, weights } = change;

@@ -1,6 +1,11 @@
 import { Weights } from '@bluegreen/plugin-bluegreen-common';
+import {
+  Route53WeightedRecords,
+  WeightedRecordGroup,
+} from '../route53/Route53WeightedRecords';
+import { TrafficBindings } from '../security/TrafficBindings';
 import { TrafficTarget } from '../security/TrafficTargets';
-import { WeightedRecordGroup } from '../route53/Route53WeightedRecords';
+import type { CutoverService } from './CutoverService';
 
 /** What a weight change runs in: a scaffolder task's log, workspace and signal. */
 export interface WeightWriteContext {
@@ -35,4 +40,12 @@ export interface WeightChange {
  */
 export interface WeightWriter {
   write(context: WeightWriteContext, change: WeightChange): Promise<void>;
+}
+
+/** What both writers read Route 53 with, and the rules they apply. */
+export interface WeightWriterOptions {
+  /** Route 53 for a zone's configured account. */
+  route53: (accountId?: string) => Promise<Route53WeightedRecords>;
+  bindings: TrafficBindings;
+  cutover: CutoverService;
 }
