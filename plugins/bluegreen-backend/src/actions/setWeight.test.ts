@@ -1098,6 +1098,9 @@ describe('bluegreen:set-weight, concurrent cutovers (against the AWS sandbox sta
       else outcomes.noneNeeded++;
       expect(results.some(r => r.status === 'fulfilled')).toBe(true);
     }
+    // The counts the closing note of the traffic-invariants issue quotes.
+    // eslint-disable-next-line no-console
+    console.info(`200 races: ${JSON.stringify(outcomes)}`);
     // Almost every round writes (a target equal to the start needs no write).
     expect(outcomes.oneWrote).toBeGreaterThan(180);
   });
