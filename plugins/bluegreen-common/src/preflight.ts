@@ -1,7 +1,7 @@
 import { CLUSTER_COLOURS, ClusterColour } from './annotations';
 import { TrafficStatus } from './traffic';
 import { compareKubernetesVersions } from './eksVersions';
-import { Weights } from './weights';
+import { trafficShares, Weights } from './weights';
 import { ClusterWorkloads, isReady, parity } from './workloads';
 
 /**
@@ -70,6 +70,8 @@ export function preflightChecks(
       };
     }
     const notReady = w.deployments.filter(d => !isReady(d));
+    // Every deployment scaled to 0 is "ready" and serves nothing.
+    const running = w.deployments.some(d => d.ready > 0);
     let detail = `${name}: ${w.deployments.length} deployments ready`;
     if (w.deployments.length === 0) {
       detail = `${name} runs no workloads of this entity`;
@@ -77,16 +79,26 @@ export function preflightChecks(
       detail = `${name}: ${notReady
         .map(d => `${d.name} ${d.ready}/${d.desired}`)
         .join(', ')} not ready`;
+    } else if (!running) {
+      detail = `${name}: every deployment is scaled to 0`;
     }
     return {
       id: `ready-${colour}`,
       label: `${colour} workloads ready`,
-      ok: w.deployments.length > 0 && notReady.length === 0,
+      ok: running && notReady.length === 0,
       detail,
     };
   });
+  // Parity where a cluster's share of the traffic grows (100/100 -> 30/70 grows green's
+  // although its weight falls); a weight Route 53 does not hold is a share of 0.
+  const { blue: nowBlue, green: nowGreen } = status.weights;
+  const now =
+    nowBlue !== undefined && nowGreen !== undefined
+      ? trafficShares({ blue: nowBlue, green: nowGreen })
+      : { blue: 0, green: 0 };
+  const next = trafficShares(weights);
   for (const colour of serving) {
-    if (weights[colour] > (status.weights[colour] ?? 0)) {
+    if (next[colour] > now[colour]) {
       const result = parity(
         {
           name: status.clusters[other(colour)].name,

@@ -168,10 +168,14 @@ export function parity(
   const missing = from.workloads.deployments
     .map(d => d.name)
     .filter(name => !target.has(name));
+  // Scaled to 0 where the other runs replicas is not running it.
   const notReady = from.workloads.deployments
-    .map(d => target.get(d.name))
-    .filter((d): d is DeploymentSummary => Boolean(d) && !isReady(d!))
-    .map(d => `${d.name} ${d.ready}/${d.desired}`);
+    .map(d => ({ d: target.get(d.name), runs: d.ready > 0 }))
+    .filter(
+      ({ d, runs }) =>
+        d !== undefined && (!isReady(d) || (runs && d.ready === 0)),
+    )
+    .map(({ d }) => `${d!.name} ${d!.ready}/${d!.desired}`);
   if (from.workloads.deployments.length === 0) {
     return {
       ok: false,

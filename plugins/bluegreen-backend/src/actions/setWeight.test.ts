@@ -671,6 +671,45 @@ describe('bluegreen:set-weight, gitops mode (Route 53: the AWS sandbox stand-in)
     expect(out.changed).toBe(true);
   });
 
+  it('refuses a failed pre-flight (green worker not ready), writing nothing; with force writes and logs the override', async () => {
+    const notReady = testCutover({
+      ...READY_WORKLOADS,
+      green: {
+        state: 'ok',
+        deployments: [
+          { name: 'burnham', ready: 3, desired: 3, podsNotReady: [] },
+          { name: 'burnham-worker', ready: 1, desired: 2, podsNotReady: [] },
+        ],
+      },
+    }).cutover;
+    const before = snapshot();
+    const { action } = setWeightAction(servedRoute53, { cutover: notReady });
+    await expect(
+      action.handler(
+        createMockActionContext({
+          input: gitopsInput({ blue: 0, green: 100 }),
+          workspacePath: workspace.path,
+        }) as any,
+      ),
+    ).rejects.toThrow(
+      'weights: the pre-flight checks failed (green workloads ready: eks-blueprint-green: burnham-worker 1/2 not ready',
+    );
+    expect(snapshot()).toEqual(before);
+
+    const ctx = createMockActionContext({
+      input: { ...gitopsInput({ blue: 0, green: 100 }), force: true },
+      workspacePath: workspace.path,
+    });
+    const warn = jest.spyOn(ctx.logger, 'warn');
+    await action.handler(ctx as any);
+    expect(snapshot()['eks-green/traffic.auto.tfvars']).toBe(
+      weightFileContent(100),
+    );
+    expect(warn).toHaveBeenCalledWith(
+      expect.stringContaining('Pre-flight failed, overridden by force'),
+    );
+  });
+
   it('refuses, writing nothing, when a weight file is not machine-shaped', async () => {
     fs.writeFileSync(
       path.join(workspace.path, 'eks-green/traffic.auto.tfvars'),

@@ -83,7 +83,7 @@ const inputSchema = z
       .boolean()
       .default(false)
       .describe(
-        'route53 mode: change records that external-dns owns (it will revert them unless it is paused); needs bluegreen.cutover.force',
+        'Override failed pre-flight checks (logged) and, in route53 mode, change records that external-dns owns (it reverts them unless it is paused); needs bluegreen.cutover.force',
       ),
     insyncTimeoutSeconds: z
       .number()

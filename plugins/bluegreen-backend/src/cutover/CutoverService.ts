@@ -17,12 +17,7 @@ import { recordGroupProblems } from '../route53/recordGroupProblems';
 import { WeightedRecordGroup } from '../route53/Route53WeightedRecords';
 import { TrafficTarget } from '../security/TrafficTargets';
 import { clusterWeightsOf } from './recordGroupWeights';
-
-/** Where a cutover's decisions are logged: the task log, or the plugin's log. */
-export interface CutoverLog {
-  info(message: string): void;
-  warn(message: string): void;
-}
+import type { WeightWriteContext } from './WeightWriter';
 
 /**
  * The rules of a cutover, the same for the cutover route (before it starts a task) and
@@ -106,7 +101,11 @@ export class CutoverService {
    * Refuses a cutover whose pre-flight failed, naming each check, unless `force` is set
    * (the caller has checked bluegreen.cutover.force then); forced, logs what it overrides.
    */
-  requirePassed(checks: PreflightCheck[], force: boolean, log: CutoverLog) {
+  requirePassed(
+    checks: PreflightCheck[],
+    force: boolean,
+    log: WeightWriteContext['log'],
+  ) {
     const failed = failedChecks(checks);
     if (failed.length === 0) {
       log.info(`Pre-flight passed: ${checks.map(c => c.label).join(', ')}`);

@@ -98,7 +98,7 @@ export class GitopsWeightWriter implements WeightWriter {
       ctx.output('changed', false);
       return;
     }
-    await change.beforeWrite(served.group, served.weights);
+    await change.beforeWrite(served.group);
     if (ctx.dryRun) {
       ctx.log.info(
         `Dry run: would write ${formatWeights(weights)} to ${files.join(', ')}`,

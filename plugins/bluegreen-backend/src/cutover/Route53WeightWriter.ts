@@ -58,7 +58,7 @@ export class Route53WeightWriter implements WeightWriter {
       ctx.output('changed', false);
       return;
     }
-    await change.beforeWrite(group, current);
+    await change.beforeWrite(group);
     if (ctx.dryRun) {
       ctx.log.info(
         `Dry run: would change ${formatWeights(current)} to ${formatWeights(

@@ -31,7 +31,7 @@ export interface WeightChange {
    * Called with what Route 53 holds once the writer knows the change is needed, before
    * anything is written (the pre-flight): throwing refuses the change.
    */
-  beforeWrite(group: WeightedRecordGroup, current: Weights): Promise<void>;
+  beforeWrite(group: WeightedRecordGroup): Promise<void>;
 }
 
 /**

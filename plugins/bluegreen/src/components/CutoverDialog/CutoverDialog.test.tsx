@@ -60,7 +60,7 @@ describe('CutoverDialog', () => {
       checks.getByText('green is not older than blue: blue 1.33, green 1.34'),
     ).toBeInTheDocument();
     expect(
-      dialog().getByText('Force: override 2 failed pre-flight checks'),
+      await dialog().findByText('Force: override 2 failed pre-flight checks'),
     ).toBeInTheDocument();
     fireEvent.click(screen.getByTestId('bluegreen-cutover-force'));
     expect(
@@ -86,6 +86,20 @@ describe('CutoverDialog', () => {
     fireEvent.click(screen.getByTestId('bluegreen-cutover-confirm'));
     expect(submit()).toBeDisabled();
     expect(cutover).not.toHaveBeenCalled();
+  });
+
+  it('a force and a confirmation given for one plan are withdrawn when the plan changes', async () => {
+    await open();
+    fireEvent.click(await screen.findByTestId('bluegreen-cutover-force'));
+    fireEvent.click(screen.getByTestId('bluegreen-cutover-confirm'));
+    expect(submit()).toBeEnabled();
+    fireEvent.click(dialog().getByLabelText('Custom weights'));
+    fireEvent.change(screen.getByTestId('bluegreen-custom-green'), {
+      target: { value: '40' },
+    });
+    expect(screen.getByTestId('bluegreen-cutover-force')).not.toBeChecked();
+    expect(screen.getByTestId('bluegreen-cutover-confirm')).not.toBeChecked();
+    expect(submit()).toBeDisabled();
   });
 
   it('sends exactly the planned weights, the mode, the weights it showed and force, after forcing the failed pre-flight and confirming, then follows the task', async () => {

@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import {
   Entity,
   getCompoundEntityRef,
@@ -105,6 +105,26 @@ export function CutoverDialog(props: {
   });
   const [force, setForce] = useState(false);
   const forced = failing > 0 && force;
+  // A confirmation or a force covers the plan and the failures it was given for, not
+  // another target or checks that failed since.
+  const planKey = `${weights?.blue}/${weights?.green} ${failedChecks(checks)
+    .map(c => c.id)
+    .join(',')}`;
+  useEffect(() => {
+    setForce(false);
+    setConfirmed(false);
+  }, [planKey]);
+
+  const forceLabel = () => {
+    if (forcePermission.loading) {
+      return 'Checking whether you may force this cutover…';
+    }
+    return forcePermission.allowed
+      ? `Force: override ${failing} failed pre-flight check${
+          failing > 1 ? 's' : ''
+        }`
+      : `The backend refuses this cutover until the pre-flight checks pass; forcing it needs the ${bluegreenCutoverForcePermission.name} permission`;
+  };
 
   const submit = async () => {
     if (!weights) {
@@ -232,13 +252,7 @@ export function CutoverDialog(props: {
                         }
                       />
                     }
-                    label={
-                      forcePermission.allowed
-                        ? `Force: override ${failing} failed pre-flight check${
-                            failing > 1 ? 's' : ''
-                          }`
-                        : `The backend refuses this cutover until the pre-flight checks pass; forcing it needs the ${bluegreenCutoverForcePermission.name} permission`
-                    }
+                    label={forceLabel()}
                   />
                 )}
                 <FormControlLabel
