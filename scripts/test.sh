@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of the repository: formatting, lint, type-check, unit and integration
 # tests (jest, including the example backend smoke test and the Terraform action tests on a
-# real OpenTofu CLI). Installs what it needs first (Node 22, dependencies, OpenTofu).
+# real OpenTofu CLI, the harness tests on real kube-apiservers). Installs what it needs
+# first (Node 22, dependencies, OpenTofu, kube-apiserver/kine/kubectl).
 # Ends with one line "N passed, N failed" summed over all suites; exits non-zero on any
 # failure.
 set -euo pipefail
@@ -34,6 +35,11 @@ echo "==> OpenTofu for the Terraform tests"
 BLUEGREEN_TOFU="$(bash scripts/ensure-tofu.sh)"
 export BLUEGREEN_TOFU
 echo "    $BLUEGREEN_TOFU"
+
+echo "==> Real Kubernetes API servers (kube-apiserver, kine, kubectl) for the Kubernetes tests"
+BLUEGREEN_KUBERNETES_BIN="$(bash scripts/ensure-kubernetes.sh)"
+export BLUEGREEN_KUBERNETES_BIN
+echo "    $BLUEGREEN_KUBERNETES_BIN"
 
 check prettier yarn prettier --check .
 check lint yarn backstage-cli repo lint

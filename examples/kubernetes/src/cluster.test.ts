@@ -1,0 +1,111 @@
+import { KubernetesCluster, startKubernetesCluster } from './cluster';
+
+jest.setTimeout(120_000);
+
+describe('a real kube-apiserver on kine', () => {
+  let cluster: KubernetesCluster;
+  beforeAll(async () => {
+    cluster = await startKubernetesCluster({
+      name: 'harness-test',
+      identities: { reader: { user: 'reader' } },
+    });
+    // The reader may read deployments, nothing else.
+    const role = {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: 'deployment-reader' },
+      rules: [
+        {
+          apiGroups: ['apps'],
+          resources: ['deployments'],
+          verbs: ['get', 'list', 'watch'],
+        },
+      ],
+    };
+    const binding = {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'reader' },
+      roleRef: {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'ClusterRole',
+        name: 'deployment-reader',
+      },
+      subjects: [
+        { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'reader' },
+      ],
+    };
+    for (const [apiPath, object] of [
+      ['/apis/rbac.authorization.k8s.io/v1/clusterroles', role],
+      ['/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', binding],
+    ] as const) {
+      const res = await cluster.request('POST', apiPath, object);
+      if (res.status !== 201) {
+        throw new Error(
+          `POST ${apiPath}: ${res.status} ${JSON.stringify(res.body)}`,
+        );
+      }
+    }
+  });
+  afterAll(() => cluster?.stop());
+
+  it("stores a Deployment whose status the test sets (playing its controller), and kubectl prints it as the seed's check does", async () => {
+    const ns = await cluster.request('POST', '/api/v1/namespaces', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'team-burnham' },
+    });
+    expect(ns.status).toBe(201);
+    const labels = { app: 'burnham' };
+    const created = await cluster.request(
+      'POST',
+      '/apis/apps/v1/namespaces/team-burnham/deployments',
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'burnham', labels },
+        spec: {
+          replicas: 3,
+          selector: { matchLabels: labels },
+          template: {
+            metadata: { labels },
+            spec: {
+              containers: [
+                { name: 'web', image: 'public.ecr.aws/nginx/nginx:1.27' },
+              ],
+            },
+          },
+        },
+      },
+    );
+    expect(created.status).toBe(201);
+    // No controller runs: nothing becomes ready until the test says so.
+    const status = await cluster.request(
+      'PATCH',
+      '/apis/apps/v1/namespaces/team-burnham/deployments/burnham/status',
+      { status: { replicas: 3, readyReplicas: 3, availableReplicas: 3 } },
+      { contentType: 'application/merge-patch+json' },
+    );
+    expect(status.status).toBe(200);
+
+    const out = await cluster.kubectl(
+      ['get', 'deployment', '-n', 'team-burnham', '-l', 'app=burnham'],
+      { as: 'reader' },
+    );
+    expect(out).toMatch(/^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\n/);
+    expect(out).toMatch(/\nburnham\s+3\/3\s+/);
+  });
+
+  it('refuses a delete to a token without the delete verb, naming the verb, the resource and the user (RBAC)', async () => {
+    const res = await cluster.request(
+      'DELETE',
+      '/apis/apps/v1/namespaces/team-burnham/deployments/burnham',
+      undefined,
+      { as: 'reader' },
+    );
+    expect(res.status).toBe(403);
+    expect(res.body.message).toBe(
+      'deployments.apps "burnham" is forbidden: User "reader" cannot delete resource "deployments" in API group "apps" in the namespace "team-burnham"',
+    );
+  });
+});
