@@ -156,6 +156,9 @@ export async function startKubernetesCluster(
       `sqlite://${path.join(dir, 'state.db')}?_journal=WAL&cache=shared`,
       '--listen-address',
       `127.0.0.1:${kinePort}`,
+      // Its metrics would listen on :8080 of every interface, one kine at a time.
+      '--metrics-bind-address',
+      '0',
     ],
     path.join(dir, 'kine.log'),
   );

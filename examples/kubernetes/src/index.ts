@@ -14,3 +14,4 @@ export type {
 } from './cluster';
 export { kubernetesBinaries } from './binaries';
 export type { KubernetesBinaries } from './binaries';
+export { argoCdCrds, installArgoCdCrds, playArgoCd } from './argoCd';

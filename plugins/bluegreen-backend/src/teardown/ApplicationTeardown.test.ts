@@ -1,11 +1,11 @@
 /*
- * The application teardown through the real Kubernetes backend's proxy, against a local
- * stand-in for a cluster's API server (no Kubernetes API server can run here; the example
- * sandbox's Kubernetes stand-in does not exist yet). The stand-in speaks the API paths and
- * verbs the teardown uses and records what reaches it.
+ * The application teardown through the real Kubernetes backend's proxy against a real
+ * kube-apiserver (@bluegreen/example-kubernetes: kine and kube-apiserver, no controllers),
+ * with Argo CD's CRDs and objects. Deletes behave as on any cluster: propagationPolicy
+ * Orphan leaves an `orphan` finalizer and Argo CD's resources finalizer keeps an
+ * Application, with its deletionTimestamp, until the harness, playing Argo CD and the
+ * garbage collector, deletes the Application's Ingresses and removes the finalizers.
  */
-import http from 'node:http';
-import { AddressInfo } from 'node:net';
 import {
   AuthService,
   coreServices,
@@ -19,140 +19,171 @@ import {
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
+import {
+  installArgoCdCrds,
+  KubernetesCluster,
+  playArgoCd,
+  startKubernetesCluster,
+} from '@bluegreen/example-kubernetes';
 import { ArgoCdApplicationTeardown } from './ApplicationTeardown';
 import { KubernetesProxyClient } from './KubernetesProxyClient';
 
-// Starting the Kubernetes backend takes seconds on a loaded 2-core machine.
-jest.setTimeout(60_000);
+// Starting the API servers and the Kubernetes backend takes seconds on 2 cores.
+jest.setTimeout(120_000);
 
 const ARGOCD = '/apis/argoproj.io/v1alpha1/namespaces/argocd';
 const INGRESSES = '/apis/networking.k8s.io/v1/ingresses';
+const GREEN = 'eks-blueprint-green';
+/** The same API server, reached with a token that may read but not delete. */
+const GREEN_VIEWER = 'eks-blueprint-green-as-viewer';
+const KEPT = [
+  'addon-aws-load-balancer-controller',
+  'addon-external-dns',
+  'argo-cd',
+  'bootstrap-addons',
+  'team-platform',
+];
 
-type Recorded = {
-  method: string;
-  path: string;
-  query: string;
-  body: string;
-  authorization?: string;
-};
+/** A ClusterRole on Argo CD's kinds and Ingresses, bound to `user`. */
+function role(name: string, user: string, argoVerbs: string[]) {
+  return [
+    [
+      '/apis/rbac.authorization.k8s.io/v1/clusterroles',
+      {
+        metadata: { name },
+        rules: [
+          {
+            apiGroups: ['argoproj.io'],
+            resources: ['applications', 'applicationsets'],
+            verbs: argoVerbs,
+          },
+          {
+            apiGroups: ['networking.k8s.io'],
+            resources: ['ingresses'],
+            verbs: ['get', 'list'],
+          },
+        ],
+      },
+    ],
+    [
+      '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings',
+      {
+        metadata: { name },
+        roleRef: {
+          apiGroup: 'rbac.authorization.k8s.io',
+          kind: 'ClusterRole',
+          name,
+        },
+        subjects: [
+          { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: user },
+        ],
+      },
+    ],
+  ] as const;
+}
 
-/** A cluster API stand-in with Argo CD objects and the burnham ingress. */
-function startClusterStandIn(options: {
-  withArgoCd: boolean;
-  ingressPollsAfterDelete: number;
-}) {
-  const requests: Recorded[] = [];
-  const applicationSets = new Set(['workloads', 'addons']);
-  const applications = new Set([
-    'bootstrap-addons',
-    'addon-aws-load-balancer-controller',
-    'addon-external-dns',
-    'argo-cd',
-    'team-platform',
-    'team-burnham',
-  ]);
-  let ingressPolls: number | undefined;
+async function create(
+  cluster: KubernetesCluster,
+  apiPath: string,
+  object: object,
+) {
+  const res = await cluster.request('POST', apiPath, object);
+  if (res.status !== 201) {
+    throw new Error(
+      `POST ${apiPath}: ${res.status} ${JSON.stringify(res.body)}`,
+    );
+  }
+}
 
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', chunk => (body += chunk));
-    req.on('end', () => {
-      const url = new URL(req.url!, 'http://stand-in');
-      requests.push({
-        method: req.method!,
-        path: url.pathname,
-        query: url.search,
-        body,
-        authorization: req.headers.authorization,
-      });
-      const json = (status: number, value: unknown) => {
-        res.writeHead(status, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify(value));
-      };
-      const list = (names: Iterable<string>) =>
-        json(200, { items: [...names].map(name => ({ metadata: { name } })) });
-      const notFound = () =>
-        json(404, {
-          kind: 'Status',
-          status: 'Failure',
-          reason: 'NotFound',
-          code: 404,
-        });
-
-      const [, kind, name] =
-        /^\/apis\/argoproj\.io\/v1alpha1\/namespaces\/argocd\/(applicationsets|applications)(?:\/(.+))?$/.exec(
-          url.pathname,
-        ) ?? [];
-      if (kind && !options.withArgoCd) {
-        return notFound();
-      }
-      if (kind) {
-        const store =
-          kind === 'applicationsets' ? applicationSets : applications;
-        if (req.method === 'GET' && !name) {
-          return list(store);
-        }
-        if (req.method === 'PATCH' && name) {
-          return store.has(name) ? json(200, {}) : notFound();
-        }
-        if (req.method === 'DELETE' && name) {
-          if (!store.delete(name)) {
-            return notFound();
-          }
-          if (name === 'team-burnham') {
-            ingressPolls = 0;
-          }
-          return json(200, {});
-        }
-      }
-      if (req.method === 'GET' && url.pathname === INGRESSES) {
-        if (ingressPolls !== undefined) {
-          ingressPolls += 1;
-        }
-        const gone =
-          ingressPolls !== undefined &&
-          ingressPolls > options.ingressPollsAfterDelete;
-        return list(gone ? [] : ['burnham-ingress']);
-      }
-      return json(400, { message: `unexpected ${req.method} ${url.pathname}` });
+/** Argo CD's objects of a GitOps Bridge cluster, and burnham's Ingress. */
+async function seed(cluster: KubernetesCluster) {
+  for (const name of ['workloads', 'addons']) {
+    await create(cluster, `${ARGOCD}/applicationsets`, {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'ApplicationSet',
+      metadata: { name },
+      spec: { generators: [] },
     });
-  });
-  return new Promise<{ url: string; requests: Recorded[]; close: () => void }>(
-    resolve => {
-      server.listen(0, '127.0.0.1', () => {
-        const { port } = server.address() as AddressInfo;
-        resolve({
-          url: `http://127.0.0.1:${port}`,
-          requests,
-          close: () => server.close(),
-        });
-      });
+  }
+  for (const name of [...KEPT, 'team-burnham']) {
+    await create(cluster, `${ARGOCD}/applications`, {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      metadata: { name },
+      spec: { destination: { namespace: name } },
+    });
+  }
+  await create(
+    cluster,
+    '/apis/networking.k8s.io/v1/namespaces/team-burnham/ingresses',
+    {
+      metadata: { name: 'burnham-ingress' },
+      spec: {
+        rules: [
+          {
+            host: 'burnham.eks-blueprint.example.com',
+            http: {
+              paths: [
+                {
+                  path: '/',
+                  pathType: 'Prefix',
+                  backend: {
+                    service: { name: 'burnham', port: { number: 80 } },
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
     },
   );
 }
 
-describe('ArgoCdApplicationTeardown through the Kubernetes backend proxy', () => {
-  beforeAll(() => {
+const names = async (cluster: KubernetesCluster, apiPath: string) =>
+  ((await cluster.request('GET', apiPath)).body.items ?? []).map(
+    (i: any) => i.metadata.name,
+  );
+
+describe('ArgoCdApplicationTeardown through the Kubernetes backend proxy, on a real kube-apiserver', () => {
+  let cluster: KubernetesCluster;
+  // A second API server, without Argo CD's CRDs.
+  let bare: KubernetesCluster;
+  let services: { auth: AuthService; discovery: DiscoveryService } | undefined;
+  const stopList: Array<() => void> = [];
+
+  beforeAll(async () => {
     // The Kubernetes backend's proxy loads @kubernetes/client-node (ESM) with import().
     if (!process.env.NODE_OPTIONS?.includes('--experimental-vm-modules')) {
       throw new Error(
         'This test runs the real Kubernetes backend proxy, which needs NODE_OPTIONS=--experimental-vm-modules for jest (scripts/test.sh sets it).',
       );
     }
-  });
-  const stopList: Array<() => void> = [];
-  afterEach(() => stopList.splice(0).forEach(stop => stop()));
-
-  async function setUp(options: {
-    withArgoCd: boolean;
-    ingressPollsAfterDelete: number;
-    timeoutMs?: number;
-  }) {
-    const cluster = await startClusterStandIn(options);
-    stopList.push(cluster.close);
-    let services:
-      | { auth: AuthService; discovery: DiscoveryService }
-      | undefined;
+    cluster = await startKubernetesCluster({
+      name: GREEN,
+      identities: {
+        backstage: { user: 'backstage' },
+        viewer: { user: 'viewer' },
+      },
+    });
+    bare = await startKubernetesCluster({ name: 'no-argocd' });
+    await installArgoCdCrds(cluster);
+    for (const [apiPath, object] of [
+      ...role('teardown', 'backstage', ['get', 'list', 'patch', 'delete']),
+      ...role('viewer', 'viewer', ['get', 'list']),
+    ]) {
+      await create(cluster, apiPath, object);
+    }
+    for (const name of ['argocd', 'team-burnham']) {
+      await create(cluster, '/api/v1/namespaces', { metadata: { name } });
+    }
+    const config = (name: string, token: string) => ({
+      name,
+      url: cluster.url,
+      caData: cluster.caData,
+      authProvider: 'serviceAccount',
+      serviceAccountToken: token,
+    });
     await startTestBackend({
       features: [
         kubernetesPlugin,
@@ -165,12 +196,14 @@ describe('ArgoCdApplicationTeardown through the Kubernetes backend proxy', () =>
                 {
                   type: 'config',
                   clusters: [
+                    config(GREEN, cluster.tokens.backstage),
+                    config(GREEN_VIEWER, cluster.tokens.viewer),
                     {
-                      name: 'eks-blueprint-green',
-                      url: cluster.url,
+                      name: 'no-argocd',
+                      url: bare.url,
+                      caData: bare.caData,
                       authProvider: 'serviceAccount',
-                      serviceAccountToken: 'stand-in-token',
-                      skipTLSVerify: true,
+                      serviceAccountToken: bare.tokens.admin,
                     },
                   ],
                 },
@@ -194,96 +227,123 @@ describe('ArgoCdApplicationTeardown through the Kubernetes backend proxy', () =>
         }),
       ],
     });
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+    await bare?.stop();
+  });
+  beforeEach(() => seed(cluster));
+  afterEach(async () => {
+    // Whatever a test left: finish its deletions and remove the rest.
+    const argoCd = playArgoCd(cluster);
+    stopList.push(argoCd.stop);
+    for (const kind of ['applicationsets', 'applications']) {
+      await cluster.request('DELETE', `${ARGOCD}/${kind}`);
+    }
+    await cluster.request(
+      'DELETE',
+      '/apis/networking.k8s.io/v1/namespaces/team-burnham/ingresses',
+    );
+    for (const kind of ['applicationsets', 'applications']) {
+      while ((await names(cluster, `${ARGOCD}/${kind}`)).length > 0) {
+        await new Promise(resolve => setTimeout(resolve, 50));
+      }
+    }
+    stopList.splice(0).forEach(stop => stop());
+  });
+
+  function teardownOf(clusterName: string, timeoutMs = 10_000) {
     const teardown = new ArgoCdApplicationTeardown(
-      (clusterName, credentials) =>
-        new KubernetesProxyClient({ ...services!, credentials, clusterName }),
-      { pollMs: 20, timeoutMs: options.timeoutMs ?? 10_000 },
+      (name, credentials) =>
+        new KubernetesProxyClient({
+          ...services!,
+          credentials,
+          clusterName: name,
+        }),
+      { pollMs: 20, timeoutMs },
     );
     const lines: string[] = [];
     const run = (signal?: AbortSignal) =>
       teardown.teardown({
-        clusterName: 'eks-blueprint-green',
+        clusterName,
         credentials: mockCredentials.user('user:default/platform-engineer'),
         log: line => lines.push(line),
         signal,
       });
-    return { cluster, run, lines };
+    return { run, lines };
   }
 
-  it('orphans the ApplicationSets, deletes the workload Applications with their resources, then waits for the ingresses', async () => {
-    const { cluster, run, lines } = await setUp({
-      withArgoCd: true,
-      ingressPollsAfterDelete: 2,
-    });
+  it("orphans the ApplicationSets, deletes the workload Applications with Argo CD's resources finalizer, and waits until their Ingresses are gone", async () => {
+    const argoCd = playArgoCd(cluster);
+    stopList.push(argoCd.stop);
+    const { run, lines } = teardownOf(GREEN);
 
     await run();
 
-    const calls = cluster.requests.map(r => `${r.method} ${r.path}${r.query}`);
-    expect(calls).toEqual([
-      `GET ${ARGOCD}/applicationsets`,
-      `DELETE ${ARGOCD}/applicationsets/workloads?propagationPolicy=Orphan`,
-      `DELETE ${ARGOCD}/applicationsets/addons?propagationPolicy=Orphan`,
-      `GET ${ARGOCD}/applications`,
-      `PATCH ${ARGOCD}/applications/team-burnham`,
-      `DELETE ${ARGOCD}/applications/team-burnham`,
-      `GET ${INGRESSES}`,
-      `GET ${INGRESSES}`,
-      `GET ${INGRESSES}`,
+    expect(await names(cluster, `${ARGOCD}/applicationsets`)).toEqual([]);
+    expect((await names(cluster, `${ARGOCD}/applications`)).sort()).toEqual(
+      KEPT,
+    );
+    expect(await names(cluster, INGRESSES)).toEqual([]);
+    // What the API server held when Argo CD (the harness) came to finish each deletion:
+    // the orphan finalizer of propagationPolicy Orphan, and Argo CD's own.
+    expect(
+      argoCd.finished
+        .map(f => `${f.kind}/${f.name}: ${f.finalizers.join(',')}`)
+        .sort(),
+    ).toEqual([
+      'applications/team-burnham: resources-finalizer.argocd.argoproj.io',
+      'applicationsets/addons: orphan',
+      'applicationsets/workloads: orphan',
     ]);
-    const patch = cluster.requests.find(r => r.method === 'PATCH')!;
-    expect(JSON.parse(patch.body)).toEqual({
-      metadata: { finalizers: ['resources-finalizer.argocd.argoproj.io'] },
-    });
-    // The cluster sees the Kubernetes plugin's credential for it, never a Backstage token.
-    expect(new Set(cluster.requests.map(r => r.authorization))).toEqual(
-      new Set(['Bearer stand-in-token']),
-    );
     expect(lines).toContain(
-      'eks-blueprint-green: waiting for ingresses to go: burnham-ingress',
+      `${GREEN}: deleting Application team-burnham with its resources`,
     );
-    expect(lines[lines.length - 1]).toBe(
-      'eks-blueprint-green: no ingress left',
-    );
+    expect(lines[lines.length - 1]).toBe(`${GREEN}: no ingress left`);
   });
 
-  it('fails, naming the ingresses, when they do not go in time', async () => {
-    const { run } = await setUp({
-      withArgoCd: true,
-      ingressPollsAfterDelete: 1_000_000,
-      timeoutMs: 1000,
-    });
-
+  it('fails, naming the ingresses, when they do not go in time (nothing plays Argo CD)', async () => {
+    const { run } = teardownOf(GREEN, 1000);
     await expect(run()).rejects.toThrow(
-      'application teardown of eks-blueprint-green: ingresses still present after 1 s: burnham-ingress',
+      `application teardown of ${GREEN}: ingresses still present after 1 s: burnham-ingress`,
     );
+    // The API server keeps the Application until its finalizer goes.
+    const app = await cluster.request(
+      'GET',
+      `${ARGOCD}/applications/team-burnham`,
+    );
+    expect(app.body.metadata.deletionTimestamp).toEqual(expect.any(String));
+    expect(app.body.metadata.finalizers).toEqual([
+      'resources-finalizer.argocd.argoproj.io',
+    ]);
   });
 
   it('stops waiting when the task is cancelled', async () => {
-    const { run } = await setUp({
-      withArgoCd: true,
-      ingressPollsAfterDelete: 1_000_000,
-      timeoutMs: 60_000,
-    });
+    const { run } = teardownOf(GREEN, 60_000);
     const controller = new AbortController();
     const running = run(controller.signal);
     setTimeout(() => controller.abort(), 300);
-
     await expect(running).rejects.toThrow(
-      'application teardown of eks-blueprint-green was cancelled',
+      `application teardown of ${GREEN} was cancelled`,
     );
   });
 
-  it('skips a cluster without Argo CD', async () => {
-    const { cluster, run, lines } = await setUp({
-      withArgoCd: false,
-      ingressPollsAfterDelete: 0,
-    });
-
+  it("skips a cluster without Argo CD (the API server's plain-text 404 for an API group it does not serve)", async () => {
+    const { run, lines } = teardownOf('no-argocd');
     await run();
-
-    expect(cluster.requests.map(r => r.method)).toEqual(['GET']);
     expect(lines).toEqual([
-      'eks-blueprint-green: no Argo CD ApplicationSet API; skipping the application teardown',
+      'no-argocd: no Argo CD ApplicationSet API; skipping the application teardown',
+    ]);
+  });
+
+  it('a token without the delete verb is refused by RBAC, and the error names the user, the verb and the resource; nothing is deleted', async () => {
+    const { run } = teardownOf(GREEN_VIEWER);
+    await expect(run()).rejects.toThrow(
+      `the Kubernetes API of ${GREEN_VIEWER} refused DELETE ${ARGOCD}/applicationsets/addons?propagationPolicy=Orphan (403): applicationsets.argoproj.io "addons" is forbidden: User "viewer" cannot delete resource "applicationsets" in API group "argoproj.io" in the namespace "argocd"`,
+    );
+    expect((await names(cluster, `${ARGOCD}/applicationsets`)).sort()).toEqual([
+      'addons',
+      'workloads',
     ]);
   });
 });

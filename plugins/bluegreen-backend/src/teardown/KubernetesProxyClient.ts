@@ -36,6 +36,12 @@ export class KubernetesProxyClient implements KubernetesApi {
   async list(path: string) {
     const res = await this.request('GET', path, { allowNotFound: true });
     const text = await res.text();
+    // A real API server answers a path of an API group it does not serve (Argo CD not
+    // installed) with this plain-text 404, and a missing object with a Status; any
+    // other 404 (no Kubernetes backend, say) is an error the user must see.
+    if (res.status === 404 && text.trim() === '404 page not found') {
+      return undefined;
+    }
     let body: any;
     try {
       body = JSON.parse(text);
@@ -47,8 +53,6 @@ export class KubernetesProxyClient implements KubernetesApi {
       );
     }
     if (res.status === 404) {
-      // The cluster's own "no such kind" answer is a Status object; any other 404 (no
-      // Kubernetes backend, say) is an error the user must see.
       if (body?.kind === 'Status') {
         return undefined;
       }
@@ -103,6 +107,20 @@ export class KubernetesProxyClient implements KubernetesApi {
       body: extra.body,
     });
     if (!res.ok && !(res.status === 404 && extra.allowNotFound)) {
+      // The cluster's own Status says why (RBAC names the user, the verb and the
+      // resource); anything else is the Kubernetes backend's answer.
+      const text = await res.clone().text();
+      let status: { kind?: string; message?: string } | undefined;
+      try {
+        status = JSON.parse(text);
+      } catch {
+        status = undefined;
+      }
+      if (status?.kind === 'Status' && status.message) {
+        throw new Error(
+          `the Kubernetes API of ${clusterName} refused ${method} ${path} (${res.status}): ${status.message}`,
+        );
+      }
       throw await ResponseError.fromResponse(res);
     }
     return res;
