@@ -15,3 +15,4 @@ export type {
 export { kubernetesBinaries } from './binaries';
 export type { KubernetesBinaries } from './binaries';
 export { argoCdCrds, installArgoCdCrds, playArgoCd } from './argoCd';
+export { seedFixtureCluster } from './seed';

@@ -1,8 +1,8 @@
 /*
  * The real Backstage Kubernetes backend against a real kube-apiserver (this package's
  * harness): the config locator with the cluster's CA data and a token bound to a read-only
- * ClusterRole, no skipTLSVerify. The harness plays the Deployment controller (it sets the
- * status); nothing else runs.
+ * ClusterRole, no skipTLSVerify. The example's green cluster is seeded from the sandbox's
+ * fixtures; the seeder plays the controllers and kubelets (it writes the statuses).
  */
 import { AddressInfo } from 'node:net';
 import {
@@ -12,7 +12,10 @@ import {
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
+import { loadKubernetesFixtures } from '@bluegreen/example-sandbox';
+import { clusterWorkloads } from '@bluegreen/plugin-bluegreen-common';
 import { KubernetesCluster, startKubernetesCluster } from './cluster';
+import { seedFixtureCluster } from './seed';
 
 jest.setTimeout(120_000);
 
@@ -74,40 +77,11 @@ describe('the Backstage Kubernetes backend against a real kube-apiserver', () =>
         },
       ],
     });
-    const labels = { app: 'burnham', 'backstage.io/kubernetes-id': 'burnham' };
-    await post('/api/v1/namespaces', {
-      metadata: { name: 'team-burnham', labels },
-    });
-    for (const [name, replicas, ready] of [
-      ['burnham', 3, 3],
-      ['burnham-worker', 2, 1],
-    ] as const) {
-      await post('/apis/apps/v1/namespaces/team-burnham/deployments', {
-        metadata: { name, labels },
-        spec: {
-          replicas,
-          selector: { matchLabels: { ...labels, deployment: name } },
-          template: {
-            metadata: { labels: { ...labels, deployment: name } },
-            spec: {
-              containers: [{ name, image: 'public.ecr.aws/nginx/nginx:1.27' }],
-            },
-          },
-        },
-      });
-      // Playing the Deployment controller: the status it would report.
-      const res = await cluster.request(
-        'PATCH',
-        `/apis/apps/v1/namespaces/team-burnham/deployments/${name}/status`,
-        {
-          status: { replicas, readyReplicas: ready, availableReplicas: ready },
-        },
-        { contentType: 'application/merge-patch+json' },
-      );
-      if (res.status !== 200) {
-        throw new Error(`status of ${name}: ${res.status}`);
-      }
-    }
+    // The example's green cluster, as examples/sandbox/fixtures/kubernetes.yaml has it.
+    await seedFixtureCluster(
+      cluster,
+      loadKubernetesFixtures().clusters.find(c => c.name === cluster.name)!,
+    );
 
     const { server } = await startTestBackend({
       features: [
@@ -142,7 +116,7 @@ describe('the Backstage Kubernetes backend against a real kube-apiserver', () =>
   });
   afterAll(() => cluster?.stop());
 
-  it("answers burnham's deployments with their ready counts over verified TLS, no errors, as kubectl reads them", async () => {
+  it("answers burnham's deployments over verified TLS, no errors: burnham 3/3, burnham-worker 1/2 with its CrashLoopBackOff pod, as kubectl reads them", async () => {
     const res = await fetch(
       `${baseUrl}/api/kubernetes/resources/workloads/query`,
       {
@@ -158,20 +132,35 @@ describe('the Backstage Kubernetes backend against a real kube-apiserver', () =>
       },
     );
     expect(res.status).toBe(200);
-    const { items } = (await res.json()) as { items: any[] };
-    expect(items).toHaveLength(1);
-    expect(items[0].cluster.name).toBe('eks-blueprint-green');
-    expect(items[0].errors).toEqual([]);
-    const deployments = items[0].resources.find(
-      (r: any) => r.type === 'deployments',
-    ).resources;
-    const seen = Object.fromEntries(
-      deployments.map((d: any) => [
-        d.metadata.name,
-        `${d.status.readyReplicas}/${d.spec.replicas}`,
-      ]),
-    );
-    expect(seen).toEqual({ burnham: '3/3', 'burnham-worker': '1/2' });
+    const response = await res.json();
+    expect(response.items.map((i: any) => [i.cluster.name, i.errors])).toEqual([
+      ['eks-blueprint-green', []],
+    ]);
+    // What the card shows, computed as the card computes it.
+    const workloads = clusterWorkloads(response, 'eks-blueprint-green');
+    expect(workloads).toEqual({
+      state: 'ok',
+      deployments: [
+        {
+          name: 'burnham',
+          namespace: 'team-burnham',
+          ready: 3,
+          desired: 3,
+          podsNotReady: [],
+        },
+        {
+          name: 'burnham-worker',
+          namespace: 'team-burnham',
+          ready: 1,
+          desired: 2,
+          podsNotReady: [
+            expect.stringMatching(
+              /^burnham-worker-\w+-\w+ \(CrashLoopBackOff, 5 restarts\)$/,
+            ),
+          ],
+        },
+      ],
+    });
 
     const kubectl = await cluster.kubectl(
       ['get', 'deployment', '-n', 'team-burnham', '-l', 'app=burnham'],

@@ -33,6 +33,7 @@ export type {
 } from './kubernetes/server';
 export {
   loadKubernetesFixtures,
+  expandCluster,
   withAllPodsReady,
   DEFAULT_KUBERNETES_FIXTURES_FILE,
 } from './kubernetes/fixtures';
