@@ -148,41 +148,49 @@ export async function startKubernetesCluster(
   fs.writeFileSync(path.join(dir, 'sa.key'), privateKey);
   fs.writeFileSync(path.join(dir, 'sa.pub'), publicKey);
 
-  const [kinePort, apiPort] = [await freePort(), await freePort()];
-  const kine = start(
-    binaries.kine,
-    [
-      '--endpoint',
-      `sqlite://${path.join(dir, 'state.db')}?_journal=WAL&cache=shared`,
-      '--listen-address',
-      `127.0.0.1:${kinePort}`,
-      // Its metrics would listen on :8080 of every interface, one kine at a time.
-      '--metrics-bind-address',
-      '0',
-    ],
-    path.join(dir, 'kine.log'),
-  );
   const certDir = path.join(dir, 'certs');
-  const apiserver = start(
-    binaries.kubeApiserver,
-    [
-      `--etcd-servers=http://127.0.0.1:${kinePort}`,
-      `--secure-port=${apiPort}`,
-      '--bind-address=127.0.0.1',
-      // No kubernetes Service endpoints: nothing in the cluster calls the API server.
-      '--endpoint-reconciler-type=none',
-      `--cert-dir=${certDir}`,
-      '--service-account-issuer=https://kubernetes.default.svc',
-      `--service-account-key-file=${path.join(dir, 'sa.pub')}`,
-      `--service-account-signing-key-file=${path.join(dir, 'sa.key')}`,
-      `--token-auth-file=${path.join(dir, 'tokens.csv')}`,
-      '--authorization-mode=RBAC',
-      '--service-cluster-ip-range=10.96.0.0/16',
-      '--disable-admission-plugins=ServiceAccount',
-    ],
-    path.join(dir, 'kube-apiserver.log'),
-  );
-  const url = `https://127.0.0.1:${apiPort}`;
+  // The ports are free when chosen; another process may take one before the server binds
+  // it, so a start that meets "address already in use" is tried again on new ports.
+  let kine!: ReturnType<typeof start>;
+  let apiserver!: ReturnType<typeof start>;
+  let url = '';
+  const launch = async () => {
+    const [kinePort, apiPort] = [await freePort(), await freePort()];
+    kine = start(
+      binaries.kine,
+      [
+        '--endpoint',
+        `sqlite://${path.join(dir, 'state.db')}?_journal=WAL&cache=shared`,
+        '--listen-address',
+        `127.0.0.1:${kinePort}`,
+        // Its metrics would listen on :8080 of every interface, one kine at a time.
+        '--metrics-bind-address',
+        '0',
+      ],
+      path.join(dir, 'kine.log'),
+    );
+    apiserver = start(
+      binaries.kubeApiserver,
+      [
+        `--etcd-servers=http://127.0.0.1:${kinePort}`,
+        `--secure-port=${apiPort}`,
+        '--bind-address=127.0.0.1',
+        // No kubernetes Service endpoints: nothing in the cluster calls the API server.
+        '--endpoint-reconciler-type=none',
+        `--cert-dir=${certDir}`,
+        '--service-account-issuer=https://kubernetes.default.svc',
+        `--service-account-key-file=${path.join(dir, 'sa.pub')}`,
+        `--service-account-signing-key-file=${path.join(dir, 'sa.key')}`,
+        `--token-auth-file=${path.join(dir, 'tokens.csv')}`,
+        '--authorization-mode=RBAC',
+        '--service-cluster-ip-range=10.96.0.0/16',
+        '--disable-admission-plugins=ServiceAccount',
+      ],
+      path.join(dir, 'kube-apiserver.log'),
+    );
+    url = `https://127.0.0.1:${apiPort}`;
+  };
+  await launch();
   const stop = async () => {
     await stopProcess(apiserver.child);
     await stopProcess(kine.child);
@@ -235,6 +243,7 @@ export async function startKubernetesCluster(
   try {
     const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
     const certFile = path.join(certDir, 'apiserver.crt');
+    let attempts = 0;
     for (;;) {
       if (Date.now() > deadline) {
         throw new Error(
@@ -252,11 +261,23 @@ export async function startKubernetesCluster(
       if (ready?.status === 200) {
         break;
       }
-      await Promise.race([
-        new Promise(resolve => setTimeout(resolve, 250)),
-        kine.exited,
-        apiserver.exited,
-      ]);
+      try {
+        await Promise.race([
+          new Promise(resolve => setTimeout(resolve, 250)),
+          kine.exited,
+          apiserver.exited,
+        ]);
+      } catch (exited) {
+        if (
+          !/address already in use/.test((exited as Error).message) ||
+          ++attempts >= 3
+        ) {
+          throw exited;
+        }
+        await stopProcess(apiserver.child);
+        await stopProcess(kine.child);
+        await launch();
+      }
     }
   } catch (error) {
     await stop();
