@@ -41,14 +41,10 @@ export function argoCdCrds(): object[] {
 /** Installs the CRDs and waits until the API serves them. */
 export async function installArgoCdCrds(cluster: KubernetesCluster) {
   for (const crd of argoCdCrds()) {
-    const res = await cluster.request(
-      'POST',
+    await cluster.create(
       '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
       crd,
     );
-    if (res.status !== 201) {
-      throw new Error(`CRD: ${res.status} ${JSON.stringify(res.body)}`);
-    }
   }
   const deadline = Date.now() + 30_000;
   for (;;) {

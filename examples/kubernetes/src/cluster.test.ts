@@ -39,12 +39,7 @@ describe('a real kube-apiserver on kine', () => {
       ['/apis/rbac.authorization.k8s.io/v1/clusterroles', role],
       ['/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', binding],
     ] as const) {
-      const res = await cluster.request('POST', apiPath, object);
-      if (res.status !== 201) {
-        throw new Error(
-          `POST ${apiPath}: ${res.status} ${JSON.stringify(res.body)}`,
-        );
-      }
+      await cluster.create(apiPath, object);
     }
   });
   afterAll(() => cluster?.stop());

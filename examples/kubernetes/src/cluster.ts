@@ -45,6 +45,13 @@ export interface KubernetesCluster {
     body?: unknown,
     options?: { as?: string; contentType?: string },
   ): Promise<ClusterResponse>;
+  /** Creates an object in a collection as admin; anything but 201 throws, naming why. */
+  create(collectionPath: string, object: object): Promise<any>;
+  /**
+   * This cluster as an entry of the Kubernetes backend's `config` cluster locator: verified
+   * TLS with its CA data, the identity `as`'s token, no metrics lookup (no metrics API).
+   */
+  backstageCluster(as: string, name?: string): Record<string, string | boolean>;
   /**
    * Runs the real kubectl against this cluster as the identity `as` (default admin), from
    * a kubeconfig file (the token never on a command line); its stdout.
@@ -316,6 +323,27 @@ export async function startKubernetesCluster(
     caData: Buffer.from(caPem).toString('base64'),
     tokens,
     request,
+    async create(collectionPath, object) {
+      const res = await request('POST', collectionPath, object);
+      if (res.status !== 201) {
+        throw new Error(
+          `POST ${collectionPath}: ${res.status} ${JSON.stringify(
+            res.body?.message ?? res.body,
+          )}`,
+        );
+      }
+      return res.body;
+    },
+    backstageCluster(as, name = options.name) {
+      return {
+        name,
+        url,
+        caData: Buffer.from(caPem).toString('base64'),
+        authProvider: 'serviceAccount',
+        serviceAccountToken: tokens[as],
+        skipMetricsLookup: true,
+      };
+    },
     async kubectl(args, kubectlOptions = {}) {
       const { stdout } = await promisify(execFile)(
         binaries.kubectl,

@@ -43,16 +43,7 @@ describe('the Backstage Kubernetes backend against a real kube-apiserver', () =>
       name: 'eks-blueprint-green',
       identities: { backstage: { user: 'backstage' } },
     });
-    const post = async (apiPath: string, object: object) => {
-      const res = await cluster.request('POST', apiPath, object);
-      if (res.status !== 201) {
-        throw new Error(
-          `POST ${apiPath}: ${res.status} ${JSON.stringify(res.body)}`,
-        );
-      }
-      return res.body;
-    };
-    await post('/apis/rbac.authorization.k8s.io/v1/clusterroles', {
+    await cluster.create('/apis/rbac.authorization.k8s.io/v1/clusterroles', {
       metadata: { name: 'backstage-read' },
       rules: [
         {
@@ -62,21 +53,24 @@ describe('the Backstage Kubernetes backend against a real kube-apiserver', () =>
         },
       ],
     });
-    await post('/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', {
-      metadata: { name: 'backstage-read' },
-      roleRef: {
-        apiGroup: 'rbac.authorization.k8s.io',
-        kind: 'ClusterRole',
-        name: 'backstage-read',
-      },
-      subjects: [
-        {
+    await cluster.create(
+      '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings',
+      {
+        metadata: { name: 'backstage-read' },
+        roleRef: {
           apiGroup: 'rbac.authorization.k8s.io',
-          kind: 'User',
-          name: 'backstage',
+          kind: 'ClusterRole',
+          name: 'backstage-read',
         },
-      ],
-    });
+        subjects: [
+          {
+            apiGroup: 'rbac.authorization.k8s.io',
+            kind: 'User',
+            name: 'backstage',
+          },
+        ],
+      },
+    );
     // The example's green cluster, as examples/sandbox/fixtures/kubernetes.yaml has it.
     await seedFixtureCluster(
       cluster,
@@ -94,17 +88,7 @@ describe('the Backstage Kubernetes backend against a real kube-apiserver', () =>
               clusterLocatorMethods: [
                 {
                   type: 'config',
-                  clusters: [
-                    {
-                      name: cluster.name,
-                      url: cluster.url,
-                      caData: cluster.caData,
-                      authProvider: 'serviceAccount',
-                      serviceAccountToken: cluster.tokens.backstage,
-                      // No metrics-server runs on these API servers.
-                      skipMetricsLookup: true,
-                    },
-                  ],
+                  clusters: [cluster.backstageCluster('backstage')],
                 },
               ],
             },

@@ -82,23 +82,10 @@ function role(name: string, user: string, argoVerbs: string[]) {
   ] as const;
 }
 
-async function create(
-  cluster: KubernetesCluster,
-  apiPath: string,
-  object: object,
-) {
-  const res = await cluster.request('POST', apiPath, object);
-  if (res.status !== 201) {
-    throw new Error(
-      `POST ${apiPath}: ${res.status} ${JSON.stringify(res.body)}`,
-    );
-  }
-}
-
 /** Argo CD's objects of a GitOps Bridge cluster, and burnham's Ingress. */
 async function seed(cluster: KubernetesCluster) {
   for (const name of ['workloads', 'addons']) {
-    await create(cluster, `${ARGOCD}/applicationsets`, {
+    await cluster.create(`${ARGOCD}/applicationsets`, {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'ApplicationSet',
       metadata: { name },
@@ -106,15 +93,14 @@ async function seed(cluster: KubernetesCluster) {
     });
   }
   for (const name of [...KEPT, 'team-burnham']) {
-    await create(cluster, `${ARGOCD}/applications`, {
+    await cluster.create(`${ARGOCD}/applications`, {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'Application',
       metadata: { name },
       spec: { destination: { namespace: name } },
     });
   }
-  await create(
-    cluster,
+  await cluster.create(
     '/apis/networking.k8s.io/v1/namespaces/team-burnham/ingresses',
     {
       metadata: { name: 'burnham-ingress' },
@@ -172,18 +158,11 @@ describe('ArgoCdApplicationTeardown through the Kubernetes backend proxy, on a r
       ...role('teardown', 'backstage', ['get', 'list', 'patch', 'delete']),
       ...role('viewer', 'viewer', ['get', 'list']),
     ]) {
-      await create(cluster, apiPath, object);
+      await cluster.create(apiPath, object);
     }
     for (const name of ['argocd', 'team-burnham']) {
-      await create(cluster, '/api/v1/namespaces', { metadata: { name } });
+      await cluster.create('/api/v1/namespaces', { metadata: { name } });
     }
-    const config = (name: string, token: string) => ({
-      name,
-      url: cluster.url,
-      caData: cluster.caData,
-      authProvider: 'serviceAccount',
-      serviceAccountToken: token,
-    });
     await startTestBackend({
       features: [
         kubernetesPlugin,
@@ -196,15 +175,9 @@ describe('ArgoCdApplicationTeardown through the Kubernetes backend proxy, on a r
                 {
                   type: 'config',
                   clusters: [
-                    config(GREEN, cluster.tokens.backstage),
-                    config(GREEN_VIEWER, cluster.tokens.viewer),
-                    {
-                      name: 'no-argocd',
-                      url: bare.url,
-                      caData: bare.caData,
-                      authProvider: 'serviceAccount',
-                      serviceAccountToken: bare.tokens.admin,
-                    },
+                    cluster.backstageCluster('backstage', GREEN),
+                    cluster.backstageCluster('viewer', GREEN_VIEWER),
+                    bare.backstageCluster('admin'),
                   ],
                 },
               ],
