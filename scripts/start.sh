@@ -1,19 +1,49 @@
 #!/usr/bin/env bash
-# Quick start: installs the dependencies, starts the sandbox (examples/sandbox: local
-# stand-ins for Route 53 and EKS on http://127.0.0.1:4566 and for the two clusters'
-# Kubernetes APIs on :4571 and :4572 — not AWS, not Kubernetes) and the example app
+# Quick start: installs the dependencies, builds the Kubernetes API server once
+# (scripts/ensure-kubernetes.sh: about 10 minutes the first time, cached after), starts the
+# sandbox (examples/sandbox: a local stand-in for Route 53 and EKS on http://127.0.0.1:4566,
+# not AWS), the example's two clusters (examples/kubernetes: two real kube-apiservers on
+# kine/SQLite, no nodes, seeded with the example's workloads) and the example app
 # (http://localhost:3000) with its backend (http://localhost:7007). Ctrl-C stops them all.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
 cd "$BLUEGREEN_ROOT"
 
 yarn install --immutable
+BLUEGREEN_KUBERNETES_BIN="$(bash scripts/ensure-kubernetes.sh)"
+export BLUEGREEN_KUBERNETES_BIN
 
-echo "==> Starting the sandbox: local stand-ins for Route 53 and EKS (:4566) and Kubernetes (:4571, :4572)"
+children=()
+stop_children() {
+  for pid in "${children[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  wait 2>/dev/null || true
+}
+trap stop_children EXIT
+
+echo "==> Starting the sandbox: a local stand-in for Route 53 and EKS (:4566)"
 yarn workspace @bluegreen/example-sandbox start &
-sandbox=$!
-trap 'kill "$sandbox" 2>/dev/null || true' EXIT
+children+=($!)
+
+# The clusters' URLs, CA data and tokens are new on every start: examples/kubernetes
+# writes them to this file (readable by you only) once both clusters are seeded.
+export EXAMPLE_KUBERNETES_DIR="$BLUEGREEN_ROOT/.cache/example"
+kubernetes_config="$EXAMPLE_KUBERNETES_DIR/kubernetes.app-config.yaml"
+rm -f "$kubernetes_config"
+echo "==> Starting the example's clusters: two real kube-apiservers (kine/SQLite, no nodes)"
+yarn workspace @bluegreen/example-kubernetes start &
+clusters=$!
+children+=("$clusters")
+until [ -f "$kubernetes_config" ]; do
+  if ! kill -0 "$clusters" 2>/dev/null; then
+    echo "error: the example's clusters did not start (see above)" >&2
+    exit 1
+  fi
+  sleep 1
+done
 
 echo "==> Starting the example app on http://localhost:3000 and its backend on http://localhost:7007"
 # --config is relative to each started package (examples/app, examples/backend).
-yarn backstage-cli repo start --config ../app-config.yaml
+yarn backstage-cli repo start --config ../app-config.yaml \
+  --config ../../.cache/example/kubernetes.app-config.yaml

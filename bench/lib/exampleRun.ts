@@ -4,16 +4,11 @@
  *   0 goal met, 1 goal missed or an error, 2 the results are invalid because
  *   `backstage-cli package start` restarted the backend (a fresh in-memory database).
  */
-import {
-  loadKubernetesFixtures,
-  Sandbox,
-  startKubernetesSandbox,
-  startSandbox,
-  withAllPodsReady,
-} from '@bluegreen/example-sandbox';
+import { startExampleClusters } from '@bluegreen/example-kubernetes';
+import { Sandbox, startSandbox } from '@bluegreen/example-sandbox';
 import {
   ExampleBackend,
-  kubernetesStandInEnv,
+  kubernetesClustersEnv,
   startExampleBackend,
 } from '../../examples/backend/src/launch';
 
@@ -22,8 +17,8 @@ function restartNote(backend: ExampleBackend): string {
 }
 
 /**
- * Starts the sandbox (insyncDelayMs 0), the Kubernetes stand-ins (every pod ready, so the
- * cutover pre-flight passes both ways) and the example backend pointed at them, runs
+ * Starts the sandbox (insyncDelayMs 0), the example's two clusters as real kube-apiservers
+ * (every pod ready, so the cutover pre-flight passes both ways) and the example backend pointed at them, runs
  * measure (which prints its results and says whether the goal was met), then prints
  * `reproduce: <command>` and sets process.exitCode. Both are stopped afterwards, on
  * SIGINT/SIGTERM too.
@@ -33,15 +28,12 @@ export async function withExampleBackend(
   measure: (backend: ExampleBackend, sandbox: Sandbox) => Promise<boolean>,
 ): Promise<void> {
   const sandbox = await startSandbox({ insyncDelayMs: 0 });
-  const kubernetes = await startKubernetesSandbox({
-    ports: { 'eks-blueprint-blue': 0, 'eks-blueprint-green': 0 },
-    fixtures: withAllPodsReady(loadKubernetesFixtures()),
-  });
+  const kubernetes = await startExampleClusters({ allReady: true });
   let backend: ExampleBackend | undefined;
   const cleanUp = async () => {
     await backend?.stop();
     await sandbox.close();
-    await kubernetes.close();
+    await kubernetes.stop();
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
@@ -56,7 +48,7 @@ export async function withExampleBackend(
     backend = await startExampleBackend({
       env: {
         APP_CONFIG_bluegreen_aws_endpoint: sandbox.url,
-        ...kubernetesStandInEnv(kubernetes.clusters),
+        ...kubernetesClustersEnv(kubernetes.clusterLocatorMethods()),
       },
     });
     const pass = await measure(backend, sandbox);

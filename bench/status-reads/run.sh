@@ -4,4 +4,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib/env.sh"
 cd "$BLUEGREEN_ROOT"
+# The example's two clusters are real kube-apiservers (examples/kubernetes).
+BLUEGREEN_KUBERNETES_BIN="$(bash scripts/ensure-kubernetes.sh)"
+export BLUEGREEN_KUBERNETES_BIN
 exec node -r sucrase/register bench/status-reads/run.ts "$@"

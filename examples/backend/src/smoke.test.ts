@@ -2,23 +2,20 @@
  * Smoke test of the example backend as users start it (`backstage-cli package start`
  * with examples/app-config.yaml): it must come up, sign a guest in, list the bluegreen
  * scaffolder actions, serve the example catalog, and cut traffic over end to end against
- * the AWS sandbox (a local stand-in for Route 53 and EKS) with the real permission
- * policy, scaffolder and auditor. It runs on free ports so that it does not collide with
+ * the AWS sandbox (a local stand-in for Route 53 and EKS) and the example's two clusters
+ * (real kube-apiservers) with the real permission policy, scaffolder and auditor. It runs on free ports so that it does not collide with
  * a running example app.
  */
 
 import { stripVTControlCharacters } from 'node:util';
 import {
-  KubernetesSandbox,
-  loadKubernetesFixtures,
-  Sandbox,
-  startKubernetesSandbox,
-  startSandbox,
-  withAllPodsReady,
-} from '@bluegreen/example-sandbox';
+  ExampleClusters,
+  startExampleClusters,
+} from '@bluegreen/example-kubernetes';
+import { Sandbox, startSandbox } from '@bluegreen/example-sandbox';
 import {
   ExampleBackend,
-  kubernetesStandInEnv,
+  kubernetesClustersEnv,
   startExampleBackend,
 } from './launch';
 
@@ -31,18 +28,16 @@ describe('example backend smoke test', () => {
   let baseUrl: string;
   let sandbox: Sandbox;
   // The example's fixtures: green's burnham-worker is 1/2 ready until a test heals it.
-  let kubernetes: KubernetesSandbox;
+  let kubernetes: ExampleClusters;
 
   beforeAll(async () => {
     sandbox = await startSandbox({ insyncDelayMs: 500 });
-    kubernetes = await startKubernetesSandbox({
-      ports: { 'eks-blueprint-blue': 0, 'eks-blueprint-green': 0 },
-    });
+    kubernetes = await startExampleClusters();
     backend = await startExampleBackend({
       env: {
         APP_CONFIG_bluegreen_aws_endpoint: sandbox.url,
         APP_CONFIG_bluegreen_traffic_cacheSeconds: '1',
-        ...kubernetesStandInEnv(kubernetes.clusters),
+        ...kubernetesClustersEnv(kubernetes.clusterLocatorMethods()),
       },
       startupTimeoutMs: STARTUP_TIMEOUT_MS,
     });
@@ -51,7 +46,7 @@ describe('example backend smoke test', () => {
 
   afterAll(async () => {
     await sandbox?.close();
-    await kubernetes?.close();
+    await kubernetes?.stop();
     await backend?.stop();
   });
 
@@ -286,11 +281,11 @@ describe('example backend smoke test', () => {
     const token = await guestToken();
     await catalogHas(token, 'component/default/burnham');
     await catalogHas(token, 'template/default/cut-over-traffic');
-    // Green's burnham-worker becomes ready (the stand-in serves new fixtures).
-    kubernetes.updateCluster(
-      withAllPodsReady(loadKubernetesFixtures()).clusters.find(
-        c => c.name === 'eks-blueprint-green',
-      )!,
+    // Green's burnham-worker becomes ready (the harness plays its kubelet).
+    await kubernetes.makeDeploymentReady(
+      'eks-blueprint-green',
+      'team-burnham',
+      'burnham-worker',
     );
 
     const before = await api(token, 'entity/component/default/burnham/traffic');

@@ -5,13 +5,14 @@
  * green's burnham-worker is not ready, makes it ready, cuts the traffic over to green
  * through the dialog and checks that the card and the AWS sandbox show the new weights.
  *
- * Everything runs on free ports: the AWS sandbox and the Kubernetes API stand-ins in this
- * process (examples/sandbox; local stand-ins, not AWS and not Kubernetes), the example
- * backend and the example frontend as `yarn start` runs them (`backstage-cli package start`
+ * Everything runs on free ports: the AWS sandbox in this process (examples/sandbox; a local
+ * stand-in, not AWS), the example's two clusters as real kube-apiservers
+ * (examples/kubernetes), the example backend and the example frontend as `yarn start` runs them (`backstage-cli package start`
  * with examples/app-config.yaml), each in its own process group.
  *
  * Screenshots of the card before and after go to .cache/e2e-screenshots/<timestamp>/ at the
- * repository root; on failure that folder also gets a full-page screenshot, the browser's
+ * repository root, each beside what the real kubectl prints for burnham's deployments in
+ * both clusters (kubectl-*.txt), which the test checks against the card; on failure that folder also gets a full-page screenshot, the browser's
  * console errors and failed requests, and the last lines of both processes' logs.
  */
 
@@ -19,18 +20,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import {
-  KubernetesSandbox,
-  loadKubernetesFixtures,
-  Sandbox,
-  startKubernetesSandbox,
-  startSandbox,
-  withAllPodsReady,
-} from '@bluegreen/example-sandbox';
+  BACKSTAGE_SERVICE_ACCOUNT,
+  ExampleClusters,
+  startExampleClusters,
+} from '@bluegreen/example-kubernetes';
+import { Sandbox, startSandbox } from '@bluegreen/example-sandbox';
 import {
   ExampleApp,
   ExampleBackend,
   freePort,
-  kubernetesStandInEnv,
+  kubernetesClustersEnv,
   startExampleApp,
   startExampleBackend,
 } from '@bluegreen/example-backend/launch';
@@ -126,7 +125,7 @@ function waitForText(
 
 describe('the blue/green card in a real browser', () => {
   let sandbox: Sandbox | undefined;
-  let kubernetes: KubernetesSandbox | undefined;
+  let kubernetes: ExampleClusters | undefined;
   let backend: ExampleBackend | undefined;
   let app: ExampleApp | undefined;
   let browser: Browser | undefined;
@@ -220,7 +219,7 @@ describe('the blue/green card in a real browser', () => {
   afterAll(async () => {
     await browser?.close().catch(() => {});
     await Promise.allSettled([app?.stop(), backend?.stop()]);
-    await Promise.allSettled([kubernetes?.close(), sandbox?.close()]);
+    await Promise.allSettled([kubernetes?.stop(), sandbox?.close()]);
     if (timings.length) {
       log(
         `timings: ${timings
@@ -246,12 +245,13 @@ describe('the blue/green card in a real browser', () => {
     log(`screenshots go to ${SCREENSHOT_DIR}`);
 
     try {
-      await step('starting the sandbox stand-ins', async () => {
-        sandbox = await startSandbox({ insyncDelayMs: 500 });
-        kubernetes = await startKubernetesSandbox({
-          ports: { 'eks-blueprint-blue': 0, 'eks-blueprint-green': 0 },
-        });
-      });
+      await step(
+        'starting the AWS sandbox and the two kube-apiservers',
+        async () => {
+          sandbox = await startSandbox({ insyncDelayMs: 500 });
+          kubernetes = await startExampleClusters();
+        },
+      );
 
       const appUrl = `http://localhost:${await freePort()}`;
       const backendPort = await freePort();
@@ -264,7 +264,7 @@ describe('the blue/green card in a real browser', () => {
         APP_CONFIG_backend_cors_origin: appUrl,
         APP_CONFIG_bluegreen_aws_endpoint: sandbox!.url,
         APP_CONFIG_bluegreen_traffic_cacheSeconds: '1',
-        ...kubernetesStandInEnv(kubernetes!.clusters),
+        ...kubernetesClustersEnv(kubernetes!.clusterLocatorMethods()),
       };
 
       await step(
@@ -361,6 +361,51 @@ describe('the blue/green card in a real browser', () => {
 
       const blue = p.getByTestId('bluegreen-cluster-blue');
       const green = p.getByTestId('bluegreen-cluster-green');
+      /**
+       * The seed's own check, `kubectl get deployment -n team-burnham -l app=burnham`, as
+       * Backstage's service account, against each cluster: every deployment's READY
+       * column is what that cluster's panel shows. Its output goes beside the screenshot.
+       */
+      const kubectlAgreesWithCard = async (stage: string) => {
+        const args = [
+          'get',
+          'deployment',
+          '-n',
+          'team-burnham',
+          '-l',
+          'app=burnham',
+        ];
+        const transcript: string[] = [];
+        for (const [cluster, panel] of [
+          ['eks-blueprint-blue', blue],
+          ['eks-blueprint-green', green],
+        ] as const) {
+          const out = await kubernetes!.clusters[cluster].kubectl(args, {
+            as: BACKSTAGE_SERVICE_ACCOUNT.identity,
+          });
+          transcript.push(
+            `$ kubectl --context ${cluster} ${args.join(' ')}`,
+            out,
+          );
+          const rows = out
+            .trim()
+            .split('\n')
+            .slice(1)
+            .map(line => line.split(/\s+/));
+          expect(rows.map(([name]) => name)).toEqual([
+            'burnham',
+            'burnham-worker',
+          ]);
+          const shown = await panel.innerText();
+          for (const [name, ready] of rows) {
+            expect(`${cluster}: ${shown}`).toContain(`${name} ${ready} ready`);
+          }
+        }
+        fs.writeFileSync(
+          path.join(SCREENSHOT_DIR, `kubectl-${stage}.txt`),
+          transcript.join('\n'),
+        );
+      };
       // The InfoCard that holds the panels: the nearest MUI Card around them. Its class is
       // MuiCard-root, with a counter suffix in the example app (MuiCard-root-888).
       const card = blue.locator(
@@ -397,7 +442,7 @@ describe('the blue/green card in a real browser', () => {
           '0%',
           "green's share",
         );
-        // The workloads come from the Kubernetes stand-ins (fixtures/kubernetes.yaml).
+        // The workloads come from the real API servers (examples/kubernetes/fixtures).
         await waitForText(
           blue,
           /burnham 3\/3 ready/,
@@ -410,6 +455,9 @@ describe('the blue/green card in a real browser', () => {
         );
       });
 
+      await step('kubectl reads what the card shows (before)', () =>
+        kubectlAgreesWithCard('before'),
+      );
       await card.screenshot({
         path: path.join(SCREENSHOT_DIR, 'burnham-card-before.png'),
         animations: 'disabled',
@@ -450,10 +498,11 @@ describe('the blue/green card in a real browser', () => {
       );
 
       await step("green's burnham-worker becomes ready", async () => {
-        kubernetes!.updateCluster(
-          withAllPodsReady(loadKubernetesFixtures()).clusters.find(
-            c => c.name === 'eks-blueprint-green',
-          )!,
+        // The harness plays green's kubelet and Deployment controller.
+        await kubernetes!.makeDeploymentReady(
+          'eks-blueprint-green',
+          'team-burnham',
+          'burnham-worker',
         );
         await p.reload();
         await waitForText(
@@ -525,6 +574,9 @@ describe('the blue/green card in a real browser', () => {
           .catch(() => {});
       });
 
+      await step('kubectl reads what the card shows (after)', () =>
+        kubectlAgreesWithCard('after'),
+      );
       await card.screenshot({
         path: path.join(SCREENSHOT_DIR, 'burnham-card-after.png'),
         animations: 'disabled',

@@ -9,7 +9,7 @@ export interface KubernetesBinaries {
 }
 
 // The repository root: this package lives in examples/kubernetes.
-const ROOT = path.resolve(
+export const REPOSITORY_ROOT = path.resolve(
   path.dirname(require.resolve('@bluegreen/example-kubernetes/package.json')),
   '../..',
 );
@@ -21,7 +21,7 @@ const ROOT = path.resolve(
 export function kubernetesBinaries(): KubernetesBinaries {
   let dir = process.env.BLUEGREEN_KUBERNETES_BIN;
   if (!dir) {
-    const cache = path.join(ROOT, '.cache', 'kubernetes');
+    const cache = path.join(REPOSITORY_ROOT, '.cache', 'kubernetes');
     const builds = fs.existsSync(cache)
       ? fs.readdirSync(cache).filter(v => /^v\d/.test(v))
       : [];

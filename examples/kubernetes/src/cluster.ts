@@ -36,8 +36,19 @@ export interface KubernetesCluster {
   /** The serving certificate's CA, PEM; `caData` is its base64 (Backstage's config). */
   caPem: string;
   caData: string;
-  /** `admin` and every identity asked for. */
+  /** `admin`, every identity asked for, and every service account given a token. */
   tokens: Record<string, string>;
+  /**
+   * A token of ServiceAccount `namespace/name` from the API server's TokenRequest API (as
+   * `kubectl create token` gets one), kept in `tokens` under
+   * `system:serviceaccount:<namespace>:<name>` so `as` can name it. The ServiceAccount
+   * must exist.
+   */
+  serviceAccountToken(
+    namespace: string,
+    name: string,
+    expirationSeconds?: number,
+  ): Promise<string>;
   /** One API request, as the identity `as` (default admin). */
   request(
     method: string,
@@ -291,13 +302,20 @@ export async function startKubernetesCluster(
     throw error;
   }
 
-  const caFile = path.join(dir, 'ca.crt');
-  fs.writeFileSync(caFile, caPem);
-  const kubeconfig = (as: string) => {
-    const file = path.join(dir, `kubeconfig-${as}.json`);
+  const tokenOf = (as: string) => {
     if (!tokens[as]) {
       throw new Error(`no identity "${as}" on cluster ${options.name}`);
     }
+    return tokens[as];
+  };
+  const caFile = path.join(dir, 'ca.crt');
+  fs.writeFileSync(caFile, caPem);
+  const kubeconfig = (as: string) => {
+    const file = path.join(
+      dir,
+      `kubeconfig-${as.replace(/[^\w-]/g, '_')}.json`,
+    );
+    const token = tokenOf(as);
     if (!fs.existsSync(file)) {
       const config = {
         apiVersion: 'v1',
@@ -308,7 +326,7 @@ export async function startKubernetesCluster(
             cluster: { server: url, 'certificate-authority': caFile },
           },
         ],
-        users: [{ name: as, user: { token: tokens[as] } }],
+        users: [{ name: as, user: { token } }],
         contexts: [{ name: as, context: { cluster: options.name, user: as } }],
         'current-context': as,
       };
@@ -334,13 +352,36 @@ export async function startKubernetesCluster(
       }
       return res.body;
     },
+    async serviceAccountToken(namespace, name, expirationSeconds = 86_400) {
+      const res = await request(
+        'POST',
+        `/api/v1/namespaces/${encodeURIComponent(
+          namespace,
+        )}/serviceaccounts/${encodeURIComponent(name)}/token`,
+        {
+          apiVersion: 'authentication.k8s.io/v1',
+          kind: 'TokenRequest',
+          spec: { expirationSeconds },
+        },
+      );
+      if (res.status !== 201 || !res.body?.status?.token) {
+        throw new Error(
+          `token of service account ${namespace}/${name}: ${
+            res.status
+          } ${JSON.stringify(res.body?.message ?? res.body)}`,
+        );
+      }
+      tokens[`system:serviceaccount:${namespace}:${name}`] =
+        res.body.status.token;
+      return res.body.status.token;
+    },
     backstageCluster(as, name = options.name) {
       return {
         name,
         url,
         caData: Buffer.from(caPem).toString('base64'),
         authProvider: 'serviceAccount',
-        serviceAccountToken: tokens[as],
+        serviceAccountToken: tokenOf(as),
         skipMetricsLookup: true,
       };
     },

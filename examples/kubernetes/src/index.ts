@@ -1,7 +1,8 @@
 /**
  * Real Kubernetes API servers for the example app and the tests: kube-apiserver on kine
- * (SQLite), built by scripts/ensure-kubernetes.sh. No nodes and no controllers run; a test
- * that needs a controller's effect (a Deployment's status, say) writes it and says so.
+ * (SQLite), built by scripts/ensure-kubernetes.sh, seeded with the example's two clusters
+ * (fixtures/clusters.yaml). No nodes and no controllers run; a test that needs a
+ * controller's effect (a Deployment's status, say) writes it and says so.
  *
  * @packageDocumentation
  */
@@ -15,4 +16,29 @@ export type {
 export { kubernetesBinaries } from './binaries';
 export type { KubernetesBinaries } from './binaries';
 export { argoCdCrds, installArgoCdCrds, playArgoCd } from './argoCd';
-export { seedFixtureCluster } from './seed';
+export { seedFixtureCluster, seedArgoCd, makeDeploymentReady } from './seed';
+export {
+  startExampleClusters,
+  BACKSTAGE_RBAC,
+  BACKSTAGE_SERVICE_ACCOUNT,
+} from './exampleClusters';
+export type {
+  ExampleClusters,
+  ExampleClustersOptions,
+} from './exampleClusters';
+export {
+  loadKubernetesFixtures,
+  fixtureCluster,
+  fixtureObjects,
+  withAllPodsReady,
+  DEFAULT_KUBERNETES_FIXTURES_FILE,
+} from './fixtures';
+export type {
+  KubernetesFixtures,
+  KubernetesFixtureCluster,
+  KubernetesFixtureNamespace,
+  KubernetesFixtureDeployment,
+  KubernetesFixtureIngress,
+  KubernetesFixtureNotReadyPod,
+  KubernetesObject,
+} from './fixtures';

@@ -3,8 +3,7 @@
  * Route 53 (REST/XML) and EKS (REST-JSON) wire protocols bluegreen uses, with AWS's
  * documented semantics, so the unmodified AWS SDK v3 clients can run against it.
  *
- * Beside it, startKubernetesSandbox starts LOCAL STAND-INS for the clusters' Kubernetes API
- * servers (not Kubernetes): the read subset the Backstage Kubernetes backend calls.
+ * The clusters' Kubernetes APIs are real API servers (examples/kubernetes), not stand-ins.
  *
  * @packageDocumentation
  */
@@ -23,26 +22,3 @@ export type {
   SandboxRecord,
   SandboxAliasTarget,
 } from './fixtures';
-export {
-  startKubernetesSandbox,
-  DEFAULT_KUBERNETES_PORTS,
-} from './kubernetes/server';
-export type {
-  KubernetesSandbox,
-  KubernetesSandboxOptions,
-} from './kubernetes/server';
-export {
-  loadKubernetesFixtures,
-  expandCluster,
-  withAllPodsReady,
-  DEFAULT_KUBERNETES_FIXTURES_FILE,
-} from './kubernetes/fixtures';
-export type {
-  KubernetesFixtures,
-  KubernetesFixtureCluster,
-  KubernetesFixtureNamespace,
-  KubernetesFixtureDeployment,
-  KubernetesFixtureIngress,
-  KubernetesFixtureNotReadyPod,
-  KubernetesObject,
-} from './kubernetes/fixtures';

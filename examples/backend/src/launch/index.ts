@@ -9,4 +9,4 @@ export type {
 } from './startExampleBackend';
 export { startExampleApp } from './startExampleApp';
 export type { ExampleApp, ExampleAppOptions } from './startExampleApp';
-export { kubernetesStandInEnv } from './kubernetesEnv';
+export { kubernetesClustersEnv } from './kubernetesEnv';

@@ -1,14 +1,12 @@
 /*
- * The Kubernetes side of the cutover tests: the example sandbox's Kubernetes API
- * stand-ins (LOCAL STAND-INS for the clusters' API servers, not Kubernetes) behind the
- * real Kubernetes backend, and, for tests that call an action directly, fixed workloads.
+ * The Kubernetes side of the cutover tests: the example's two clusters as real
+ * kube-apiservers (examples/kubernetes) behind the real Kubernetes backend, and, for tests
+ * that call an action directly, fixed workloads.
  */
 import {
-  KubernetesSandbox,
-  loadKubernetesFixtures,
-  startKubernetesSandbox,
-  withAllPodsReady,
-} from '@bluegreen/example-sandbox';
+  ExampleClusters,
+  startExampleClusters,
+} from '@bluegreen/example-kubernetes';
 import {
   ClusterColour,
   ClusterVersionStatus,
@@ -19,42 +17,19 @@ import { EntityWorkloads } from '../kubernetes/EntityWorkloads';
 import { CLUSTERS } from './sandbox';
 
 /**
- * The stand-ins of both example clusters on free ports. `allReady` makes every pod ready
+ * Both example clusters, real API servers on free ports. `allReady` makes every pod ready
  * (the pre-flight passes both ways); without it green's burnham-worker is 1/2 ready, as
- * in the example.
+ * in the example. Their `kubernetesConfig()` is the Kubernetes backend's config.
  */
-export function startKubernetesStandIns(
+export function startClusters(
   options: { allReady?: boolean } = {},
-): Promise<KubernetesSandbox> {
+): Promise<ExampleClusters> {
   if (!process.env.NODE_OPTIONS?.includes('--experimental-vm-modules')) {
     throw new Error(
       'This test runs the real Kubernetes backend, which needs NODE_OPTIONS=--experimental-vm-modules for jest (scripts/test.sh sets it).',
     );
   }
-  const fixtures = loadKubernetesFixtures();
-  return startKubernetesSandbox({
-    ports: { [CLUSTERS.blue]: 0, [CLUSTERS.green]: 0 },
-    fixtures: options.allReady ? withAllPodsReady(fixtures) : fixtures,
-  });
-}
-
-/** The `kubernetes` config of the real Kubernetes backend pointed at the stand-ins. */
-export function kubernetesConfig(standIns: KubernetesSandbox) {
-  return {
-    serviceLocatorMethod: { type: 'multiTenant' },
-    clusterLocatorMethods: [
-      {
-        type: 'config',
-        clusters: Object.entries(standIns.clusters).map(([name, { url }]) => ({
-          name,
-          url,
-          authProvider: 'serviceAccount',
-          serviceAccountToken: 'sandbox-stand-in-token',
-          skipTLSVerify: true,
-        })),
-      },
-    ],
-  };
+  return startExampleClusters(options);
 }
 
 /** burnham's deployment, 3/3 ready, in both clusters: a pre-flight that passes. */

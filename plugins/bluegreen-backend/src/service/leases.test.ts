@@ -18,11 +18,8 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
-import {
-  KubernetesSandbox,
-  Sandbox,
-  startSandbox,
-} from '@bluegreen/example-sandbox';
+import { Sandbox, startSandbox } from '@bluegreen/example-sandbox';
+import type { ExampleClusters } from '@bluegreen/example-kubernetes';
 import request from 'supertest';
 import yaml from 'yaml';
 import {
@@ -31,10 +28,7 @@ import {
   SANDBOX_CREDENTIALS,
   ZONE_NAME,
 } from '../__testUtils__/sandbox';
-import {
-  kubernetesConfig,
-  startKubernetesStandIns,
-} from '../__testUtils__/kubernetes';
+import { startClusters } from '../__testUtils__/kubernetes';
 import {
   GENERATION_ENTITY,
   SECURITY_CONFIG,
@@ -59,18 +53,18 @@ const template = yaml.parse(
 describe('the cutover lease across two backends on one database', () => {
   let sandbox: Sandbox;
   // Every pod ready: the pre-flight passes (it is tested on its own).
-  let kubernetes: KubernetesSandbox;
+  let kubernetes: ExampleClusters;
   const dir = createMockDirectory();
   const databaseFile = () => path.join(dir.path, 'bluegreen.sqlite');
 
   beforeAll(async () => {
     // Slow INSYNC: the first cutover holds the lease for a while.
     sandbox = await startSandbox({ insyncDelayMs: 2500, throttle: false });
-    kubernetes = await startKubernetesStandIns({ allReady: true });
+    kubernetes = await startClusters({ allReady: true });
   });
   afterAll(async () => {
     await sandbox.close();
-    await kubernetes?.close();
+    await kubernetes?.stop();
   });
 
   async function replica() {
@@ -101,7 +95,7 @@ describe('the cutover lease across two backends on one database', () => {
         }),
         mockServices.rootConfig.factory({
           data: {
-            kubernetes: kubernetesConfig(kubernetes),
+            kubernetes: kubernetes.kubernetesConfig(),
             aws: { mainAccount: SANDBOX_CREDENTIALS },
             bluegreen: {
               ...SECURITY_CONFIG.bluegreen,

@@ -18,11 +18,8 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { scaffolderServiceRef } from '@backstage/plugin-scaffolder-node';
 import { TrafficStatus } from '@bluegreen/plugin-bluegreen-common';
 import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
-import {
-  KubernetesSandbox,
-  Sandbox,
-  startSandbox,
-} from '@bluegreen/example-sandbox';
+import { Sandbox, startSandbox } from '@bluegreen/example-sandbox';
+import type { ExampleClusters } from '@bluegreen/example-kubernetes';
 import request from 'supertest';
 import {
   BURNHAM,
@@ -36,10 +33,7 @@ import {
   weightedRecords,
   ZONE_NAME,
 } from '../__testUtils__/sandbox';
-import {
-  kubernetesConfig,
-  startKubernetesStandIns,
-} from '../__testUtils__/kubernetes';
+import { startClusters } from '../__testUtils__/kubernetes';
 import { SECURITY_CONFIG } from '../__testUtils__/security';
 import { bluegreenPlugin } from '../plugin';
 
@@ -49,17 +43,17 @@ describe('bluegreen API', () => {
   let sandbox: Sandbox;
   // The clusters behind the real Kubernetes backend: every pod ready, or green's
   // burnham-worker 1/2 ready as in the example.
-  let ready: KubernetesSandbox;
-  let notReady: KubernetesSandbox;
+  let ready: ExampleClusters;
+  let notReady: ExampleClusters;
   beforeAll(async () => {
     sandbox = await startSandbox({ insyncDelayMs: 0, throttle: false });
-    ready = await startKubernetesStandIns({ allReady: true });
-    notReady = await startKubernetesStandIns();
+    ready = await startClusters({ allReady: true });
+    notReady = await startClusters();
   });
   afterAll(async () => {
     await sandbox.close();
-    await ready?.close();
-    await notReady?.close();
+    await ready?.stop();
+    await notReady?.stop();
   });
   beforeEach(() => sandbox.resetRequestCounts());
 
@@ -68,7 +62,7 @@ describe('bluegreen API', () => {
       authorize?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
       denied?: string[];
       extraEntities?: Entity[];
-      kubernetes?: KubernetesSandbox;
+      kubernetes?: ExampleClusters;
     } = {},
   ) {
     const scaffold = jest.fn(async () => ({ taskId: 'task-1' }));
@@ -93,7 +87,7 @@ describe('bluegreen API', () => {
         kubernetesPlugin,
         mockServices.rootConfig.factory({
           data: {
-            kubernetes: kubernetesConfig(options.kubernetes ?? ready),
+            kubernetes: (options.kubernetes ?? ready).kubernetesConfig(),
             aws: { mainAccount: SANDBOX_CREDENTIALS },
             bluegreen: {
               aws: { endpoint: sandbox.url },

@@ -16,11 +16,8 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import githubModule from '@backstage/plugin-scaffolder-backend-module-github';
 import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
-import {
-  KubernetesSandbox,
-  Sandbox,
-  startSandbox,
-} from '@bluegreen/example-sandbox';
+import { Sandbox, startSandbox } from '@bluegreen/example-sandbox';
+import type { ExampleClusters } from '@bluegreen/example-kubernetes';
 import request from 'supertest';
 import yaml from 'yaml';
 import {
@@ -32,10 +29,7 @@ import {
   sandboxZoneId,
   weightsIn,
 } from '../__testUtils__/sandbox';
-import {
-  kubernetesConfig,
-  startKubernetesStandIns,
-} from '../__testUtils__/kubernetes';
+import { startClusters } from '../__testUtils__/kubernetes';
 import { tofuBinary } from '../__testUtils__/tofu';
 import { fixtureRepositoryReader } from '../__testUtils__/fixtureRepository';
 import { GENERATION_ENTITY, SECURITY_CONFIG } from '../__testUtils__/security';
@@ -55,18 +49,18 @@ const burnham = blueGreenComponent('burnham', BURNHAM);
 describe('template: Cut over traffic', () => {
   let sandbox: Sandbox;
   // Every pod ready: the pre-flight passes (it is tested on its own).
-  let kubernetes: KubernetesSandbox;
+  let kubernetes: ExampleClusters;
   beforeAll(async () => {
     sandbox = await startSandbox({ insyncDelayMs: 300, throttle: false });
-    kubernetes = await startKubernetesStandIns({ allReady: true });
+    kubernetes = await startClusters({ allReady: true });
   });
   afterAll(async () => {
     await sandbox.close();
-    await kubernetes?.close();
+    await kubernetes?.stop();
   });
 
   async function startBackend(
-    options: { kubernetes?: KubernetesSandbox; denyForce?: boolean } = {},
+    options: { kubernetes?: ExampleClusters; denyForce?: boolean } = {},
   ) {
     return startTestBackend({
       features: [
@@ -102,7 +96,7 @@ describe('template: Cut over traffic', () => {
           : []),
         mockServices.rootConfig.factory({
           data: {
-            kubernetes: kubernetesConfig(options.kubernetes ?? kubernetes),
+            kubernetes: (options.kubernetes ?? kubernetes).kubernetesConfig(),
             aws: { mainAccount: SANDBOX_CREDENTIALS },
             // The pull request step needs a token to be planned; a dry run sends nothing.
             integrations: {
@@ -166,7 +160,7 @@ describe('template: Cut over traffic', () => {
   });
 
   it("pre-flight: the template started directly (POST /v2/tasks) is refused while green's burnham-worker is 1/2 ready; a user who holds bluegreen.cutover.force forces it; one who does not cannot", async () => {
-    const notReady = await startKubernetesStandIns();
+    const notReady = await startClusters();
     const client = sandboxRoute53(sandbox.url);
     const zone = await sandboxZoneId(client);
     const run = async (server: any, force: boolean) => {
@@ -224,7 +218,7 @@ describe('template: Cut over traffic', () => {
         await waitForTask(server, back.body.taskId);
       }
       client.destroy();
-      await notReady.close();
+      await notReady.stop();
     }
   });
 

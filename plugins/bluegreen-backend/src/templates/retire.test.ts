@@ -2,8 +2,8 @@
  * The "Retire cluster generation" template (templates/eks-blue-green/retire.yaml) in the
  * real scaffolder with the bluegreen actions installed: as dry runs, and as real tasks on
  * the real OpenTofu CLI with the module's own application teardown going through the real
- * Kubernetes backend's proxy to the sandbox's Kubernetes stand-ins (LOCAL STAND-INS, not
- * Kubernetes). The catalog and the URL reader are test doubles: the generation's
+ * Kubernetes backend's proxy to the example's clusters, real kube-apiservers where the
+ * harness plays Argo CD (playArgoCd). The catalog and the URL reader are test doubles: the generation's
  * repository is the fixture generation (with local state where a task destroys it).
  */
 import fs from 'node:fs';
@@ -23,12 +23,11 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import {
-  KubernetesSandbox,
-  loadKubernetesFixtures,
-  Sandbox,
-  startKubernetesSandbox,
-  startSandbox,
-} from '@bluegreen/example-sandbox';
+  ExampleClusters,
+  KubernetesCluster,
+  playArgoCd,
+} from '@bluegreen/example-kubernetes';
+import { Sandbox, startSandbox } from '@bluegreen/example-sandbox';
 import request from 'supertest';
 import yaml from 'yaml';
 import {
@@ -36,7 +35,7 @@ import {
   fixtureUrlReader,
   fixtureWithLocalState,
 } from '../__testUtils__/fixtureRepository';
-import { kubernetesConfig } from '../__testUtils__/kubernetes';
+import { startClusters } from '../__testUtils__/kubernetes';
 import {
   BURNHAM,
   CLUSTERS,
@@ -260,41 +259,16 @@ describe('template: Retire cluster generation', () => {
 
   describe('as a real task (real OpenTofu, the real teardown through the Kubernetes backend)', () => {
     const prepared = createMockDirectory();
-    let kubernetes: KubernetesSandbox;
+    let kubernetes: ExampleClusters;
     const template = yaml.parse(fs.readFileSync(TEMPLATE, 'utf8'));
 
     beforeAll(async () => {
-      if (!process.env.NODE_OPTIONS?.includes('--experimental-vm-modules')) {
-        throw new Error(
-          'This test runs the real Kubernetes backend, which needs NODE_OPTIONS=--experimental-vm-modules for jest (scripts/test.sh sets it).',
-        );
-      }
       // The repository as it is once green was applied: its state travels with it.
       copyGeneration(prepared.path);
       applyStack(prepared.path, 'eks-green');
-      // Green's ingresses are gone (the stand-ins run no controller to remove them when
-      // the teardown deletes their Applications, so the fixture starts without them).
-      const fixtures = loadKubernetesFixtures();
-      kubernetes = await startKubernetesSandbox({
-        ports: { [CLUSTERS.blue]: 0, [CLUSTERS.green]: 0 },
-        fixtures: {
-          clusters: fixtures.clusters.map(cluster =>
-            cluster.name !== CLUSTERS.green
-              ? cluster
-              : {
-                  ...cluster,
-                  namespaces: cluster.namespaces?.map(namespace => ({
-                    ...namespace,
-                    deployments: namespace.deployments?.map(
-                      ({ ingress: _, ...deployment }) => deployment,
-                    ),
-                  })),
-                },
-          ),
-        },
-      });
+      kubernetes = await startClusters();
     });
-    afterAll(() => kubernetes?.close());
+    afterAll(() => kubernetes?.stop());
 
     async function runTask(values: Record<string, unknown>) {
       const { server } = await startTestBackend({
@@ -324,7 +298,7 @@ describe('template: Retire cluster generation', () => {
           }),
           mockServices.rootConfig.factory({
             data: {
-              kubernetes: kubernetesConfig(kubernetes),
+              kubernetes: kubernetes.kubernetesConfig(),
               aws: { mainAccount: SANDBOX_CREDENTIALS },
               bluegreen: {
                 ...SECURITY_CONFIG.bluegreen,
@@ -361,6 +335,43 @@ describe('template: Retire cluster generation', () => {
       }
     }
 
+    /** What the teardown changes in a cluster: Argo CD's objects and the Ingresses. */
+    async function teardownState(cluster: KubernetesCluster) {
+      const names = async (apiPath: string) =>
+        ((await cluster.request('GET', apiPath)).body.items ?? [])
+          .map(
+            (i: any) =>
+              `${i.metadata.name}${
+                i.metadata.deletionTimestamp ? ' (deleting)' : ''
+              }`,
+          )
+          .sort();
+      const argocd = '/apis/argoproj.io/v1alpha1/namespaces/argocd';
+      return {
+        applicationSets: await names(`${argocd}/applicationsets`),
+        applications: await names(`${argocd}/applications`),
+        ingresses: await names('/apis/networking.k8s.io/v1/ingresses'),
+      };
+    }
+    const SEEDED = (cluster: string) => ({
+      applicationSets: ['bootstrap-addons', 'bootstrap-workloads'],
+      applications: [
+        `addon-${cluster}-aws-load-balancer-controller`,
+        `addon-${cluster}-external-dns`,
+        'argo-cd',
+        'team-burnham',
+        'team-checkout',
+      ],
+      ingresses: ['burnham', 'checkout'],
+    });
+    const expectUntouched = async () => {
+      for (const cluster of [CLUSTERS.blue, CLUSTERS.green]) {
+        expect(await teardownState(kubernetes.clusters[cluster])).toEqual(
+          SEEDED(cluster),
+        );
+      }
+    };
+
     const retire = (colour: string) => ({
       generation: 'system:default/eks-blueprint',
       colour,
@@ -369,43 +380,62 @@ describe('template: Retire cluster generation', () => {
     });
 
     it('refuses blue at weight 100 in its weight file: the task fails, nothing is destroyed, no teardown', async () => {
-      kubernetes.resetRequestCounts();
       const { status, log } = await runTask(retire('blue'));
       expect(status).toBe('failed');
       expect(log).toContain(
         'stack: eks-blueprint-blue still has route53_weight = 100 in eks-blue/traffic.auto.tfvars',
       );
       expect(log).not.toMatch(/step \d+\/\d+: destroy/);
-      expect(kubernetes.requestCounts()).toEqual({});
+      await expectUntouched();
     });
 
     it('refuses green while Route 53 sends it 100 % although its weight file says 0: the task fails, nothing is destroyed, no teardown', async () => {
       await setGreenWeight(100);
-      kubernetes.resetRequestCounts();
       const { status, log } = await runTask(retire('green'));
       expect(status).toBe('failed');
       expect(log).toContain(
         `stack: Route 53 still sends 100% of ${BURNHAM} to eks-blueprint-green`,
       );
       expect(log).not.toMatch(/step \d+\/\d+: destroy/);
-      expect(kubernetes.requestCounts()).toEqual({});
+      await expectUntouched();
     });
 
-    it('destroys green at weight 0 (file and Route 53): the teardown through the Kubernetes proxy first, then the modules in the seed order', async () => {
-      kubernetes.resetRequestCounts();
-      const { status, log } = await runTask(retire('green'));
+    it('destroys green at weight 0 (file and Route 53): the teardown through the Kubernetes proxy first (ApplicationSets orphaned, workload Applications deleted with their resources, add-ons kept), then the modules in the seed order; blue untouched', async () => {
+      const green = kubernetes.clusters[CLUSTERS.green];
+      // Argo CD's part, which no controller plays here: removing the resources of an
+      // Application deleted with its resources finalizer, then the finalizers.
+      const argoCd = playArgoCd(green);
+      let result;
+      try {
+        result = await runTask(retire('green'));
+      } finally {
+        argoCd.stop();
+      }
+      const { status, log } = result;
       expect(log).toContain(
         `[eks-green] Route 53: eks-blueprint-green has weight 0 for A ${BURNHAM} in zone ${ZONE_NAME}; it receives none of that traffic`,
       );
       expect(status).toBe('completed');
-      // The real teardown asked green's API server (through the Kubernetes backend's
-      // proxy) for Argo CD's ApplicationSets, its Applications and the Ingresses.
-      const counts = kubernetes.requestCounts();
-      expect(Object.keys(counts).sort()).toEqual([
-        `${CLUSTERS.green}:list:applications.argoproj.io`,
-        `${CLUSTERS.green}:list:applicationsets.argoproj.io`,
-        `${CLUSTERS.green}:list:ingresses.networking.k8s.io`,
+      expect(await teardownState(green)).toEqual({
+        applicationSets: [],
+        applications: [
+          `addon-${CLUSTERS.green}-aws-load-balancer-controller`,
+          `addon-${CLUSTERS.green}-external-dns`,
+          'argo-cd',
+        ],
+        ingresses: [],
+      });
+      expect(
+        argoCd.finished.map(f => `${f.kind}/${f.name}: ${f.finalizers}`).sort(),
+      ).toEqual([
+        'applications/team-burnham: resources-finalizer.argocd.argoproj.io',
+        'applications/team-checkout: resources-finalizer.argocd.argoproj.io',
+        'applicationsets/bootstrap-addons: orphan',
+        'applicationsets/bootstrap-workloads: orphan',
       ]);
+      expect(await teardownState(kubernetes.clusters[CLUSTERS.blue])).toEqual(
+        SEEDED(CLUSTERS.blue),
+      );
       const M = 'module.eks_cluster.module';
       const steps = [
         'eks-blueprint-green: no ingress left',

@@ -1,0 +1,114 @@
+/*
+ * The example's two clusters as real kube-apiservers (kine/SQLite, no nodes, no
+ * controllers), seeded from fixtures/clusters.yaml; scripts/start.sh runs it beside the
+ * AWS sandbox:
+ *   yarn workspace @bluegreen/example-kubernetes start
+ * It writes into EXAMPLE_KUBERNETES_DIR (default <repository>/.cache/example), readable by
+ * the owner only:
+ *   kubernetes.app-config.yaml  the Kubernetes backend's clusters (CA data, the backstage
+ *                               service account's token), for `--config`; written last,
+ *                               once both clusters are ready
+ *   kubeconfig                  contexts <cluster> (admin) and <cluster>-backstage
+ * Ctrl-C (SIGINT) or SIGTERM stops the API servers and removes both files.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import { REPOSITORY_ROOT } from './binaries';
+import {
+  BACKSTAGE_SERVICE_ACCOUNT,
+  ExampleClusters,
+  startExampleClusters,
+} from './exampleClusters';
+
+function writePrivate(file: string, text: string) {
+  // Written beside and renamed, so a reader never sees half a file.
+  fs.writeFileSync(`${file}.tmp`, text, { mode: 0o600 });
+  fs.renameSync(`${file}.tmp`, file);
+}
+
+/** A kubeconfig of every cluster, with their CA files (written into `dir`). */
+function kubeconfig(
+  example: ExampleClusters,
+  dir: string,
+): { text: string; caFiles: string[] } {
+  const entries = Object.values(example.clusters).map(cluster => {
+    const ca = path.join(dir, `${cluster.name}.ca.crt`);
+    fs.writeFileSync(ca, cluster.caPem);
+    return { cluster, ca };
+  });
+  const text = stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: entries.map(({ cluster, ca }) => ({
+      name: cluster.name,
+      cluster: { server: cluster.url, 'certificate-authority': ca },
+    })),
+    users: entries.flatMap(({ cluster }) => [
+      { name: `${cluster.name}-admin`, user: { token: cluster.tokens.admin } },
+      {
+        name: `${cluster.name}-backstage`,
+        user: { token: cluster.tokens[BACKSTAGE_SERVICE_ACCOUNT.identity] },
+      },
+    ]),
+    contexts: entries.flatMap(({ cluster }) => [
+      {
+        name: cluster.name,
+        context: { cluster: cluster.name, user: `${cluster.name}-admin` },
+      },
+      {
+        name: `${cluster.name}-backstage`,
+        context: { cluster: cluster.name, user: `${cluster.name}-backstage` },
+      },
+    ]),
+    'current-context': entries[0]?.cluster.name ?? '',
+  });
+  return { text, caFiles: entries.map(e => e.ca) };
+}
+
+async function main() {
+  const dir = path.resolve(
+    process.env.EXAMPLE_KUBERNETES_DIR ||
+      path.join(REPOSITORY_ROOT, '.cache', 'example'),
+  );
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const configFile = path.join(dir, 'kubernetes.app-config.yaml');
+  const kubeconfigFile = path.join(dir, 'kubeconfig');
+  fs.rmSync(configFile, { force: true });
+
+  // The example runs for as long as one likes: tokens for a week.
+  const example = await startExampleClusters({
+    tokenExpirationSeconds: 7 * 86_400,
+  });
+  const { text, caFiles } = kubeconfig(example, dir);
+  writePrivate(kubeconfigFile, text);
+  writePrivate(
+    configFile,
+    `# Written by examples/kubernetes (src/main.ts) for this run; contains tokens.\n${stringify(
+      { kubernetes: example.kubernetesConfig() },
+    )}`,
+  );
+  for (const cluster of Object.values(example.clusters)) {
+    // eslint-disable-next-line no-console
+    console.log(
+      `cluster ${cluster.name}: a real kube-apiserver (kine/SQLite, no nodes) on ${cluster.url}; kubectl --kubeconfig ${kubeconfigFile} --context ${cluster.name} get deployments -A`,
+    );
+  }
+  // eslint-disable-next-line no-console
+  console.log(`Kubernetes backend configuration: ${configFile}`);
+
+  const stop = () => {
+    for (const file of [configFile, kubeconfigFile, ...caFiles]) {
+      fs.rmSync(file, { force: true });
+    }
+    example.stop().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch(e => {
+  // eslint-disable-next-line no-console
+  console.error(e);
+  process.exit(1);
+});
