@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { KubernetesCluster, startKubernetesCluster } from './cluster';
 
 jest.setTimeout(120_000);
@@ -102,5 +105,24 @@ describe('a real kube-apiserver on kine', () => {
     expect(res.body.message).toBe(
       'deployments.apps "burnham" is forbidden: User "reader" cannot delete resource "deployments" in API group "apps" in the namespace "team-burnham"',
     );
+  });
+});
+
+describe('without the Kubernetes build', () => {
+  const saved = process.env.BLUEGREEN_KUBERNETES_BIN;
+  afterEach(() => {
+    process.env.BLUEGREEN_KUBERNETES_BIN = saved;
+  });
+
+  it('fails (never skips), naming the missing binaries, scripts/ensure-kubernetes.sh and BLUEGREEN_KUBERNETES_BIN', async () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'no-kubernetes-'));
+    process.env.BLUEGREEN_KUBERNETES_BIN = empty;
+    try {
+      await expect(startKubernetesCluster({ name: 'missing' })).rejects.toThrow(
+        `The real Kubernetes API servers are not built (${empty}/kube-apiserver, ${empty}/kubectl, ${empty}/kine): run \`bash scripts/ensure-kubernetes.sh\` (needs Go; scripts/test.sh runs it), or set BLUEGREEN_KUBERNETES_BIN`,
+      );
+    } finally {
+      fs.rmSync(empty, { recursive: true, force: true });
+    }
   });
 });
