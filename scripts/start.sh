@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Quick start: installs the dependencies, builds the Kubernetes API server once
-# (scripts/ensure-kubernetes.sh: about 10 minutes the first time, cached after), starts the
-# sandbox (examples/sandbox: a local stand-in for Route 53 and EKS on http://127.0.0.1:4566,
-# not AWS), the example's two clusters (examples/kubernetes: two real kube-apiservers on
+# (scripts/ensure-kubernetes.sh: about 14.5 minutes on 2 cores the first time, cached after),
+# starts the sandbox (examples/sandbox: a local stand-in for Route 53 and EKS on
+# http://127.0.0.1:4566, not AWS), the example's two clusters (examples/kubernetes: two real kube-apiservers on
 # kine/SQLite, no nodes, seeded with the example's workloads) and the example app
 # (http://localhost:3000) with its backend (http://localhost:7007). Ctrl-C stops them all.
 set -euo pipefail
@@ -44,6 +44,5 @@ until [ -f "$kubernetes_config" ]; do
 done
 
 echo "==> Starting the example app on http://localhost:3000 and its backend on http://localhost:7007"
-# --config is relative to each started package (examples/app, examples/backend).
-yarn backstage-cli repo start --config ../app-config.yaml \
-  --config ../../.cache/example/kubernetes.app-config.yaml
+# A relative --config is relative to each started package (examples/app, examples/backend).
+yarn backstage-cli repo start --config ../app-config.yaml --config "$kubernetes_config"

@@ -448,9 +448,11 @@ describe('the blue/green card in a real browser', () => {
           /burnham 3\/3 ready/,
           'the blue panel (its workloads)',
         );
+        // Green's not-ready deployment, with the waiting reason of its crash-looping pod
+        // as the API server holds it.
         await waitForText(
           green,
-          /burnham-worker 1\/2 ready/,
+          /burnham-worker 1\/2 ready\s+—\s+not ready:\s+burnham-worker-[a-z0-9]+-[a-z0-9]+\s+\(CrashLoopBackOff, 5 restarts\)/,
           'the green panel (its workloads)',
         );
       });

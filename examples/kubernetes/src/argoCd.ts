@@ -79,7 +79,6 @@ export function playArgoCd(
     [];
   const finish = async (kind: string, item: any) => {
     const finalizers: string[] = item.metadata.finalizers ?? [];
-    finished.push({ kind, name: item.metadata.name, finalizers });
     if (finalizers.includes(RESOURCES_FINALIZER)) {
       const namespace = item.spec?.destination?.namespace;
       if (namespace) {
@@ -91,7 +90,7 @@ export function playArgoCd(
         );
       }
     }
-    await cluster.request(
+    const patched = await cluster.request(
       'PATCH',
       `${ARGOCD}/${kind}/${encodeURIComponent(item.metadata.name)}`,
       {
@@ -103,6 +102,10 @@ export function playArgoCd(
       },
       { contentType: 'application/merge-patch+json' },
     );
+    // Recorded once done: a failed patch is tried again on the next poll.
+    if (patched.status === 200) {
+      finished.push({ kind, name: item.metadata.name, finalizers });
+    }
   };
   const loop = async () => {
     while (!stopped) {

@@ -106,6 +106,27 @@ describe('a real kube-apiserver on kine', () => {
       'deployments.apps "burnham" is forbidden: User "reader" cannot delete resource "deployments" in API group "apps" in the namespace "team-burnham"',
     );
   });
+
+  it("records every answered request in the API server's audit log, by user: the reader's refused delete is there with its 403", () => {
+    // kubectl's discovery (GET /api, /apis) left out.
+    const requests = cluster
+      .requests('reader')
+      .filter(r => !/^\/apis?(\?|$)/.test(r.uri));
+    expect(requests).toEqual([
+      {
+        user: 'reader',
+        verb: 'list',
+        uri: '/apis/apps/v1/namespaces/team-burnham/deployments?labelSelector=app%3Dburnham&limit=500',
+        code: 200,
+      },
+      {
+        user: 'reader',
+        verb: 'delete',
+        uri: '/apis/apps/v1/namespaces/team-burnham/deployments/burnham',
+        code: 403,
+      },
+    ]);
+  });
 });
 
 describe('without the Kubernetes build', () => {

@@ -23,6 +23,16 @@ export interface StartClusterOptions {
   readyTimeoutMs?: number;
 }
 
+/** One request from the API server's audit log. */
+export interface AuditedRequest {
+  user: string;
+  /** get, list, watch, create, patch, delete, ... */
+  verb: string;
+  /** The path and query, e.g. /apis/argoproj.io/v1alpha1/namespaces/argocd/applications */
+  uri: string;
+  code: number;
+}
+
 export interface ClusterResponse {
   status: number;
   body: any;
@@ -49,6 +59,11 @@ export interface KubernetesCluster {
     name: string,
     expirationSeconds?: number,
   ): Promise<string>;
+  /**
+   * The requests the API server has answered so far (its audit log), oldest first; with
+   * `user`, only that user's (e.g. `system:serviceaccount:backstage:backstage`).
+   */
+  requests(user?: string): AuditedRequest[];
   /** One API request, as the identity `as` (default admin). */
   request(
     method: string,
@@ -96,20 +111,50 @@ function tail(file: string, lines = 10): string {
   return [...errors.slice(-10), '...', ...all.slice(-lines)].join('\n');
 }
 
-/** Spawns `binary` with its output in `log`; rejects `exited` if it stops on its own. */
+/** The API servers and kines this process started and has not seen exit. */
+const running = new Set<ChildProcess>();
+/** The folders (tokens, keys, state) of clusters not stopped yet. */
+const folders = new Set<string>();
+let exitHookInstalled = false;
+
+/**
+ * However this process ends (process.exit, an uncaught error; only a SIGKILL of it
+ * escapes), the clusters it has not stopped go with it: their processes killed, their
+ * folders with the tokens removed.
+ */
+function installExitHook() {
+  if (!exitHookInstalled) {
+    process.once('exit', () => {
+      running.forEach(child => child.kill('SIGKILL'));
+      folders.forEach(dir => fs.rmSync(dir, { recursive: true, force: true }));
+    });
+    exitHookInstalled = true;
+  }
+}
+
+/**
+ * Spawns `binary` with its output in `log`; rejects `exited` if it stops on its own (or
+ * cannot start).
+ */
 function start(binary: string, args: string[], log: string) {
   const out = fs.openSync(log, 'a');
   const child = spawn(binary, args, { stdio: ['ignore', out, out] });
   fs.closeSync(out);
-  const exited = new Promise<never>((_, reject) =>
-    child.once('exit', code =>
+  running.add(child);
+  const exited = new Promise<never>((_, reject) => {
+    child.once('error', error => {
+      running.delete(child);
+      reject(new Error(`${binary} could not start: ${error.message}`));
+    });
+    child.once('exit', code => {
+      running.delete(child);
       reject(
         new Error(
           `${path.basename(binary)} exited (${code}); its log:\n${tail(log)}`,
         ),
-      ),
-    ),
-  );
+      );
+    });
+  });
   exited.catch(() => undefined);
   return { child, exited };
 }
@@ -142,6 +187,8 @@ export async function startKubernetesCluster(
   const dir = fs.mkdtempSync(
     path.join(os.tmpdir(), `bluegreen-kubernetes-${options.name}-`),
   );
+  installExitHook();
+  folders.add(dir);
   const identities = { admin: ADMIN, ...options.identities };
   const tokens = Object.fromEntries(
     Object.keys(identities).map(key => [
@@ -167,6 +214,17 @@ export async function startKubernetesCluster(
   fs.writeFileSync(path.join(dir, 'sa.pub'), publicKey);
 
   const certDir = path.join(dir, 'certs');
+  const auditLog = path.join(dir, 'audit.log');
+  const auditPolicy = path.join(dir, 'audit-policy.json');
+  fs.writeFileSync(
+    auditPolicy,
+    JSON.stringify({
+      apiVersion: 'audit.k8s.io/v1',
+      kind: 'Policy',
+      omitStages: ['RequestReceived'],
+      rules: [{ level: 'Metadata' }],
+    }),
+  );
   // The ports are free when chosen; another process may take one before the server binds
   // it, so a start that meets "address already in use" is tried again on new ports.
   let kine!: ReturnType<typeof start>;
@@ -203,6 +261,10 @@ export async function startKubernetesCluster(
         '--authorization-mode=RBAC',
         '--service-cluster-ip-range=10.96.0.0/16',
         '--disable-admission-plugins=ServiceAccount',
+        // Every request, who made it and its answer: what a test asserts was (not) asked.
+        `--audit-policy-file=${auditPolicy}`,
+        `--audit-log-path=${auditLog}`,
+        '--audit-log-format=json',
       ],
       path.join(dir, 'kube-apiserver.log'),
     );
@@ -213,6 +275,7 @@ export async function startKubernetesCluster(
     await stopProcess(apiserver.child);
     await stopProcess(kine.child);
     fs.rmSync(dir, { recursive: true, force: true });
+    folders.delete(dir);
   };
 
   let caPem = '';
@@ -315,23 +378,21 @@ export async function startKubernetesCluster(
       dir,
       `kubeconfig-${as.replace(/[^\w-]/g, '_')}.json`,
     );
-    const token = tokenOf(as);
-    if (!fs.existsSync(file)) {
-      const config = {
-        apiVersion: 'v1',
-        kind: 'Config',
-        clusters: [
-          {
-            name: options.name,
-            cluster: { server: url, 'certificate-authority': caFile },
-          },
-        ],
-        users: [{ name: as, user: { token } }],
-        contexts: [{ name: as, context: { cluster: options.name, user: as } }],
-        'current-context': as,
-      };
-      fs.writeFileSync(file, JSON.stringify(config), { mode: 0o600 });
-    }
+    // Rewritten every time: a service account may have been given a new token.
+    const config = {
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [
+        {
+          name: options.name,
+          cluster: { server: url, 'certificate-authority': caFile },
+        },
+      ],
+      users: [{ name: as, user: { token: tokenOf(as) } }],
+      contexts: [{ name: as, context: { cluster: options.name, user: as } }],
+      'current-context': as,
+    };
+    fs.writeFileSync(file, JSON.stringify(config), { mode: 0o600 });
     return file;
   };
   return {
@@ -341,6 +402,24 @@ export async function startKubernetesCluster(
     caData: Buffer.from(caPem).toString('base64'),
     tokens,
     request,
+    requests(user) {
+      if (!fs.existsSync(auditLog)) {
+        return [];
+      }
+      return fs
+        .readFileSync(auditLog, 'utf8')
+        .split('\n')
+        .filter(line => line.trim())
+        .map(line => JSON.parse(line))
+        .filter(event => event.stage === 'ResponseComplete')
+        .map(event => ({
+          user: event.user?.username ?? '',
+          verb: event.verb,
+          uri: event.requestURI,
+          code: event.responseStatus?.code ?? 0,
+        }))
+        .filter(event => user === undefined || event.user === user);
+    },
     async create(collectionPath, object) {
       const res = await request('POST', collectionPath, object);
       if (res.status !== 201) {

@@ -19,9 +19,10 @@ export const BACKSTAGE_SERVICE_ACCOUNT = {
 };
 
 /**
- * What Backstage needs in each cluster, as a platform team would grant it: read the kinds
- * the Kubernetes backend fetches (no Secrets), list Argo CD's objects, and — for the
- * retire template's application teardown — patch and delete them in argocd.
+ * What Backstage needs in each cluster, as a platform team would grant it: get and list the
+ * kinds the Kubernetes backend fetches (its default object types, ConfigMaps among them, in
+ * every namespace; no Secrets) and Argo CD's, and — for the retire template's application
+ * teardown — patch and delete Applications and delete ApplicationSets in argocd.
  */
 export const BACKSTAGE_RBAC: Array<[string, object]> = [
   [
@@ -38,7 +39,7 @@ export const BACKSTAGE_RBAC: Array<[string, object]> = [
             'limitranges',
             'resourcequotas',
           ],
-          verbs: ['get', 'list', 'watch'],
+          verbs: ['get', 'list'],
         },
         {
           apiGroups: ['apps'],
@@ -48,27 +49,27 @@ export const BACKSTAGE_RBAC: Array<[string, object]> = [
             'statefulsets',
             'daemonsets',
           ],
-          verbs: ['get', 'list', 'watch'],
+          verbs: ['get', 'list'],
         },
         {
           apiGroups: ['autoscaling'],
           resources: ['horizontalpodautoscalers'],
-          verbs: ['get', 'list', 'watch'],
+          verbs: ['get', 'list'],
         },
         {
           apiGroups: ['batch'],
           resources: ['jobs', 'cronjobs'],
-          verbs: ['get', 'list', 'watch'],
+          verbs: ['get', 'list'],
         },
         {
           apiGroups: ['networking.k8s.io'],
           resources: ['ingresses'],
-          verbs: ['get', 'list', 'watch'],
+          verbs: ['get', 'list'],
         },
         {
           apiGroups: ['argoproj.io'],
           resources: ['applications', 'applicationsets'],
-          verbs: ['get', 'list', 'watch'],
+          verbs: ['get', 'list'],
         },
       ],
     },
@@ -77,11 +78,18 @@ export const BACKSTAGE_RBAC: Array<[string, object]> = [
     '/apis/rbac.authorization.k8s.io/v1/namespaces/argocd/roles',
     {
       metadata: { name: 'backstage-teardown' },
+      // The teardown adds Argo CD's resources finalizer to an Application, then deletes
+      // it; ApplicationSets it only deletes (orphan cascade).
       rules: [
         {
           apiGroups: ['argoproj.io'],
-          resources: ['applications', 'applicationsets'],
+          resources: ['applications'],
           verbs: ['patch', 'delete'],
+        },
+        {
+          apiGroups: ['argoproj.io'],
+          resources: ['applicationsets'],
+          verbs: ['delete'],
         },
       ],
     },

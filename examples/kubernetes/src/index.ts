@@ -8,6 +8,7 @@
  */
 export { startKubernetesCluster } from './cluster';
 export type {
+  AuditedRequest,
   ClusterIdentity,
   ClusterResponse,
   KubernetesCluster,

@@ -22,7 +22,9 @@ import {
 } from './exampleClusters';
 
 function writePrivate(file: string, text: string) {
-  // Written beside and renamed, so a reader never sees half a file.
+  // Written beside and renamed, so a reader never sees half a file; a leftover .tmp is
+  // removed first, as writeFileSync's mode applies only to a file it creates.
+  fs.rmSync(`${file}.tmp`, { force: true });
   fs.writeFileSync(`${file}.tmp`, text, { mode: 0o600 });
   fs.renameSync(`${file}.tmp`, file);
 }
@@ -71,16 +73,34 @@ async function main() {
     process.env.EXAMPLE_KUBERNETES_DIR ||
       path.join(REPOSITORY_ROOT, '.cache', 'example'),
   );
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  fs.mkdirSync(dir, { recursive: true });
+  fs.chmodSync(dir, 0o700); // also when it existed before
   const configFile = path.join(dir, 'kubernetes.app-config.yaml');
   const kubeconfigFile = path.join(dir, 'kubeconfig');
-  fs.rmSync(configFile, { force: true });
+  let written: string[] = [configFile, kubeconfigFile];
+  const removeFiles = () =>
+    written.forEach(file => fs.rmSync(file, { force: true }));
+  removeFiles();
+
+  // Installed before the clusters start: a signal then exits, and the harness's exit hook
+  // kills what had started and removes its folders.
+  const started: { example?: ExampleClusters } = {};
+  const stop = () => {
+    removeFiles();
+    (started.example?.stop() ?? Promise.resolve()).finally(() =>
+      process.exit(0),
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 
   // The example runs for as long as one likes: tokens for a week.
   const example = await startExampleClusters({
     tokenExpirationSeconds: 7 * 86_400,
   });
+  started.example = example;
   const { text, caFiles } = kubeconfig(example, dir);
+  written = [...written, ...caFiles];
   writePrivate(kubeconfigFile, text);
   writePrivate(
     configFile,
@@ -96,15 +116,6 @@ async function main() {
   }
   // eslint-disable-next-line no-console
   console.log(`Kubernetes backend configuration: ${configFile}`);
-
-  const stop = () => {
-    for (const file of [configFile, kubeconfigFile, ...caFiles]) {
-      fs.rmSync(file, { force: true });
-    }
-    example.stop().then(() => process.exit(0));
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
 }
 
 main().catch(e => {

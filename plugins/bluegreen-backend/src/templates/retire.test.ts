@@ -23,6 +23,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import {
+  BACKSTAGE_SERVICE_ACCOUNT,
   ExampleClusters,
   KubernetesCluster,
   playArgoCd,
@@ -364,6 +365,24 @@ describe('template: Retire cluster generation', () => {
       ],
       ingresses: ['burnham', 'checkout'],
     });
+    /** What Backstage (its service account) asked a cluster, from its audit log. */
+    const asked = (cluster: string) =>
+      kubernetes.clusters[cluster]
+        .requests(BACKSTAGE_SERVICE_ACCOUNT.identity)
+        .map(r => `${r.verb} ${r.uri} ${r.code}`);
+    /** Runs `act`; the requests Backstage made to each cluster meanwhile. */
+    const askedDuring = async <T>(act: () => Promise<T>) => {
+      const before = {
+        blue: asked(CLUSTERS.blue).length,
+        green: asked(CLUSTERS.green).length,
+      };
+      const result = await act();
+      return {
+        result,
+        blue: asked(CLUSTERS.blue).slice(before.blue),
+        green: asked(CLUSTERS.green).slice(before.green),
+      };
+    };
     const expectUntouched = async () => {
       for (const cluster of [CLUSTERS.blue, CLUSTERS.green]) {
         expect(await teardownState(kubernetes.clusters[cluster])).toEqual(
@@ -379,8 +398,13 @@ describe('template: Retire cluster generation', () => {
       destroyEnvironment: false,
     });
 
-    it('refuses blue at weight 100 in its weight file: the task fails, nothing is destroyed, no teardown', async () => {
-      const { status, log } = await runTask(retire('blue'));
+    it('refuses blue at weight 100 in its weight file: the task fails, nothing is destroyed, not one request to either API server (their audit logs)', async () => {
+      const { result, blue, green } = await askedDuring(() =>
+        runTask(retire('blue')),
+      );
+      const { status, log } = result;
+      // Not one request to either cluster's API server.
+      expect({ blue, green }).toEqual({ blue: [], green: [] });
       expect(status).toBe('failed');
       expect(log).toContain(
         'stack: eks-blueprint-blue still has route53_weight = 100 in eks-blue/traffic.auto.tfvars',
@@ -389,9 +413,13 @@ describe('template: Retire cluster generation', () => {
       await expectUntouched();
     });
 
-    it('refuses green while Route 53 sends it 100 % although its weight file says 0: the task fails, nothing is destroyed, no teardown', async () => {
+    it('refuses green while Route 53 sends it 100 % although its weight file says 0: the task fails, nothing is destroyed, not one request to either API server (their audit logs)', async () => {
       await setGreenWeight(100);
-      const { status, log } = await runTask(retire('green'));
+      const { result, blue, green } = await askedDuring(() =>
+        runTask(retire('green')),
+      );
+      const { status, log } = result;
+      expect({ blue, green }).toEqual({ blue: [], green: [] });
       expect(status).toBe('failed');
       expect(log).toContain(
         `stack: Route 53 still sends 100% of ${BURNHAM} to eks-blueprint-green`,
@@ -400,18 +428,36 @@ describe('template: Retire cluster generation', () => {
       await expectUntouched();
     });
 
-    it('destroys green at weight 0 (file and Route 53): the teardown through the Kubernetes proxy first (ApplicationSets orphaned, workload Applications deleted with their resources, add-ons kept), then the modules in the seed order; blue untouched', async () => {
+    it('destroys green at weight 0 (file and Route 53): the teardown through the Kubernetes proxy first (ApplicationSets orphaned, workload Applications deleted with their resources, add-ons kept), then the modules in the seed order; blue untouched (both audit logs)', async () => {
       const green = kubernetes.clusters[CLUSTERS.green];
       // Argo CD's part, which no controller plays here: removing the resources of an
       // Application deleted with its resources finalizer, then the finalizers.
       const argoCd = playArgoCd(green);
-      let result;
+      let during;
       try {
-        result = await runTask(retire('green'));
+        during = await askedDuring(() => runTask(retire('green')));
       } finally {
         argoCd.stop();
       }
-      const { status, log } = result;
+      const { status, log } = during.result;
+      // The teardown's requests, in order, as green's API server answered them.
+      const A = '/apis/argoproj.io/v1alpha1/namespaces/argocd';
+      const ingressLists = during.green.filter(
+        r => r === 'list /apis/networking.k8s.io/v1/ingresses 200',
+      );
+      expect(ingressLists.length).toBeGreaterThan(0);
+      expect(during.green).toEqual([
+        `list ${A}/applicationsets 200`,
+        `delete ${A}/applicationsets/bootstrap-addons?propagationPolicy=Orphan 200`,
+        `delete ${A}/applicationsets/bootstrap-workloads?propagationPolicy=Orphan 200`,
+        `list ${A}/applications 200`,
+        `patch ${A}/applications/team-burnham 200`,
+        `delete ${A}/applications/team-burnham 200`,
+        `patch ${A}/applications/team-checkout 200`,
+        `delete ${A}/applications/team-checkout 200`,
+        ...ingressLists,
+      ]);
+      expect(during.blue).toEqual([]);
       expect(log).toContain(
         `[eks-green] Route 53: eks-blueprint-green has weight 0 for A ${BURNHAM} in zone ${ZONE_NAME}; it receives none of that traffic`,
       );
