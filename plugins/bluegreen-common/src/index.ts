@@ -15,3 +15,4 @@ export * from './awsRegions';
 export * from './generationValues';
 export * from './workloads';
 export * from './preflight';
+export * from './cutoverPlan';
