@@ -1,0 +1,274 @@
+import {
+  CutoverPlan,
+  presetPlan,
+  rollbackSteps,
+  Weights,
+  weightsProblem,
+} from '@bluegreen/plugin-bluegreen-common';
+import {
+  holdLeftMs,
+  initialRunState,
+  RunInput,
+  RunState,
+  transition,
+} from './runState';
+
+const FLOOR = { ttlSeconds: 2, insyncSeconds: 1 }; // a 3 s DNS floor
+const FLOOR_MS = 3000;
+const w = (blue: number, green: number): Weights => ({ blue, green });
+const label = (weights: Weights) => `${weights.blue}/${weights.green}`;
+const OK = { ok: true };
+
+/**
+ * Drives a run with a fake clock: every write "takes effect" at once (as the engine
+ * reports `written` after INSYNC), ticks every `tickMs`, and `verify(now, state)` answers
+ * each tick's verification. Returns the writes in order (as expected → new, the CAS) and
+ * every event.
+ */
+function drive(
+  plan: CutoverPlan,
+  options: {
+    verify?: (now: number, state: RunState) => { ok: boolean; reason?: string };
+    /** Inputs to apply at a time, e.g. a pause. */
+    at?: Array<[number, RunInput['type'], Partial<RunInput>?]>;
+    tickMs?: number;
+    untilMs?: number;
+  } = {},
+) {
+  let state = initialRunState(plan);
+  const writes: string[] = [];
+  const events: string[] = [];
+  const appliedAt: number[] = [];
+  const apply = (input: RunInput) => {
+    const result = transition(plan, FLOOR, state, input);
+    state = result.state;
+    events.push(...result.events);
+    if (result.write) {
+      writes.push(
+        `${label(result.write.expected)} → ${label(result.write.weights)}`,
+      );
+      const written = transition(plan, FLOOR, state, {
+        type: 'written',
+        now: input.now,
+      });
+      state = written.state;
+      events.push(...written.events);
+      appliedAt.push(input.now);
+    }
+  };
+  const tickMs = options.tickMs ?? 100;
+  for (let now = 0; now <= (options.untilMs ?? 60_000); now += tickMs) {
+    for (const [t, type, extra] of options.at ?? []) {
+      if (t === now) apply({ type, now, ...extra } as RunInput);
+    }
+    apply({
+      type: 'tick',
+      now,
+      verification: options.verify?.(now, state) ?? OK,
+    });
+    if (['completed', 'rolled-back', 'failed'].includes(state.status)) break;
+  }
+  return { state, writes, events, appliedAt };
+}
+
+const staged = presetPlan('staged', w(100, 0), 'green'); // 90/10 → 50/50 → 0/100
+
+describe('the staged cutover state machine (fake clock)', () => {
+  it('walks a 3-step plan to green, each write a CAS from the weights before it, each step held for the DNS floor before the next', () => {
+    const { state, writes, appliedAt } = drive(staged);
+    expect(writes).toEqual(['100/0 → 90/10', '90/10 → 50/50', '50/50 → 0/100']);
+    expect(state.status).toBe('completed');
+    // The next write comes one DNS floor (not a tick sooner) after the one before.
+    expect(appliedAt).toEqual([0, FLOOR_MS, 2 * FLOOR_MS]);
+  });
+
+  it('never ends a hold before the DNS floor plus the soak, whatever the tick', () => {
+    const soaked = presetPlan('staged', w(100, 0), 'green', 2);
+    for (const tickMs of [1, 7, 100, 999, 1000, 2500]) {
+      const { appliedAt, state } = drive(soaked, { tickMs, untilMs: 120_000 });
+      expect([tickMs, state.status, appliedAt.length]).toEqual([
+        tickMs,
+        'completed',
+        3,
+      ]);
+      for (let i = 1; i < appliedAt.length; i++) {
+        expect(appliedAt[i] - appliedAt[i - 1]).toBeGreaterThanOrEqual(
+          FLOOR_MS + 2000,
+        );
+      }
+    }
+  });
+
+  it('rolls back in stages when 50/50 fails verification: 50/50 → 90/10 → 100/0, never all-zero, and records why', () => {
+    const { state, writes, events } = drive(staged, {
+      verify: (_, s) =>
+        s.phase === 'forward' && s.weights.green === 50
+          ? { ok: false, reason: 'eks-blueprint-green: 50 % of probes failed' }
+          : OK,
+    });
+    expect(writes).toEqual([
+      '100/0 → 90/10',
+      '90/10 → 50/50',
+      '50/50 → 90/10',
+      '90/10 → 100/0',
+    ]);
+    expect(state.status).toBe('rolled-back');
+    expect(state.reason).toBe(
+      'step 2 (50/50) failed verification: eks-blueprint-green: 50 % of probes failed',
+    );
+    expect(events).toContain(
+      'rolling back in stages (90/10 → 100/0): step 2 (50/50) failed verification: eks-blueprint-green: 50 % of probes failed',
+    );
+  });
+
+  it('for a failure at every step of staged and canary plans, writes exactly rollbackSteps of the prefix reached, each held, never all-zero', () => {
+    for (const plan of [staged, presetPlan('canary', w(100, 0), 'green', 1)]) {
+      for (let failAt = 0; failAt < plan.steps.length; failAt++) {
+        const { writes, state, appliedAt } = drive(plan, {
+          verify: (_, s) =>
+            s.phase === 'forward' && s.stepIndex === failAt
+              ? { ok: false, reason: 'probe' }
+              : OK,
+          untilMs: 120_000,
+        });
+        const forward = plan.steps.slice(0, failAt + 1).map(s => s.weights);
+        const back = rollbackSteps(plan, failAt).map(s => s.weights);
+        const path = [plan.from, ...forward, ...back];
+        expect(writes).toEqual(
+          path.slice(1).map((to, i) => `${label(path[i])} → ${label(to)}`),
+        );
+        expect(path.every(p => weightsProblem(p) === undefined)).toBe(true);
+        expect(state.status).toBe('rolled-back');
+        // The rollback's steps hold too (the last one ends the run when its hold ends).
+        for (let i = failAt + 2; i < appliedAt.length; i++) {
+          expect(appliedAt[i] - appliedAt[i - 1]).toBeGreaterThanOrEqual(
+            FLOOR_MS,
+          );
+        }
+      }
+    }
+  });
+
+  it('pauses a hold and resumes it with the hold time it had left; ticks while paused move nothing', () => {
+    const { writes, appliedAt, events } = drive(staged, {
+      // Paused 1 s into the first 3 s hold for 10 s: 2 s are left after resuming.
+      at: [
+        [1000, 'pause'],
+        [11_000, 'resume'],
+      ],
+    });
+    expect(writes).toHaveLength(3);
+    expect(appliedAt).toEqual([0, 13_000, 16_000]);
+    expect(events).toContain('paused at 90/10');
+    expect(events).toContain('resumed at 90/10');
+  });
+
+  it('reports the hold left while running and while paused', () => {
+    let state = initialRunState(staged);
+    state = transition(staged, FLOOR, state, { type: 'tick', now: 0 }).state;
+    expect(holdLeftMs(staged, FLOOR, state, 0)).toBeUndefined(); // write pending
+    state = transition(staged, FLOOR, state, { type: 'written', now: 0 }).state;
+    expect(holdLeftMs(staged, FLOOR, state, 1200)).toBe(1800);
+    state = transition(staged, FLOOR, state, {
+      type: 'pause',
+      now: 1200,
+    }).state;
+    expect(holdLeftMs(staged, FLOOR, state, 50_000)).toBe(1800);
+  });
+
+  it('aborts during a hold by rolling back in stages; "roll back now" goes to the start in one step', () => {
+    const staging = drive(staged, { at: [[4000, 'abort']] });
+    expect(staging.writes).toEqual([
+      '100/0 → 90/10',
+      '90/10 → 50/50',
+      '50/50 → 90/10',
+      '90/10 → 100/0',
+    ]);
+    expect(staging.state.reason).toBe('aborted');
+    const now = drive(staged, {
+      at: [[4000, 'abort', { immediate: true, reason: 'operator: latency' }]],
+    });
+    expect(now.writes).toEqual([
+      '100/0 → 90/10',
+      '90/10 → 50/50',
+      '50/50 → 100/0',
+    ]);
+    expect(now.state).toEqual(
+      expect.objectContaining({
+        status: 'rolled-back',
+        reason: 'operator: latency',
+      }),
+    );
+  });
+
+  it('turns a staged rollback into "roll back now" when asked, from where it is', () => {
+    const canary = presetPlan('canary', w(100, 0), 'green'); // 99/1 90/10 50/50 0/100
+    const { writes } = drive(canary, {
+      verify: (_, s) =>
+        s.phase === 'forward' && s.stepIndex === 3
+          ? { ok: false, reason: 'x' }
+          : OK,
+      // The failure is seen at 9 s; 1 s into the rollback's first hold (50/50):
+      at: [[10_000, 'abort', { immediate: true }]],
+    });
+    expect(writes.slice(4)).toEqual(['0/100 → 50/50', '50/50 → 100/0']);
+  });
+
+  it('aborted before its first write took effect, a run ends rolled back without writing', () => {
+    let state = initialRunState(staged);
+    const result = transition(staged, FLOOR, state, { type: 'abort', now: 0 });
+    state = result.state;
+    expect(result.write).toBeUndefined();
+    expect(state.status).toBe('rolled-back');
+  });
+
+  it('a failed forward write rolls back what took effect; a failed rollback write stops the run as failed, for a person', () => {
+    let state = initialRunState(staged);
+    const step = (input: RunInput) => {
+      const r = transition(staged, FLOOR, state, input);
+      state = r.state;
+      return r;
+    };
+    step({ type: 'tick', now: 0 });
+    step({ type: 'written', now: 0 });
+    step({ type: 'tick', now: FLOOR_MS }); // write 50/50 pending
+    const back = step({
+      type: 'write-failed',
+      now: FLOOR_MS,
+      reason: 'Throttling',
+    });
+    expect(back.write).toEqual({ weights: w(100, 0), expected: w(90, 10) });
+    step({ type: 'write-failed', now: FLOOR_MS + 1, reason: 'AccessDenied' });
+    expect(state).toEqual(
+      expect.objectContaining({
+        status: 'failed',
+        reason: 'AccessDenied',
+        weights: w(90, 10),
+      }),
+    );
+  });
+
+  it('applies a step once: a repeated "written" (a replica reporting again) changes nothing', () => {
+    let state = initialRunState(staged);
+    state = transition(staged, FLOOR, state, { type: 'tick', now: 0 }).state;
+    state = transition(staged, FLOOR, state, { type: 'written', now: 0 }).state;
+    const again = transition(staged, FLOOR, state, {
+      type: 'written',
+      now: 500,
+    });
+    expect(again.state).toBe(state);
+    expect(again.events).toEqual([]);
+  });
+
+  it('an ended run ignores ticks and refuses pause, resume and abort', () => {
+    const { state } = drive(staged);
+    expect(
+      transition(staged, FLOOR, state, { type: 'tick', now: 1 }).state,
+    ).toBe(state);
+    for (const type of ['pause', 'resume', 'abort'] as const) {
+      expect(() => transition(staged, FLOOR, state, { type, now: 1 })).toThrow(
+        `the run has ended (completed); it cannot ${type}`,
+      );
+    }
+  });
+});

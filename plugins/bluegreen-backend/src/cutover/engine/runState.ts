@@ -1,0 +1,353 @@
+/*
+ * The staged cutover's state machine, pure: a run's state and one input (a tick of the
+ * clock with the latest verification, a write's outcome, pause, resume, abort) give the
+ * next state, what to write, and what happened. The engine persists the state and does
+ * the writes; keeping the rules here lets every transition be tested with a fake clock.
+ * The engine feeds one run's inputs one at a time: a write in flight reports `written` or
+ * `write-failed` before anything else is applied.
+ */
+import {
+  CutoverPlan,
+  CutoverPlanStep,
+  DnsFloor,
+  holdSeconds,
+  rollbackSteps,
+  sameWeights,
+  Weights,
+} from '@bluegreen/plugin-bluegreen-common';
+
+export type RunStatus =
+  | 'running'
+  | 'paused'
+  | 'completed'
+  | 'rolled-back'
+  | 'failed';
+
+export interface RunState {
+  status: RunStatus;
+  /** Moving along the plan, or back along its rollback. */
+  phase: 'forward' | 'rollback';
+  /** The step of the current phase being written or held. */
+  stepIndex: number;
+  /** The rollback's steps, fixed when it starts. */
+  rollback: CutoverPlanStep[];
+  /** The last forward step whose write took effect (-1: none yet). */
+  reached: number;
+  /** What Route 53 holds now, as far as the run knows: the CAS's expected weights. */
+  weights: Weights;
+  /** When the current step's write took effect (epoch ms); its hold counts from here. */
+  appliedAt?: number;
+  /** Hold left when paused (ms), restored on resume. */
+  pausedHoldLeftMs?: number;
+  /** Why it rolled back or failed. */
+  reason?: string;
+}
+
+export type RunInput =
+  /** The clock, with the verification of the current hold so far. */
+  | {
+      type: 'tick';
+      now: number;
+      verification?: { ok: boolean; reason?: string };
+    }
+  /** The current step's write took effect (INSYNC). */
+  | { type: 'written'; now: number }
+  | { type: 'write-failed'; now: number; reason: string }
+  | { type: 'pause'; now: number }
+  | { type: 'resume'; now: number }
+  | { type: 'abort'; now: number; immediate?: boolean; reason?: string };
+
+export interface RunTransition {
+  state: RunState;
+  /** A write the engine must make: from `expected` (a CAS) to `weights`. */
+  write?: { weights: Weights; expected: Weights };
+  /** What happened, for the run's history; empty when nothing did. */
+  events: string[];
+}
+
+/** A new run, about to write its first step. */
+export function initialRunState(plan: CutoverPlan): RunState {
+  return {
+    status: 'running',
+    phase: 'forward',
+    stepIndex: 0,
+    rollback: [],
+    reached: -1,
+    weights: plan.from,
+  };
+}
+
+const TERMINAL: RunStatus[] = ['completed', 'rolled-back', 'failed'];
+
+export function isTerminal(state: RunState): boolean {
+  return TERMINAL.includes(state.status);
+}
+
+/** The step being written or held. */
+export function currentStep(plan: CutoverPlan, state: RunState) {
+  return state.phase === 'forward'
+    ? plan.steps[state.stepIndex]
+    : state.rollback[state.stepIndex];
+}
+
+/** Milliseconds left in the current hold, or undefined while its write is pending. */
+export function holdLeftMs(
+  plan: CutoverPlan,
+  floor: DnsFloor,
+  state: RunState,
+  now: number,
+): number | undefined {
+  if (state.status === 'paused') {
+    return state.pausedHoldLeftMs;
+  }
+  if (state.appliedAt === undefined || isTerminal(state)) {
+    return undefined;
+  }
+  const hold = holdSeconds(currentStep(plan, state), floor) * 1000;
+  return Math.max(0, state.appliedAt + hold - now);
+}
+
+const label = (weights: Weights) => `${weights.blue}/${weights.green}`;
+
+/** The write of the current step, if it has not taken effect yet. */
+function pendingWrite(plan: CutoverPlan, state: RunState) {
+  if (state.status !== 'running' || state.appliedAt !== undefined) {
+    return undefined;
+  }
+  return { weights: currentStep(plan, state).weights, expected: state.weights };
+}
+
+function startRollback(
+  plan: CutoverPlan,
+  state: RunState,
+  reason: string,
+  immediate: boolean,
+): RunTransition {
+  const steps = rollbackSteps(plan, state.reached, { immediate });
+  if (steps.length === 0) {
+    // Nothing took effect, or the weights are back at the start already.
+    const next: RunState = {
+      ...state,
+      status: 'rolled-back',
+      appliedAt: undefined,
+      reason,
+    };
+    return {
+      state: next,
+      events: [
+        `rolled back: ${reason}; the weights are at the start (${label(
+          plan.from,
+        )})`,
+      ],
+    };
+  }
+  const next: RunState = {
+    ...state,
+    status: 'running',
+    phase: 'rollback',
+    stepIndex: 0,
+    rollback: steps,
+    appliedAt: undefined,
+    pausedHoldLeftMs: undefined,
+    reason,
+  };
+  return {
+    state: next,
+    write: pendingWrite(plan, next),
+    events: [
+      `rolling back ${immediate ? 'now, in one step' : 'in stages'} (${steps
+        .map(s => label(s.weights))
+        .join(' → ')}): ${reason}`,
+    ],
+  };
+}
+
+/** One input applied to a run: the next state, the write to make, what happened. */
+export function transition(
+  plan: CutoverPlan,
+  floor: DnsFloor,
+  state: RunState,
+  input: RunInput,
+): RunTransition {
+  if (isTerminal(state)) {
+    if (input.type === 'tick') {
+      return { state, events: [] };
+    }
+    throw new Error(
+      `the run has ended (${state.status}); it cannot ${input.type}`,
+    );
+  }
+  const step = currentStep(plan, state);
+  switch (input.type) {
+    case 'tick': {
+      if (state.status === 'paused') {
+        return { state, events: [] };
+      }
+      if (state.appliedAt === undefined) {
+        // The write is (still) to be made; the engine retries it each tick.
+        return { state, write: pendingWrite(plan, state), events: [] };
+      }
+      if (input.verification && !input.verification.ok) {
+        const reason =
+          input.verification.reason ?? 'a verification check failed';
+        if (state.phase === 'forward') {
+          return startRollback(
+            plan,
+            state,
+            `step ${state.stepIndex + 1} (${label(
+              step.weights,
+            )}) failed verification: ${reason}`,
+            false,
+          );
+        }
+        // Rolling back is the way to safety: a failing check is recorded, not obeyed.
+        return {
+          state,
+          events: [
+            `rollback step ${label(
+              step.weights,
+            )}: verification failed: ${reason}`,
+          ],
+        };
+      }
+      if ((holdLeftMs(plan, floor, state, input.now) ?? 1) > 0) {
+        return { state, events: [] };
+      }
+      const steps = state.phase === 'forward' ? plan.steps : state.rollback;
+      if (state.stepIndex + 1 < steps.length) {
+        const next: RunState = {
+          ...state,
+          stepIndex: state.stepIndex + 1,
+          appliedAt: undefined,
+        };
+        return {
+          state: next,
+          write: pendingWrite(plan, next),
+          events: [`step ${label(step.weights)} held and verified`],
+        };
+      }
+      const done: RunState = {
+        ...state,
+        status: state.phase === 'forward' ? 'completed' : 'rolled-back',
+      };
+      return {
+        state: done,
+        events: [
+          state.phase === 'forward'
+            ? `completed at ${label(step.weights)}`
+            : `rolled back to ${label(step.weights)}`,
+        ],
+      };
+    }
+    case 'written': {
+      if (state.appliedAt !== undefined) {
+        return { state, events: [] }; // a repeat: the step took effect once
+      }
+      const next: RunState = {
+        ...state,
+        weights: step.weights,
+        appliedAt: input.now,
+        reached: state.phase === 'forward' ? state.stepIndex : state.reached,
+      };
+      return {
+        state: next,
+        events: [
+          `${state.phase === 'forward' ? 'step' : 'rollback step'} ${label(
+            step.weights,
+          )} in effect; holding ${holdSeconds(step, floor)} s`,
+        ],
+      };
+    }
+    case 'write-failed': {
+      if (state.phase === 'forward') {
+        return startRollback(
+          plan,
+          state,
+          `the write of step ${state.stepIndex + 1} (${label(
+            step.weights,
+          )}) failed: ${input.reason}`,
+          false,
+        );
+      }
+      // A rollback that cannot write needs a person: nothing else is safe to try.
+      return {
+        state: { ...state, status: 'failed', reason: input.reason },
+        events: [
+          `rollback write of ${label(step.weights)} failed: ${input.reason}`,
+        ],
+      };
+    }
+    case 'pause': {
+      if (state.status === 'paused') {
+        return { state, events: [] };
+      }
+      return {
+        state: {
+          ...state,
+          status: 'paused',
+          pausedHoldLeftMs: holdLeftMs(plan, floor, state, input.now),
+        },
+        events: [`paused at ${label(state.weights)}`],
+      };
+    }
+    case 'resume': {
+      if (state.status !== 'paused') {
+        return { state, events: [] };
+      }
+      const hold = holdSeconds(step, floor) * 1000;
+      const next: RunState = {
+        ...state,
+        status: 'running',
+        // The hold goes on where it stopped: what was left of it, from now.
+        appliedAt:
+          state.appliedAt === undefined
+            ? undefined
+            : input.now - (hold - (state.pausedHoldLeftMs ?? hold)),
+        pausedHoldLeftMs: undefined,
+      };
+      return {
+        state: next,
+        write: pendingWrite(plan, next),
+        events: [`resumed at ${label(state.weights)}`],
+      };
+    }
+    case 'abort': {
+      const reason = input.reason ?? 'aborted';
+      if (state.phase === 'rollback') {
+        if (!input.immediate) {
+          return { state, events: [] }; // already on its way back
+        }
+        // "Roll back now" during a staged rollback: straight to the start.
+        if (
+          sameWeights(state.weights, plan.from) &&
+          state.appliedAt !== undefined
+        ) {
+          return {
+            state: { ...state, status: 'rolled-back', reason },
+            events: [
+              `rolled back: ${reason}; the weights are at the start (${label(
+                plan.from,
+              )})`,
+            ],
+          };
+        }
+        const next: RunState = {
+          ...state,
+          status: 'running',
+          rollback: [{ weights: plan.from, soakSeconds: 0 }],
+          stepIndex: 0,
+          appliedAt: undefined,
+          pausedHoldLeftMs: undefined,
+        };
+        return {
+          state: next,
+          write: pendingWrite(plan, next),
+          events: [`rolling back now, in one step: ${reason}`],
+        };
+      }
+      return startRollback(plan, state, reason, input.immediate ?? false);
+    }
+    default:
+      throw new Error(`unknown input ${(input as { type: string }).type}`);
+  }
+}
