@@ -11,6 +11,7 @@ import {
   RunInput,
   RunState,
   transition,
+  writeTimeoutMs,
 } from './runState';
 
 const FLOOR = { ttlSeconds: 2, insyncSeconds: 1 }; // a 3 s DNS floor
@@ -258,6 +259,53 @@ describe('the staged cutover state machine (fake clock)', () => {
     });
     expect(again.state).toBe(state);
     expect(again.events).toEqual([]);
+  });
+
+  it('an abort or pause that comes while a step is being written waits for the write, then acts on the weights it left', () => {
+    const run = (command: RunInput) => {
+      let state = initialRunState(staged);
+      const writes: string[] = [];
+      const go = (input: RunInput) => {
+        const r = transition(staged, FLOOR, state, input);
+        state = r.state;
+        if (r.write) writes.push(label(r.write.weights));
+        return r;
+      };
+      go({ type: 'tick', now: 0 }); // 90/10 handed out
+      go({ type: 'written', now: 0 });
+      go({ type: 'tick', now: FLOOR_MS }); // 50/50 handed out, in flight
+      const queued = go(command);
+      expect(queued.write).toBeUndefined();
+      go({ type: 'written', now: FLOOR_MS + 500 }); // 50/50 took effect
+      return { state, writes, queued };
+    };
+    const aborted = run({ type: 'abort', now: FLOOR_MS + 100 });
+    expect(aborted.queued.events[0]).toBe(
+      'abort requested (aborted); it applies once the write of 50/50 is done',
+    );
+    // The rollback starts from 50/50, which Route 53 now holds.
+    expect(aborted.writes).toEqual(['90/10', '50/50', '90/10']);
+    expect(aborted.state.phase).toBe('rollback');
+    const paused = run({ type: 'pause', now: FLOOR_MS + 100 });
+    expect(paused.state).toEqual(
+      expect.objectContaining({ status: 'paused', weights: w(50, 50) }),
+    );
+    expect(paused.state.queued).toBeUndefined();
+  });
+
+  it('hands out an unanswered write again only after the write timeout (its driver died), never while it may be in flight', () => {
+    let state = initialRunState(staged);
+    const first = transition(staged, FLOOR, state, { type: 'tick', now: 0 });
+    state = first.state;
+    expect(first.write).toEqual({ weights: w(90, 10), expected: w(100, 0) });
+    const timeout = writeTimeoutMs(FLOOR);
+    expect(
+      transition(staged, FLOOR, state, { type: 'tick', now: timeout - 1 })
+        .write,
+    ).toBeUndefined();
+    expect(
+      transition(staged, FLOOR, state, { type: 'tick', now: timeout }).write,
+    ).toEqual({ weights: w(90, 10), expected: w(100, 0) });
   });
 
   it('an ended run ignores ticks and refuses pause, resume and abort', () => {

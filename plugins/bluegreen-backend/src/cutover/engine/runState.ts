@@ -37,10 +37,17 @@ export interface RunState {
   weights: Weights;
   /** When the current step's write took effect (epoch ms); its hold counts from here. */
   appliedAt?: number;
+  /** When the current step's write was handed out (epoch ms), until its outcome. */
+  writingSince?: number;
   /** Hold left when paused (ms), restored on resume. */
   pausedHoldLeftMs?: number;
   /** Why it rolled back or failed. */
   reason?: string;
+  /**
+   * A pause or abort that came while the current step's write was in flight: applied
+   * once the write's outcome is known, so that it acts on the weights Route 53 holds.
+   */
+  queued?: Extract<RunInput, { type: 'pause' | 'abort' }>;
 }
 
 export type RunInput =
@@ -162,8 +169,62 @@ function startRollback(
   };
 }
 
+/**
+ * How long a write handed out may go unanswered before a tick makes it again: twice the
+ * INSYNC wait and a minute more, far longer than a live driver takes.
+ */
+export function writeTimeoutMs(floor: DnsFloor): number {
+  return (floor.insyncSeconds * 2 + 60) * 1000;
+}
+
+/**
+ * Whether the current step's write was handed to the engine and its outcome is not known
+ * yet (it is in flight, or its driver died and the next tick makes it again).
+ */
+function writePending(state: RunState) {
+  return state.writingSince !== undefined && state.appliedAt === undefined;
+}
+
+/** Applies the command queued while a write was in flight, if any. */
+function thenQueued(
+  plan: CutoverPlan,
+  floor: DnsFloor,
+  result: RunTransition,
+): RunTransition {
+  const { queued, ...state } = result.state;
+  if (!queued || isTerminal(state)) {
+    return { ...result, state };
+  }
+  const next = transition(plan, floor, state, queued);
+  return { ...next, events: [...result.events, ...next.events] };
+}
+
 /** One input applied to a run: the next state, the write to make, what happened. */
 export function transition(
+  plan: CutoverPlan,
+  floor: DnsFloor,
+  state: RunState,
+  input: RunInput,
+): RunTransition {
+  const result = apply(plan, floor, state, input);
+  if (result.write) {
+    // Handed to the engine: until its outcome, commands wait for it.
+    return {
+      ...result,
+      state: { ...result.state, writingSince: input.now },
+    };
+  }
+  if (
+    (input.type === 'written' || input.type === 'write-failed') &&
+    result.state.writingSince !== undefined
+  ) {
+    const { writingSince: _, ...rest } = result.state;
+    return { ...result, state: rest };
+  }
+  return result;
+}
+
+function apply(
   plan: CutoverPlan,
   floor: DnsFloor,
   state: RunState,
@@ -184,7 +245,14 @@ export function transition(
         return { state, events: [] };
       }
       if (state.appliedAt === undefined) {
-        // The write is (still) to be made; the engine retries it each tick.
+        // Handed out and not answered: in flight (a change waits up to its INSYNC wait)
+        // unless its driver died; after the write's timeout another tick makes it again.
+        if (
+          state.writingSince !== undefined &&
+          input.now - state.writingSince < writeTimeoutMs(floor)
+        ) {
+          return { state, events: [] };
+        }
         return { state, write: pendingWrite(plan, state), events: [] };
       }
       if (input.verification && !input.verification.ok) {
@@ -249,14 +317,14 @@ export function transition(
         appliedAt: input.now,
         reached: state.phase === 'forward' ? state.stepIndex : state.reached,
       };
-      return {
+      return thenQueued(plan, floor, {
         state: next,
         events: [
           `${state.phase === 'forward' ? 'step' : 'rollback step'} ${label(
             step.weights,
           )} in effect; holding ${holdSeconds(step, floor)} s`,
         ],
-      };
+      });
     }
     case 'write-failed': {
       if (state.phase === 'forward') {
@@ -280,6 +348,16 @@ export function transition(
     case 'pause': {
       if (state.status === 'paused') {
         return { state, events: [] };
+      }
+      if (writePending(state)) {
+        return {
+          state: { ...state, queued: input },
+          events: [
+            `pause requested; it applies once the write of ${label(
+              step.weights,
+            )} is done`,
+          ],
+        };
       }
       return {
         state: {
@@ -313,6 +391,16 @@ export function transition(
     }
     case 'abort': {
       const reason = input.reason ?? 'aborted';
+      if (writePending(state)) {
+        return {
+          state: { ...state, queued: input },
+          events: [
+            `abort requested (${reason}); it applies once the write of ${label(
+              step.weights,
+            )} is done`,
+          ],
+        };
+      }
       if (state.phase === 'rollback') {
         if (!input.immediate) {
           return { state, events: [] }; // already on its way back

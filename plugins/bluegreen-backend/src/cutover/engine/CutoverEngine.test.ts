@@ -1,0 +1,206 @@
+/*
+ * The engine against the AWS sandbox (a local stand-in for Route 53) through the real
+ * Route53WeightWriter, with runs in a SQLite file that two replicas share and a fake
+ * clock for the holds.
+ */
+import { Route53Client } from '@aws-sdk/client-route-53';
+import {
+  createMockDirectory,
+  mockServices,
+} from '@backstage/backend-test-utils';
+import { presetPlan, Weights } from '@bluegreen/plugin-bluegreen-common';
+import { Sandbox, startSandbox } from '@bluegreen/example-sandbox';
+import { testCutover } from '../../__testUtils__/kubernetes';
+import {
+  BURNHAM,
+  blueGreenComponent,
+  CLUSTERS,
+  sandboxRoute53,
+  sandboxZoneId,
+  weightsIn,
+} from '../../__testUtils__/sandbox';
+import { sqliteDatabase, testTargets } from '../../__testUtils__/security';
+import { CutoverRunRecord } from '../../database/CutoverRunStore';
+import { DatabaseCutoverRunStore } from '../../database/DatabaseCutoverRunStore';
+import { leaseKey } from '../../database/LeaseStore';
+import { Route53WeightedRecords } from '../../route53/Route53WeightedRecords';
+import { CutoverEngine, RunVerifier } from './CutoverEngine';
+import { Route53RunWriter } from './Route53RunWriter';
+import { RunWriter } from './RunWriter';
+import { initialRunState, writeTimeoutMs } from './runState';
+
+const PLAN = presetPlan('staged', { blue: 100, green: 0 }, 'green');
+const FLOOR = { ttlSeconds: 1, insyncSeconds: 1 };
+const BURNHAM_ENTITY = blueGreenComponent('burnham', BURNHAM);
+const label = (w: Weights) => `${w.blue}/${w.green}`;
+
+describe('CutoverEngine (Route 53 mode, against the AWS sandbox stand-in)', () => {
+  const dir = createMockDirectory();
+  let sandbox: Sandbox;
+  let client: Route53Client;
+  let zone: string;
+  let clock: number;
+
+  beforeEach(async () => {
+    sandbox = await startSandbox({ insyncDelayMs: 0, throttle: false });
+    client = sandboxRoute53(sandbox.url);
+    zone = await sandboxZoneId(client);
+    clock = 1_780_000_000_000;
+  });
+  afterEach(async () => {
+    client.destroy();
+    await sandbox.close();
+  });
+
+  /** One replica: its own database connection to the shared file, its own engine. */
+  async function replica(
+    file: string,
+    options: { wrap?: (w: RunWriter) => RunWriter; verify?: RunVerifier } = {},
+  ) {
+    const store = await DatabaseCutoverRunStore.create({
+      database: sqliteDatabase(file),
+      now: () => new Date(clock),
+    });
+    const { targets, bindings } = testTargets([BURNHAM_ENTITY]);
+    const writer = new Route53RunWriter({
+      route53: async () => new Route53WeightedRecords(client),
+      bindings,
+      cutover: testCutover().cutover,
+      targetOf: () => targets.forCutover(BURNHAM_ENTITY),
+      logger: mockServices.logger.mock(),
+      insyncTimeoutSeconds: 10,
+    });
+    const engine = new CutoverEngine({
+      store,
+      writer: options.wrap ? options.wrap(writer) : writer,
+      verify: options.verify ?? (async () => ({ ok: true })),
+      logger: mockServices.logger.mock(),
+      now: () => clock,
+    });
+    return { store, engine };
+  }
+  const start = (store: DatabaseCutoverRunStore) =>
+    store.create({
+      entityRef: 'component:default/burnham',
+      leaseKey: leaseKey(zone, BURNHAM, 'A'),
+      mode: 'route53',
+      plan: PLAN,
+      floor: FLOOR,
+      state: initialRunState(PLAN),
+      startedBy: 'user:default/platform-engineer',
+    });
+  /** Advances the run every 250 ms of the fake clock until it ends. */
+  async function driveToEnd(engine: CutoverEngine, id: string) {
+    let run: CutoverRunRecord | undefined;
+    for (let i = 0; i < 200; i++) {
+      run = await engine.advance(id);
+      if (run && !['running', 'paused'].includes(run.state.status)) return run;
+      clock += 250;
+    }
+    throw new Error(`run ${id} did not end: ${JSON.stringify(run?.state)}`);
+  }
+  const changes = () =>
+    sandbox.changeLog().map(change =>
+      change.changes
+        .filter(c => c.action === 'CREATE')
+        .map(c => `${c.record.setIdentifier}=${c.record.weight}`)
+        .sort()
+        .join(' '),
+    );
+
+  it('moves burnham 100/0 → 90/10 → 50/50 → 0/100, one compare-and-swap change batch per step, each after a hold of the DNS floor', async () => {
+    const { store, engine } = await replica(dir.resolve('runs-a.sqlite'));
+    const run = await start(store);
+    const ended = await driveToEnd(engine, run.id);
+    expect(ended.state.status).toBe('completed');
+    expect(changes()).toEqual([
+      `${CLUSTERS.blue}=90 ${CLUSTERS.green}=10`,
+      `${CLUSTERS.blue}=50 ${CLUSTERS.green}=50`,
+      `${CLUSTERS.blue}=0 ${CLUSTERS.green}=100`,
+    ]);
+    expect(await weightsIn(client, zone, BURNHAM)).toEqual({
+      [CLUSTERS.blue]: 0,
+      [CLUSTERS.green]: 100,
+    });
+    const events = (await store.events(run.id)).map(e => e.message);
+    expect(events).toEqual([
+      'started',
+      'step 90/10 in effect; holding 2 s',
+      'step 90/10 held and verified',
+      'step 50/50 in effect; holding 2 s',
+      'step 50/50 held and verified',
+      'step 0/100 in effect; holding 2 s',
+      'completed at 0/100',
+    ]);
+  });
+
+  it('continues a run on a second replica after the one driving it died mid-write (Route 53 had taken the step): every step applied exactly once', async () => {
+    const file = dir.resolve('runs-b.sqlite');
+    let dead = false;
+    // Replica A dies right after Route 53 accepted its 50/50 change: the write never
+    // returns, so A never records it.
+    const a = await replica(file, {
+      wrap: writer => ({
+        read: run => writer.read(run),
+        write: async (run, change) => {
+          await writer.write(run, change);
+          if (label(change.weights) === '50/50') {
+            dead = true;
+            await new Promise(() => {});
+          }
+        },
+      }),
+    });
+    const b = await replica(file);
+    const run = await start(a.store);
+    for (let i = 0; i < 40 && !dead; i++) {
+      void a.engine.advance(run.id); // the last call hangs with the dead replica
+      await new Promise(resolve => setTimeout(resolve, 50));
+      if (!dead) clock += 250;
+    }
+    expect(dead).toBe(true);
+    expect(changes()).toHaveLength(2);
+
+    // B finds the write handed out and unanswered; before the write timeout it waits.
+    await b.engine.advance(run.id);
+    expect(changes()).toHaveLength(2);
+    clock += writeTimeoutMs(FLOOR);
+    const ended = await driveToEnd(b.engine, run.id);
+    expect(ended.state.status).toBe('completed');
+    expect(changes()).toEqual([
+      `${CLUSTERS.blue}=90 ${CLUSTERS.green}=10`,
+      `${CLUSTERS.blue}=50 ${CLUSTERS.green}=50`,
+      `${CLUSTERS.blue}=0 ${CLUSTERS.green}=100`,
+    ]);
+  });
+
+  it('rolls back in stages when verification fails at 50/50: 50/50 → 90/10 → 100/0, each a change batch, never all-zero', async () => {
+    const { store, engine: failing } = await replica(
+      dir.resolve('runs-c.sqlite'),
+      {
+        verify: async r =>
+          r.state.phase === 'forward' && r.state.weights.green === 50
+            ? {
+                ok: false,
+                reason: 'eks-blueprint-green: 50 % of probes failed',
+              }
+            : { ok: true },
+      },
+    );
+    const run = await start(store);
+    const ended = await driveToEnd(failing, run.id);
+    expect(ended.state).toEqual(
+      expect.objectContaining({
+        status: 'rolled-back',
+        reason:
+          'step 2 (50/50) failed verification: eks-blueprint-green: 50 % of probes failed',
+      }),
+    );
+    expect(changes()).toEqual([
+      `${CLUSTERS.blue}=90 ${CLUSTERS.green}=10`,
+      `${CLUSTERS.blue}=50 ${CLUSTERS.green}=50`,
+      `${CLUSTERS.blue}=90 ${CLUSTERS.green}=10`,
+      `${CLUSTERS.blue}=100 ${CLUSTERS.green}=0`,
+    ]);
+  });
+});

@@ -1,0 +1,189 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { isError } from '@backstage/errors';
+import { sameWeights } from '@bluegreen/plugin-bluegreen-common';
+import {
+  CutoverRunRecord,
+  CutoverRunStore,
+} from '../../database/CutoverRunStore';
+import { RunWriter } from './RunWriter';
+import { isTerminal, RunInput, RunState, transition } from './runState';
+
+/** The verification of a run's current hold so far; undefined: nothing to say yet. */
+export type RunVerifier = (
+  run: CutoverRunRecord,
+) => Promise<{ ok: boolean; reason?: string } | undefined>;
+
+export interface CutoverEngineOptions {
+  store: CutoverRunStore;
+  writer: RunWriter;
+  verify: RunVerifier;
+  logger: LoggerService;
+  now?: () => number;
+}
+
+const message = (error: unknown) =>
+  isError(error) ? error.message : String(error);
+
+/**
+ * Drives staged cutovers from the plugin's database, on whichever replica calls it: each
+ * advance reads a run, applies one tick of its state machine and saves the result with a
+ * compare-and-swap, so replicas driving the same run never both move it. A step's write is
+ * saved as pending before it is made; a replica that finds a pending write (its driver
+ * died) makes it again as a compare-and-swap from the step before, and a group that
+ * already holds the step's weights counts as written: no step is applied twice.
+ */
+export class CutoverEngine {
+  private readonly now: () => number;
+
+  constructor(private readonly options: CutoverEngineOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Advances every run not ended; what the scheduled task calls. */
+  async advanceAll(): Promise<void> {
+    for (const run of await this.options.store.listActive()) {
+      try {
+        await this.advance(run.id);
+      } catch (error) {
+        this.options.logger.error(
+          `cutover run ${run.id} of ${run.entityRef}: ${message(error)}`,
+        );
+      }
+    }
+  }
+
+  /**
+   * One tick of a run: verify its hold, move on when the hold is over, make the write a
+   * step needs. Returns the run as saved, or undefined when another replica moved it first.
+   */
+  async advance(runId: string): Promise<CutoverRunRecord | undefined> {
+    const run = await this.options.store.get(runId);
+    if (!run || isTerminal(run.state)) {
+      return run;
+    }
+    const held =
+      run.state.status === 'running' && run.state.appliedAt !== undefined;
+    const verification = held ? await this.options.verify(run) : undefined;
+    const tick = transition(run.plan, run.floor, run.state, {
+      type: 'tick',
+      now: this.now(),
+      verification,
+    });
+    // Saved before writing: the pending write is what a replica taking over finds.
+    const saved = await this.save(run, tick.state, tick.events, 'engine');
+    if (!saved || !tick.write) {
+      return saved;
+    }
+    const write = tick.write;
+    let outcome: RunInput;
+    try {
+      await this.options.writer.write(saved, write);
+      outcome = { type: 'written', now: this.now() };
+    } catch (error) {
+      outcome = await this.afterFailedWrite(saved, write.weights, error);
+    }
+    return this.record(saved, outcome);
+  }
+
+  /**
+   * Saves a write's outcome. A command that came meanwhile changed the version (and was
+   * queued in the state): the outcome is applied to the run as it is now, as long as it
+   * still waits for this write.
+   */
+  private async record(
+    run: CutoverRunRecord,
+    outcome: RunInput,
+  ): Promise<CutoverRunRecord | undefined> {
+    let current: CutoverRunRecord | undefined = run;
+    for (let attempt = 0; current && attempt < 20; attempt++) {
+      const waiting =
+        current.state.writingSince !== undefined &&
+        current.state.appliedAt === undefined &&
+        current.state.phase === run.state.phase &&
+        current.state.stepIndex === run.state.stepIndex;
+      if (!waiting) {
+        return undefined; // another replica recorded it
+      }
+      const result = transition(
+        current.plan,
+        current.floor,
+        current.state,
+        outcome,
+      );
+      const saved = await this.save(
+        current,
+        result.state,
+        result.events,
+        'engine',
+      );
+      if (saved) {
+        return saved;
+      }
+      current = await this.options.store.get(run.id);
+    }
+    return undefined;
+  }
+
+  /**
+   * A user's pause, resume or abort, from any replica; retried on a concurrent change so
+   * that it is never lost to the engine's own tick.
+   */
+  async command(
+    runId: string,
+    input: Extract<RunInput, { type: 'pause' | 'resume' | 'abort' }>,
+    actor: string,
+  ): Promise<CutoverRunRecord> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const run = await this.options.store.get(runId);
+      if (!run) {
+        throw new Error(`no cutover run ${runId}`);
+      }
+      const result = transition(run.plan, run.floor, run.state, input);
+      const saved = await this.save(
+        run,
+        result.state,
+        result.events.map(e => `${e} (by ${actor})`),
+        actor,
+      );
+      if (saved) {
+        return saved;
+      }
+    }
+    throw new Error(`cutover run ${runId} kept changing; try again`);
+  }
+
+  /** A repeat (the group already holds the step) is written; anything else failed. */
+  private async afterFailedWrite(
+    run: CutoverRunRecord,
+    weights: RunState['weights'],
+    error: unknown,
+  ): Promise<RunInput> {
+    const now = this.now();
+    try {
+      if (sameWeights(await this.options.writer.read(run), weights)) {
+        return { type: 'written', now };
+      }
+    } catch {
+      // The failure of the write is the one to report.
+    }
+    return { type: 'write-failed', now, reason: message(error) };
+  }
+
+  private async save(
+    run: CutoverRunRecord,
+    state: RunState,
+    events: string[],
+    actor: string,
+  ): Promise<CutoverRunRecord | undefined> {
+    if (state === run.state && events.length === 0) {
+      return run;
+    }
+    const ok = await this.options.store.update(
+      run.id,
+      run.version,
+      state,
+      events.map(e => ({ actor, message: e })),
+    );
+    return ok ? { ...run, state, version: run.version + 1 } : undefined;
+  }
+}

@@ -1,0 +1,62 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { Weights } from '@bluegreen/plugin-bluegreen-common';
+import { CutoverRunRecord } from '../../database/CutoverRunStore';
+import { boundRecordGroup } from '../../security/resolveBoundZone';
+import { TrafficTarget } from '../../security/TrafficTargets';
+import { clusterWeights } from '../recordGroupWeights';
+import { Route53WeightWriter } from '../Route53WeightWriter';
+import { WeightWriterOptions } from '../WeightWriter';
+import { RunWriter } from './RunWriter';
+
+/**
+ * route53-mode steps: each one compare-and-swap change batch of Route53WeightWriter (the
+ * set-weight action's), waiting for INSYNC, with the run's progress in the plugin's log.
+ */
+export class Route53RunWriter implements RunWriter {
+  private readonly writer: Route53WeightWriter;
+
+  constructor(
+    private readonly options: WeightWriterOptions & {
+      /** The run's traffic, bound by configuration (TrafficTargets.forCutover). */
+      targetOf(run: CutoverRunRecord): Promise<TrafficTarget>;
+      logger: LoggerService;
+      insyncTimeoutSeconds: number;
+    },
+  ) {
+    this.writer = new Route53WeightWriter(options);
+  }
+
+  async write(
+    run: CutoverRunRecord,
+    change: { weights: Weights; expected: Weights },
+  ): Promise<void> {
+    const logger = this.options.logger.child({ cutoverRun: run.id });
+    await this.writer.write(
+      {
+        log: logger,
+        dryRun: false,
+        workspacePath: '',
+        output: () => {},
+      },
+      {
+        target: await this.options.targetOf(run),
+        weights: change.weights,
+        expected: change.expected,
+        force: false,
+        insyncTimeoutSeconds: this.options.insyncTimeoutSeconds,
+        // The run's start had the pre-flight; its steps are verified during each hold.
+        beforeWrite: async () => {},
+      },
+    );
+  }
+
+  async read(run: CutoverRunRecord): Promise<Weights> {
+    const target = await this.options.targetOf(run);
+    const { read } = await boundRecordGroup(
+      this.options.route53,
+      this.options.bindings,
+      target,
+    );
+    return clusterWeights(await read(), target.clusters);
+  }
+}
