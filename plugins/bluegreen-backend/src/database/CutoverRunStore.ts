@@ -33,15 +33,18 @@ export interface CutoverRunEvent {
 
 /** Runs in the plugin's database, shared by every replica. */
 export interface CutoverRunStore {
-  create(run: {
-    entityRef: string;
-    leaseKey: string;
-    mode: 'route53' | 'gitops';
-    plan: CutoverPlan;
-    floor: DnsFloor;
-    state: RunState;
-    startedBy: string;
-  }): Promise<CutoverRunRecord>;
+  create(
+    run: Pick<
+      CutoverRunRecord,
+      | 'entityRef'
+      | 'leaseKey'
+      | 'mode'
+      | 'plan'
+      | 'floor'
+      | 'state'
+      | 'startedBy'
+    >,
+  ): Promise<CutoverRunRecord>;
   get(id: string): Promise<CutoverRunRecord | undefined>;
   /** An entity's runs, newest first. */
   listByEntity(entityRef: string, limit: number): Promise<CutoverRunRecord[]>;

@@ -124,6 +124,22 @@ function pendingWrite(plan: CutoverPlan, state: RunState) {
   return { weights: currentStep(plan, state).weights, expected: state.weights };
 }
 
+/** The run ends rolled back: the weights are where the plan started. */
+function endedAtStart(
+  plan: CutoverPlan,
+  state: RunState,
+  reason: string,
+): RunTransition {
+  return {
+    state: { ...state, status: 'rolled-back', reason },
+    events: [
+      `rolled back: ${reason}; the weights are at the start (${label(
+        plan.from,
+      )})`,
+    ],
+  };
+}
+
 function startRollback(
   plan: CutoverPlan,
   state: RunState,
@@ -133,20 +149,7 @@ function startRollback(
   const steps = rollbackSteps(plan, state.reached, { immediate });
   if (steps.length === 0) {
     // Nothing took effect, or the weights are back at the start already.
-    const next: RunState = {
-      ...state,
-      status: 'rolled-back',
-      appliedAt: undefined,
-      reason,
-    };
-    return {
-      state: next,
-      events: [
-        `rolled back: ${reason}; the weights are at the start (${label(
-          plan.from,
-        )})`,
-      ],
-    };
+    return endedAtStart(plan, { ...state, appliedAt: undefined }, reason);
   }
   const next: RunState = {
     ...state,
@@ -410,14 +413,7 @@ function apply(
           sameWeights(state.weights, plan.from) &&
           state.appliedAt !== undefined
         ) {
-          return {
-            state: { ...state, status: 'rolled-back', reason },
-            events: [
-              `rolled back: ${reason}; the weights are at the start (${label(
-                plan.from,
-              )})`,
-            ],
-          };
+          return endedAtStart(plan, state, reason);
         }
         const next: RunState = {
           ...state,
