@@ -16,6 +16,8 @@ aws --version >/dev/null 2>&1 || packages+=(awscli)
 # The browser test (examples/e2e) drives Debian's Chromium (/usr/bin/chromium) with
 # playwright-core.
 chromium --version >/dev/null 2>&1 || packages+=(chromium)
+# dig (Debian's dnsutils) queries the sandbox's DNS stand-in as a real resolver client.
+command -v dig >/dev/null || packages+=(dnsutils)
 
 if [ "${#packages[@]}" -eq 0 ]; then
   exit 0

@@ -9,6 +9,8 @@
  */
 
 export { startSandbox } from './server';
+export { aliasAddress } from './dns/server';
+export type { DnsStandIn } from './dns/server';
 export type { Sandbox, SandboxFaults, SandboxOptions } from './server';
 export type { ThrottleOptions } from './throttle';
 export type { SandboxChange, ChangeAction } from './route53/store';

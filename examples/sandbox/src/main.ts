@@ -3,7 +3,8 @@
  *   yarn workspace @bluegreen/example-sandbox start
  * Environment: SANDBOX_PORT (4566), SANDBOX_HOST (127.0.0.1), SANDBOX_FIXTURES (a YAML
  * file), SANDBOX_INSYNC_DELAY_MS (2000), SANDBOX_THROTTLE_BURST (50),
- * SANDBOX_THROTTLE_REFILL_PER_SECOND (10), SANDBOX_THROTTLE=off, SANDBOX_PRIOR_REQUEST_WINDOW_MS (0).
+ * SANDBOX_THROTTLE_REFILL_PER_SECOND (10), SANDBOX_THROTTLE=off, SANDBOX_PRIOR_REQUEST_WINDOW_MS (0),
+ * SANDBOX_DNS_PORT (4553, UDP: the DNS stand-in; SANDBOX_DNS=off to leave it out).
  */
 import { loadFixtures } from './fixtures';
 import { startSandbox } from './server';
@@ -35,11 +36,21 @@ async function main() {
             ),
           },
     priorRequestWindowMs: numberFromEnv('SANDBOX_PRIOR_REQUEST_WINDOW_MS', 0),
+    dns:
+      process.env.SANDBOX_DNS === 'off'
+        ? undefined
+        : { port: numberFromEnv('SANDBOX_DNS_PORT', 4553) },
   });
   // eslint-disable-next-line no-console
   console.log(
     `bluegreen AWS sandbox (a local stand-in, not AWS) listening on ${sandbox.url}`,
   );
+  if (sandbox.dns) {
+    // eslint-disable-next-line no-console
+    console.log(
+      `bluegreen DNS stand-in (answers from the sandbox's Route 53 records, not Route 53) on udp ${sandbox.dns.host}:${sandbox.dns.port}: dig @${sandbox.dns.host} -p ${sandbox.dns.port} burnham.eks-blueprint.example.com`,
+    );
+  }
 
   const stop = () => {
     sandbox.close().then(() => process.exit(0));

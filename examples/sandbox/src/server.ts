@@ -9,6 +9,7 @@ import { AddressInfo } from 'node:net';
 import { EksError, routeEks } from './eks';
 import { SandboxFixtures, loadFixtures } from './fixtures';
 import { routeRoute53 } from './route53/handlers';
+import { DnsStandIn, startDnsStandIn } from './dns/server';
 import { Route53Error, Route53Store, SandboxChange } from './route53/store';
 import { errorXml } from './route53/xml';
 import { TokenBucket, ThrottleOptions } from './throttle';
@@ -28,6 +29,11 @@ export interface SandboxOptions {
   priorRequestWindowMs?: number;
   /** The sandbox clock (SubmittedAt, INSYNC, EKS support status). Default: real time. */
   now?: () => Date;
+  /**
+   * Also answer DNS queries from the Route 53 store (UDP, the DNS stand-in), on `port`
+   * (default 0: a free port). Off by default.
+   */
+  dns?: { port?: number; random?: () => number };
 }
 
 /** Faults a test can switch on while the sandbox runs. */
@@ -53,6 +59,8 @@ export interface Sandbox {
   /** Every accepted change batch in the order applied. */
   changeLog(): SandboxChange[];
   faults: SandboxFaults;
+  /** The DNS stand-in, when `dns` was asked for. */
+  dns?: DnsStandIn;
 }
 
 function readBody(req: http.IncomingMessage): Promise<string> {
@@ -278,14 +286,20 @@ export async function startSandbox(
   });
   const { port } = server.address() as AddressInfo;
 
+  const dns = options.dns
+    ? await startDnsStandIn({ store, host, ...options.dns })
+    : undefined;
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    dns,
+    close: async () => {
+      await dns?.close();
+      await new Promise<void>((resolve, reject) => {
         server.close(err => (err ? reject(err) : resolve()));
         // The SDK keeps connections alive; without this close() waits for them to idle out.
         server.closeAllConnections();
-      }),
+      });
+    },
     requestCounts: () => ({ ...counts }),
     resetRequestCounts: () => {
       counts = {};
