@@ -10,6 +10,11 @@
 
 export { startSandbox } from './server';
 export { aliasAddress } from './dns/server';
+export { startLoadBalancers, clusterPage } from './loadBalancers/server';
+export type {
+  LoadBalancerFaults,
+  LoadBalancerStandIns,
+} from './loadBalancers/server';
 export type { DnsStandIn } from './dns/server';
 export type { Sandbox, SandboxFaults, SandboxOptions } from './server';
 export type { ThrottleOptions } from './throttle';

@@ -1,0 +1,140 @@
+import http from 'node:http';
+import https from 'node:https';
+
+/** What N requests to one endpoint saw. */
+export interface HttpProbeResult {
+  requests: number;
+  /** Answers with a 2xx or 3xx status. */
+  succeeded: number;
+  /** succeeded / requests. */
+  successRatio: number;
+  /** Of the answered requests, in ms; undefined when none was answered. */
+  p95Ms?: number;
+  /** Answers by the cluster they name (CLUSTER_NAME in the page, or x-cluster-name). */
+  clusters: Record<string, number>;
+  /** The first few failures, for the run's history. */
+  failures: string[];
+}
+
+export interface HttpProbeOptions {
+  /** Where to connect: a load balancer's URL (scheme, host, port), e.g. https://k8s-...elb.amazonaws.com */
+  url: string;
+  /** The service's hostname: the Host header, and the TLS server name. */
+  host: string;
+  /** Starts with '/'. */
+  path: string;
+  count: number;
+  timeoutMs: number;
+}
+
+const CLUSTER_NAME = /CLUSTER_NAME:\s*([A-Za-z0-9._-]+)/;
+
+/** The p-th percentile (nearest rank) of `values`. */
+export function percentile(values: number[], p: number): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[
+    Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
+  ];
+}
+
+function once(options: HttpProbeOptions) {
+  const base = new URL(options.url);
+  const client = base.protocol === 'https:' ? https : http;
+  const started = process.hrtime.bigint();
+  return new Promise<{
+    status?: number;
+    cluster?: string;
+    ms: number;
+    error?: string;
+  }>(resolve => {
+    const req = client.request(
+      {
+        protocol: base.protocol,
+        hostname: base.hostname,
+        port: base.port || undefined,
+        path: options.path,
+        method: 'GET',
+        headers: { host: options.host, 'user-agent': 'bluegreen-probe' },
+        servername: options.host,
+        timeout: options.timeoutMs,
+        agent: false,
+      },
+      res => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', chunk => {
+          // The cluster's name is near the top of the page; the rest is not needed.
+          if (body.length < 65_536) body += chunk;
+        });
+        res.on('end', () => {
+          const header = res.headers['x-cluster-name'];
+          resolve({
+            status: res.statusCode,
+            cluster:
+              (Array.isArray(header) ? header[0] : header) ??
+              CLUSTER_NAME.exec(body)?.[1],
+            ms: Number(process.hrtime.bigint() - started) / 1e6,
+          });
+        });
+      },
+    );
+    req.on('timeout', () =>
+      req.destroy(new Error(`no answer within ${options.timeoutMs} ms`)),
+    );
+    req.on('error', error =>
+      resolve({
+        error: error.message,
+        ms: Number(process.hrtime.bigint() - started) / 1e6,
+      }),
+    );
+    req.end();
+  });
+}
+
+/**
+ * Sends `count` GETs of `path` to one load balancer, with the service's Host header and
+ * TLS server name (so the ingress routes them as it routes users), five at a time.
+ */
+export async function probeHttp(
+  options: HttpProbeOptions,
+): Promise<HttpProbeResult> {
+  if (!options.path.startsWith('/') || /[\r\n\s]/.test(options.path)) {
+    throw new Error(
+      `probe path must start with / and contain no whitespace: ${JSON.stringify(
+        options.path,
+      )}`,
+    );
+  }
+  const results: Awaited<ReturnType<typeof once>>[] = [];
+  for (let i = 0; i < options.count; i += 5) {
+    const batch = Math.min(5, options.count - i);
+    results.push(
+      ...(await Promise.all(
+        Array.from({ length: batch }, () => once(options)),
+      )),
+    );
+  }
+  const ok = (status?: number) =>
+    status !== undefined && status >= 200 && status < 400;
+  const clusters: Record<string, number> = {};
+  for (const r of results) {
+    if (ok(r.status) && r.cluster)
+      clusters[r.cluster] = (clusters[r.cluster] ?? 0) + 1;
+  }
+  const succeeded = results.filter(r => ok(r.status)).length;
+  return {
+    requests: results.length,
+    succeeded,
+    successRatio: results.length ? succeeded / results.length : 0,
+    p95Ms: percentile(
+      results.filter(r => r.status !== undefined).map(r => r.ms),
+      95,
+    ),
+    clusters,
+    failures: results
+      .filter(r => !ok(r.status))
+      .slice(0, 3)
+      .map(r => r.error ?? `HTTP ${r.status}`),
+  };
+}
