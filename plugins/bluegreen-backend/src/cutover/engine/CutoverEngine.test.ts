@@ -9,7 +9,11 @@ import {
   mockServices,
 } from '@backstage/backend-test-utils';
 import { presetPlan, Weights } from '@bluegreen/plugin-bluegreen-common';
-import { Sandbox, startSandbox } from '@bluegreen/example-sandbox';
+import {
+  Sandbox,
+  startLoadBalancers,
+  startSandbox,
+} from '@bluegreen/example-sandbox';
 import { testCutover } from '../../__testUtils__/kubernetes';
 import {
   BURNHAM,
@@ -24,6 +28,7 @@ import { CutoverRunRecord } from '../../database/CutoverRunStore';
 import { DatabaseCutoverRunStore } from '../../database/DatabaseCutoverRunStore';
 import { leaseKey } from '../../database/LeaseStore';
 import { Route53WeightedRecords } from '../../route53/Route53WeightedRecords';
+import { probeVerifier } from '../probes/ProbeVerifier';
 import { CutoverEngine, RunVerifier } from './CutoverEngine';
 import { Route53RunWriter } from './Route53RunWriter';
 import { RunWriter } from './RunWriter';
@@ -33,6 +38,8 @@ const PLAN = presetPlan('staged', { blue: 100, green: 0 }, 'green');
 const FLOOR = { ttlSeconds: 1, insyncSeconds: 1 };
 const BURNHAM_ENTITY = blueGreenComponent('burnham', BURNHAM);
 const label = (w: Weights) => `${w.blue}/${w.green}`;
+
+jest.setTimeout(30_000);
 
 describe('CutoverEngine (Route 53 mode, against the AWS sandbox stand-in)', () => {
   const dir = createMockDirectory();
@@ -174,33 +181,53 @@ describe('CutoverEngine (Route 53 mode, against the AWS sandbox stand-in)', () =
     ]);
   });
 
-  it('rolls back in stages when verification fails at 50/50: 50/50 → 90/10 → 100/0, each a change batch, never all-zero', async () => {
-    const { store, engine: failing } = await replica(
-      dir.resolve('runs-c.sqlite'),
-      {
-        verify: async r =>
-          r.state.phase === 'forward' && r.state.weights.green === 50
-            ? {
-                ok: false,
-                reason: 'eks-blueprint-green: 50 % of probes failed',
-              }
-            : { ok: true },
-      },
-    );
-    const run = await start(store);
-    const ended = await driveToEnd(failing, run.id);
-    expect(ended.state).toEqual(
-      expect.objectContaining({
-        status: 'rolled-back',
-        reason:
-          'step 2 (50/50) failed verification: eks-blueprint-green: 50 % of probes failed',
-      }),
-    );
-    expect(changes()).toEqual([
-      `${CLUSTERS.blue}=90 ${CLUSTERS.green}=10`,
-      `${CLUSTERS.blue}=50 ${CLUSTERS.green}=50`,
-      `${CLUSTERS.blue}=90 ${CLUSTERS.green}=10`,
-      `${CLUSTERS.blue}=100 ${CLUSTERS.green}=0`,
-    ]);
+  it('rolls back in stages when green, probed through its load balancer (stand-in), answers 5xx at 50 % from the 50/50 step: 50/50 → 90/10 → 100/0, each a change batch, never all-zero, the reason recorded', async () => {
+    const lbs = await startLoadBalancers({
+      clusters: [CLUSTERS.blue, CLUSTERS.green],
+    });
+    try {
+      const { store, engine } = await replica(dir.resolve('runs-c.sqlite'), {
+        verify: probeVerifier({
+          endpointsOf: async () => ({
+            host: BURNHAM,
+            path: '/',
+            loadBalancers: {
+              blue: lbs.urls[CLUSTERS.blue],
+              green: lbs.urls[CLUSTERS.green],
+            },
+          }),
+        }),
+      });
+      const run = await start(store);
+      let ended: CutoverRunRecord | undefined;
+      for (let i = 0; i < 200 && !ended; i++) {
+        const now = await engine.advance(run.id);
+        // The fault starts when green first takes half the traffic.
+        if (now?.state.weights.green === 50 && now.state.phase === 'forward') {
+          lbs.setFaults(CLUSTERS.green, { errorRate: 0.5 });
+        }
+        if (now && !['running', 'paused'].includes(now.state.status)) {
+          ended = now;
+        }
+        // A tick a second: each verification sends 20 real requests per serving cluster.
+        clock += 1000;
+      }
+      expect(ended?.state).toEqual(
+        expect.objectContaining({
+          status: 'rolled-back',
+          reason: expect.stringMatching(
+            /^step 2 \(50\/50\) failed verification: green: \d+(\.\d)? % of 20 probes succeeded \(at least 99 % needed; HTTP 503/,
+          ),
+        }),
+      );
+      expect(changes()).toEqual([
+        `${CLUSTERS.blue}=90 ${CLUSTERS.green}=10`,
+        `${CLUSTERS.blue}=50 ${CLUSTERS.green}=50`,
+        `${CLUSTERS.blue}=90 ${CLUSTERS.green}=10`,
+        `${CLUSTERS.blue}=100 ${CLUSTERS.green}=0`,
+      ]);
+    } finally {
+      await lbs.close();
+    }
   });
 });

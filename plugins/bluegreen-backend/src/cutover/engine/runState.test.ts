@@ -122,6 +122,31 @@ describe('the staged cutover state machine (fake clock)', () => {
     );
   });
 
+  it('goes on rolling back while the check still fails (recording each reason once), to the start', () => {
+    const { state, writes, events } = drive(staged, {
+      verify: (_, s) =>
+        (s.phase === 'forward' && s.weights.green === 50) ||
+        (s.phase === 'rollback' && s.weights.green > 0)
+          ? { ok: false, reason: 'green 5xx' }
+          : OK,
+    });
+    expect(writes).toEqual([
+      '100/0 → 90/10',
+      '90/10 → 50/50',
+      '50/50 → 90/10',
+      '90/10 → 100/0',
+    ]);
+    expect(state.status).toBe('rolled-back');
+    // Failing on every tick of its 3 s hold, recorded once.
+    expect(
+      events.filter(
+        e =>
+          e.includes('verification failed: green 5xx') &&
+          e.startsWith('rollback step'),
+      ),
+    ).toEqual(['rollback step 90/10: verification failed: green 5xx']);
+  });
+
   it('for a failure at every step of staged and canary plans, writes exactly rollbackSteps of the prefix reached, each held, never all-zero', () => {
     for (const plan of [staged, presetPlan('canary', w(100, 0), 'green', 1)]) {
       for (let failAt = 0; failAt < plan.steps.length; failAt++) {

@@ -43,6 +43,8 @@ export interface RunState {
   pausedHoldLeftMs?: number;
   /** Why it rolled back or failed. */
   reason?: string;
+  /** The last failed check seen while rolling back, so that it is recorded once. */
+  lastRollbackFailure?: string;
   /**
    * A pause or abort that came while the current step's write was in flight: applied
    * once the write's outcome is known, so that it acts on the weights Route 53 holds.
@@ -202,6 +204,51 @@ function thenQueued(
   return { ...next, events: [...result.events, ...next.events] };
 }
 
+/** The tick of a held step once verified: wait out the hold, then the next step or the end. */
+function afterHold(
+  plan: CutoverPlan,
+  floor: DnsFloor,
+  state: RunState,
+  now: number,
+  notes: string[],
+): RunTransition {
+  const step = currentStep(plan, state);
+  if ((holdLeftMs(plan, floor, state, now) ?? 1) > 0) {
+    return { state, events: notes };
+  }
+  const steps = state.phase === 'forward' ? plan.steps : state.rollback;
+  if (state.stepIndex + 1 < steps.length) {
+    const next: RunState = {
+      ...state,
+      stepIndex: state.stepIndex + 1,
+      appliedAt: undefined,
+    };
+    return {
+      state: next,
+      write: pendingWrite(plan, next),
+      events: [
+        ...notes,
+        state.phase === 'forward'
+          ? `step ${label(step.weights)} held and verified`
+          : `rollback step ${label(step.weights)} held`,
+      ],
+    };
+  }
+  const done: RunState = {
+    ...state,
+    status: state.phase === 'forward' ? 'completed' : 'rolled-back',
+  };
+  return {
+    state: done,
+    events: [
+      ...notes,
+      state.phase === 'forward'
+        ? `completed at ${label(step.weights)}`
+        : `rolled back to ${label(step.weights)}`,
+    ],
+  };
+}
+
 /** One input applied to a run: the next state, the write to make, what happened. */
 export function transition(
   plan: CutoverPlan,
@@ -271,44 +318,22 @@ function apply(
             false,
           );
         }
-        // Rolling back is the way to safety: a failing check is recorded, not obeyed.
-        return {
-          state,
-          events: [
-            `rollback step ${label(
-              step.weights,
-            )}: verification failed: ${reason}`,
-          ],
-        };
+        // Rolling back is the way to safety: a failing check is recorded (once per
+        // reason), not obeyed, and the rollback goes on.
+        const note = `rollback step ${label(
+          step.weights,
+        )}: verification failed: ${reason}`;
+        if (state.lastRollbackFailure !== note) {
+          return afterHold(
+            plan,
+            floor,
+            { ...state, lastRollbackFailure: note },
+            input.now,
+            [note],
+          );
+        }
       }
-      if ((holdLeftMs(plan, floor, state, input.now) ?? 1) > 0) {
-        return { state, events: [] };
-      }
-      const steps = state.phase === 'forward' ? plan.steps : state.rollback;
-      if (state.stepIndex + 1 < steps.length) {
-        const next: RunState = {
-          ...state,
-          stepIndex: state.stepIndex + 1,
-          appliedAt: undefined,
-        };
-        return {
-          state: next,
-          write: pendingWrite(plan, next),
-          events: [`step ${label(step.weights)} held and verified`],
-        };
-      }
-      const done: RunState = {
-        ...state,
-        status: state.phase === 'forward' ? 'completed' : 'rolled-back',
-      };
-      return {
-        state: done,
-        events: [
-          state.phase === 'forward'
-            ? `completed at ${label(step.weights)}`
-            : `rolled back to ${label(step.weights)}`,
-        ],
-      };
+      return afterHold(plan, floor, state, input.now, []);
     }
     case 'written': {
       if (state.appliedAt !== undefined) {

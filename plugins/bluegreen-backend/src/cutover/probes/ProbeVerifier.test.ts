@@ -1,0 +1,90 @@
+/*
+ * The probe verifier against the sandbox's load balancer stand-ins (local HTTP servers,
+ * not ELB), one per cluster.
+ */
+import {
+  LoadBalancerStandIns,
+  startLoadBalancers,
+} from '@bluegreen/example-sandbox';
+import { presetPlan, Weights } from '@bluegreen/plugin-bluegreen-common';
+import { CutoverRunRecord } from '../../database/CutoverRunStore';
+import { initialRunState } from '../engine/runState';
+import { probeVerifier } from './ProbeVerifier';
+
+const BLUE = 'eks-blueprint-blue';
+const GREEN = 'eks-blueprint-green';
+
+describe('probeVerifier (against the sandbox load balancer stand-ins)', () => {
+  let lbs: LoadBalancerStandIns;
+  beforeEach(async () => {
+    lbs = await startLoadBalancers({ clusters: [BLUE, GREEN] });
+  });
+  afterEach(() => lbs.close());
+
+  const plan = presetPlan('staged', { blue: 100, green: 0 }, 'green');
+  const runAt = (weights: Weights) =>
+    ({
+      plan,
+      state: { ...initialRunState(plan), weights },
+    } as unknown as CutoverRunRecord);
+  const verifier = () =>
+    probeVerifier({
+      endpointsOf: async () => ({
+        host: 'burnham.eks-blueprint.example.com',
+        path: '/',
+        loadBalancers: { blue: lbs.urls[BLUE], green: lbs.urls[GREEN] },
+      }),
+    });
+
+  it('passes a hold while both serving clusters answer (50/50)', async () => {
+    expect(await verifier()(runAt({ blue: 50, green: 50 }))).toEqual({
+      ok: true,
+    });
+    expect(lbs.served()).toEqual({
+      [BLUE]: { 200: 20 },
+      [GREEN]: { 200: 20 },
+    });
+  });
+
+  it('fails a hold when green answers 5xx at 50 %, naming green and the numbers', async () => {
+    lbs.setFaults(GREEN, { errorRate: 0.5 });
+    const result = await verifier()(runAt({ blue: 50, green: 50 }));
+    expect(result).toEqual({
+      ok: false,
+      reason: expect.stringMatching(
+        /^green: \d+(\.\d)? % of 20 probes succeeded \(at least 99 % needed; HTTP 503/,
+      ),
+    });
+  });
+
+  it('fails a hold when a cluster is slow (p95 over the threshold)', async () => {
+    lbs.setFaults(BLUE, { delayMs: 50 });
+    const slow = probeVerifier({
+      endpointsOf: async () => ({
+        host: 'burnham.eks-blueprint.example.com',
+        path: '/',
+        loadBalancers: { blue: lbs.urls[BLUE], green: lbs.urls[GREEN] },
+      }),
+      thresholds: {
+        requests: 5,
+        minSuccessRatio: 0.99,
+        maxP95Ms: 20,
+        timeoutMs: 2000,
+      },
+    });
+    expect(await slow(runAt({ blue: 90, green: 10 }))).toEqual({
+      ok: false,
+      reason: expect.stringMatching(
+        /^blue: p95 \d+ ms over 5 probes \(at most 20 ms allowed\)$/,
+      ),
+    });
+  });
+
+  it('does not probe a cluster at weight 0: a failing green serves nothing at 100/0', async () => {
+    lbs.setFaults(GREEN, { errorRate: 1 });
+    expect(await verifier()(runAt({ blue: 100, green: 0 }))).toEqual({
+      ok: true,
+    });
+    expect(lbs.served()[GREEN]).toEqual({});
+  });
+});
