@@ -73,6 +73,13 @@ function drive(
 }
 
 const staged = presetPlan('staged', w(100, 0), 'green'); // 90/10 → 50/50 → 0/100
+/** The staged plan's writes when it rolls back from 50/50. */
+const BACK_FROM_50_50 = [
+  '100/0 → 90/10',
+  '90/10 → 50/50',
+  '50/50 → 90/10',
+  '90/10 → 100/0',
+];
 
 describe('the staged cutover state machine (fake clock)', () => {
   it('walks a 3-step plan to green, each write a CAS from the weights before it, each step held for the DNS floor before the next', () => {
@@ -107,12 +114,7 @@ describe('the staged cutover state machine (fake clock)', () => {
           ? { ok: false, reason: 'eks-blueprint-green: 50 % of probes failed' }
           : OK,
     });
-    expect(writes).toEqual([
-      '100/0 → 90/10',
-      '90/10 → 50/50',
-      '50/50 → 90/10',
-      '90/10 → 100/0',
-    ]);
+    expect(writes).toEqual(BACK_FROM_50_50);
     expect(state.status).toBe('rolled-back');
     expect(state.reason).toBe(
       'step 2 (50/50) failed verification: eks-blueprint-green: 50 % of probes failed',
@@ -130,12 +132,7 @@ describe('the staged cutover state machine (fake clock)', () => {
           ? { ok: false, reason: 'green 5xx' }
           : OK,
     });
-    expect(writes).toEqual([
-      '100/0 → 90/10',
-      '90/10 → 50/50',
-      '50/50 → 90/10',
-      '90/10 → 100/0',
-    ]);
+    expect(writes).toEqual(BACK_FROM_50_50);
     expect(state.status).toBe('rolled-back');
     // Failing on every tick of its 3 s hold, recorded once.
     expect(
@@ -204,12 +201,7 @@ describe('the staged cutover state machine (fake clock)', () => {
 
   it('aborts during a hold by rolling back in stages; "roll back now" goes to the start in one step', () => {
     const staging = drive(staged, { at: [[4000, 'abort']] });
-    expect(staging.writes).toEqual([
-      '100/0 → 90/10',
-      '90/10 → 50/50',
-      '50/50 → 90/10',
-      '90/10 → 100/0',
-    ]);
+    expect(staging.writes).toEqual(BACK_FROM_50_50);
     expect(staging.state.reason).toBe('aborted');
     const now = drive(staged, {
       at: [[4000, 'abort', { immediate: true, reason: 'operator: latency' }]],
