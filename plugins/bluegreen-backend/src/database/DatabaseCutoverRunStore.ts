@@ -1,9 +1,7 @@
 import crypto from 'node:crypto';
-import {
-  DatabaseService,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
+import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
+import { migratedClient } from './migratedClient';
 import {
   CutoverRunEvent,
   CutoverRunRecord,
@@ -13,10 +11,6 @@ import {
 const RUNS = 'cutover_runs';
 const EVENTS = 'cutover_run_events';
 const ACTIVE = ['running', 'paused'];
-const migrationsDir = resolvePackagePath(
-  '@bluegreen/plugin-bluegreen-backend',
-  'migrations',
-);
 
 interface RunRow {
   id: string;
@@ -70,10 +64,7 @@ export class DatabaseCutoverRunStore implements CutoverRunStore {
     database: DatabaseService;
     now?: () => Date;
   }): Promise<DatabaseCutoverRunStore> {
-    const client = await options.database.getClient();
-    if (!options.database.migrations?.skip) {
-      await client.migrate.latest({ directory: migrationsDir });
-    }
+    const client = await migratedClient(options.database);
     return new DatabaseCutoverRunStore(
       client,
       options.now ?? (() => new Date()),

@@ -1,15 +1,9 @@
-import {
-  DatabaseService,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
+import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
+import { migratedClient } from './migratedClient';
 import { LeaseHolder, LeaseResult, LeaseStore } from './LeaseStore';
 
 const TABLE = 'cutover_leases';
-const migrationsDir = resolvePackagePath(
-  '@bluegreen/plugin-bluegreen-backend',
-  'migrations',
-);
 
 interface Row {
   lease_key: string;
@@ -41,10 +35,7 @@ export class DatabaseLeaseStore implements LeaseStore {
     database: DatabaseService;
     now?: () => Date;
   }): Promise<DatabaseLeaseStore> {
-    const client = await options.database.getClient();
-    if (!options.database.migrations?.skip) {
-      await client.migrate.latest({ directory: migrationsDir });
-    }
+    const client = await migratedClient(options.database);
     return new DatabaseLeaseStore(client, options.now ?? (() => new Date()));
   }
 
