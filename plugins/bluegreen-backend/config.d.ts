@@ -71,6 +71,36 @@ export interface Config {
        * holder's lease lapses after this. Default 60.
        */
       leaseSeconds?: number;
+      /** Staged cutover runs (Route 53 mode), driven by the plugin's engine. */
+      staged?: {
+        /** How often each hold is verified (the direct probes). Default 10. */
+        probeIntervalSeconds?: number;
+        /** The INSYNC part of the DNS floor: how long Route 53 may take. Default 60. */
+        insyncSeconds?: number;
+        /**
+         * Overrides the record's effective TTL in the DNS floor (default: the record's
+         * TTL, 60 for ELB aliases). Only for scaled-down sandboxes and benchmarks.
+         */
+        ttlSeconds?: number;
+        /** How long a step's write may wait for INSYNC before it fails. Default 300. */
+        insyncTimeoutSeconds?: number;
+        /** When a cluster's direct probe fails a hold. */
+        probe?: {
+          /** Requests per cluster per verification. Default 20. */
+          requests?: number;
+          /** Share that must answer 2xx/3xx, 0 to 1. Default 0.99. */
+          minSuccessRatio?: number;
+          /** Largest p95 latency allowed, ms. Default 1000. */
+          maxP95Ms?: number;
+          /** Per request, ms. Default 2000. */
+          timeoutMs?: number;
+        };
+        /**
+         * Where to probe a load balancer instead of https://<its DNS name>: an internal
+         * address, or the example's local stand-ins.
+         */
+        loadBalancers?: Array<{ dnsName: string; url: string }>;
+      };
     };
     terraform?: {
       /**

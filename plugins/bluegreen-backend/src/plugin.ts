@@ -19,6 +19,8 @@ import { RefreshLimiter } from './service/RefreshLimiter';
 import { DatabaseLeaseStore } from './database/DatabaseLeaseStore';
 import { createRouter } from './service/router';
 import { TrafficStatusService } from './service/TrafficStatusService';
+import { createStagedCutovers } from './cutover/engine/createStagedCutovers';
+import { readStagedCutoverSettings } from './cutover/engine/stagedCutoverSettings';
 
 const DEFAULT_CUTOVER_TEMPLATE = 'template:default/cut-over-traffic';
 
@@ -42,6 +44,8 @@ export const bluegreenPlugin = createBackendPlugin({
         discovery: coreServices.discovery,
         database: coreServices.database,
         logger: coreServices.logger,
+        scheduler: coreServices.scheduler,
+        lifecycle: coreServices.rootLifecycle,
         catalog: catalogServiceRef,
         scaffolder: scaffolderServiceRef,
       },
@@ -77,14 +81,52 @@ export const bluegreenPlugin = createBackendPlugin({
           eksVersions,
           deps.logger,
         );
+        const route53 = route53RecordsFactory(aws, config);
         const traffic = new TrafficStatusService({
-          route53: route53RecordsFactory(aws, config),
+          route53,
           targets,
           bindings,
           clusterVersions,
           cache: deps.cache,
           cacheTtlMs: cacheSeconds * 1000,
         });
+        const cutover = new CutoverService({
+          workloads: new KubernetesBackendWorkloads({
+            discovery: deps.discovery,
+            auth: deps.auth,
+          }),
+          clusterVersions,
+        });
+        const leases = await DatabaseLeaseStore.create({
+          database: deps.database,
+        });
+        const staged = readStagedCutoverSettings(config);
+        const { runs, driver } = await createStagedCutovers({
+          settings: staged,
+          database: deps.database,
+          leases,
+          route53,
+          bindings,
+          targets,
+          cutover,
+          // A run starts from what Route 53 holds now, never from the status cache.
+          status: entity => traffic.status(entity, true),
+          catalog: deps.catalog,
+          auth: deps.auth,
+          permissions: deps.permissions,
+          auditor: deps.auditor,
+          logger: deps.logger,
+        });
+        // Every replica ticks the runs; their compare-and-swap keeps a step from being
+        // applied twice, and a replica that dies leaves its runs to the others.
+        await deps.scheduler.scheduleTask({
+          id: 'bluegreen-cutover-runs',
+          frequency: { milliseconds: staged.probeIntervalMs },
+          timeout: { minutes: 15 },
+          scope: 'local',
+          fn: () => driver.tick(),
+        });
+        deps.lifecycle.addShutdownHook(() => driver.stop());
         deps.httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
@@ -94,22 +136,15 @@ export const bluegreenPlugin = createBackendPlugin({
             scaffolder: deps.scaffolder,
             traffic,
             targets,
-            cutover: new CutoverService({
-              workloads: new KubernetesBackendWorkloads({
-                discovery: deps.discovery,
-                auth: deps.auth,
-              }),
-              clusterVersions,
-            }),
+            cutover,
+            runs,
             refreshLimiter: new RefreshLimiter(
               deps.cache,
               refreshSeconds * 1000,
             ),
             eksVersions,
             logger: deps.logger,
-            leases: await DatabaseLeaseStore.create({
-              database: deps.database,
-            }),
+            leases,
             cutoverTemplateRef:
               config.getOptionalString('bluegreen.cutover.templateRef') ??
               DEFAULT_CUTOVER_TEMPLATE,

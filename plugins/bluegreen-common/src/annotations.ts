@@ -38,6 +38,12 @@ export const ANNOTATION_RECORD_TYPE = 'bluegreen/record-type';
  */
 export const ANNOTATION_GENERATION_REPO = 'bluegreen/generation-repo';
 
+/**
+ * The path a staged cutover's direct probe GETs from each cluster. Default `/`.
+ * @public
+ */
+export const ANNOTATION_PROBE_PATH = 'bluegreen/probe-path';
+
 /** @public */
 export const CLUSTER_COLOURS = ['blue', 'green'] as const;
 
@@ -53,6 +59,7 @@ export interface BlueGreenAnnotations {
   hostedZone?: string;
   recordType: string;
   generationRepo?: string;
+  probePath: string;
   clusters: Record<ClusterColour, string | undefined>;
 }
 
@@ -64,6 +71,7 @@ export function getBlueGreenAnnotations(entity: Entity): BlueGreenAnnotations {
     hostedZone: annotations[ANNOTATION_HOSTED_ZONE],
     recordType: annotations[ANNOTATION_RECORD_TYPE] ?? 'A',
     generationRepo: annotations[ANNOTATION_GENERATION_REPO],
+    probePath: annotations[ANNOTATION_PROBE_PATH] ?? '/',
     clusters: {
       blue: annotations[ANNOTATION_BLUE_CLUSTER],
       green: annotations[ANNOTATION_GREEN_CLUSTER],

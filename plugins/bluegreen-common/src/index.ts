@@ -16,3 +16,4 @@ export * from './generationValues';
 export * from './workloads';
 export * from './preflight';
 export * from './cutoverPlan';
+export * from './cutoverRun';

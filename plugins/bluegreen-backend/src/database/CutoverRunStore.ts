@@ -33,8 +33,9 @@ export interface CutoverRunEvent {
 
 /** Runs in the plugin's database, shared by every replica. */
 export interface CutoverRunStore {
+  /** `id` chosen by the caller (it names the run's lease before the run exists) or new. */
   create(
-    run: Pick<
+    run: { id?: string } & Pick<
       CutoverRunRecord,
       | 'entityRef'
       | 'leaseKey'

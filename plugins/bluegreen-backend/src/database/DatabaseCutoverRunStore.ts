@@ -79,7 +79,7 @@ export class DatabaseCutoverRunStore implements CutoverRunStore {
   async create(run: Parameters<CutoverRunStore['create']>[0]) {
     const now = this.now().getTime();
     const row: RunRow = {
-      id: crypto.randomUUID(),
+      id: run.id ?? crypto.randomUUID(),
       entity_ref: run.entityRef,
       lease_key: run.leaseKey,
       mode: run.mode,

@@ -5,20 +5,26 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { ScaffolderService } from '@backstage/plugin-scaffolder-node';
 import {
+  CUTOVER_RUN_COMMANDS,
   CutoverRequest,
   CutoverResponse,
   cutoverRequestSchema,
+  CutoverRunList,
+  cutoverRunCommandSchema,
   preflightInputOf,
+  StagedCutoverResponse,
+  stagedCutoverRequestSchema,
 } from '@bluegreen/plugin-bluegreen-common';
 import express from 'express';
 import { z } from 'zod/v3';
 import Router from 'express-promise-router';
 import { EksVersionCatalog } from '../aws/EksVersionCatalog';
 import { CutoverService } from '../cutover/CutoverService';
+import { CutoverRuns, viewOf } from '../cutover/engine/CutoverRuns';
 import { redactAwsError } from '../aws/redactAwsError';
 import { parseInput } from '../lib/parseInput';
 import { leaseHeldError, leaseKey, LeaseStore } from '../database/LeaseStore';
@@ -38,6 +44,8 @@ export interface RouterOptions {
   targets: TrafficTargets;
   /** The cutover rules (mode, pre-flight) set-weight applies too. */
   cutover: CutoverService;
+  /** Staged cutover runs. */
+  runs: CutoverRuns;
   refreshLimiter: RefreshLimiter;
   eksVersions: EksVersionCatalog;
   cutoverTemplateRef: string;
@@ -110,99 +118,187 @@ export async function createRouter(
     res.json(await status(entity, fresh));
   });
 
+  router.post(
+    '/entity/:kind/:namespace/:name/cutover',
+    async (req, res, next) => {
+      if (req.body && typeof req.body === 'object' && 'plan' in req.body) {
+        next(); // a staged run: the route below
+        return;
+      }
+      const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+      const entityRef = entityRefOf(req.params);
+      const audit = await auditor.createEvent({
+        eventId: 'cutover',
+        severityLevel: 'high',
+        request: req,
+        meta: { entityRef },
+      });
+      // Only the validated plan is recorded: the raw body is the caller's to choose.
+      let plan: CutoverRequest | undefined;
+      try {
+        plan = parseInput(cutoverRequestSchema, req.body, 'cutover plan');
+        const denied = await deniedChecks(
+          permissions,
+          cutoverChecks(entityRef, plan.force),
+          credentials,
+        );
+        if (denied.length > 0) {
+          throw new NotAllowedError(
+            `not allowed to cut over ${entityRef} (permission ${denied
+              .map(c => c.permission.name)
+              .join(', ')})`,
+          );
+        }
+        const entity = await catalog.getEntityByRef(entityRef, { credentials });
+        if (!entity) {
+          throw new NotFoundError(`${entityRef} was not found`);
+        }
+        // The same binding set-weight applies again inside the task: zones and hostnames
+        // from config, the repository allowed, one claim of the hostname.
+        const target = await options.targets.forCutover(entity);
+        // One cutover per record group: refused at once while another holds it (the task's
+        // bluegreen:set-weight takes the lease itself, whoever started it).
+        const holder = await options.leases.holder(
+          leaseKey(target.zone.zone, target.hostname, target.recordType),
+        );
+        if (holder) {
+          throw leaseHeldError(target.hostname, holder);
+        }
+        const current = await status(entity);
+        const mode = plan.mode ?? current.mode;
+        const force = plan.force ?? false;
+        options.cutover.assertMode(
+          mode,
+          target,
+          Object.fromEntries(
+            current.records
+              .filter(r => r.externalDnsOwner)
+              .map(r => [r.setIdentifier, r.externalDnsOwner!]),
+          ),
+          force,
+        );
+        // The pre-flight set-weight repeats on what Route 53 holds when it writes; refused
+        // here first so that a failing cutover starts no task.
+        if (
+          current.weights.blue !== plan.weights.blue ||
+          current.weights.green !== plan.weights.green
+        ) {
+          const checks = await options.cutover.preflight({
+            entity,
+            target,
+            input: preflightInputOf(current),
+            weights: plan.weights,
+            credentials,
+          });
+          options.cutover.requirePassed(checks, force, options.logger);
+        }
+        const { taskId } = await scaffolder.scaffold(
+          {
+            templateRef: options.cutoverTemplateRef,
+            // The template passes the entity to set-weight, which derives the records,
+            // clusters and zone from it on the server (and authorises the user again).
+            values: {
+              entity: entityRef,
+              weights: plan.weights,
+              mode,
+              ...(plan.expected && { expected: plan.expected }),
+              force,
+            },
+          },
+          { credentials },
+        );
+        await audit.success({ meta: { plan, taskId, mode } });
+        const body: CutoverResponse = { taskId, mode };
+        res.status(201).json(body);
+      } catch (error) {
+        await audit.fail({
+          error: error as Error,
+          meta: plan ? { plan } : { plan: 'invalid' },
+        });
+        throw error;
+      }
+    },
+  );
+
+  // A staged run: CutoverRuns authorises, audits and takes the record's lease itself.
   router.post('/entity/:kind/:namespace/:name/cutover', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const entityRef = entityRefOf(req.params);
-    const audit = await auditor.createEvent({
-      eventId: 'cutover',
-      severityLevel: 'high',
-      request: req,
-      meta: { entityRef },
+    const { plan } = parseInput(
+      stagedCutoverRequestSchema,
+      req.body,
+      'staged cutover',
+    );
+    const run = await options.runs.start({
+      entityRef: entityRefOf(req.params),
+      plan,
+      credentials,
     });
-    // Only the validated plan is recorded: the raw body is the caller's to choose.
-    let plan: CutoverRequest | undefined;
-    try {
-      plan = parseInput(cutoverRequestSchema, req.body, 'cutover plan');
-      const denied = await deniedChecks(
-        permissions,
-        cutoverChecks(entityRef, plan.force),
-        credentials,
-      );
-      if (denied.length > 0) {
-        throw new NotAllowedError(
-          `not allowed to cut over ${entityRef} (permission ${denied
-            .map(c => c.permission.name)
-            .join(', ')})`,
-        );
-      }
+    const body: StagedCutoverResponse = { runId: run.id };
+    res.status(201).json(body);
+  });
+
+  router.get(
+    '/entity/:kind/:namespace/:name/cutover-runs',
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+      const entityRef = entityRefOf(req.params);
       const entity = await catalog.getEntityByRef(entityRef, { credentials });
       if (!entity) {
         throw new NotFoundError(`${entityRef} was not found`);
       }
-      // The same binding set-weight applies again inside the task: zones and hostnames
-      // from config, the repository allowed, one claim of the hostname.
-      const target = await options.targets.forCutover(entity);
-      // One cutover per record group: refused at once while another holds it (the task's
-      // bluegreen:set-weight takes the lease itself, whoever started it).
-      const holder = await options.leases.holder(
-        leaseKey(target.zone.zone, target.hostname, target.recordType),
+      const { limit } = parseInput(
+        z
+          .object({ limit: z.coerce.number().int().min(1).max(100).optional() })
+          .strict(),
+        req.query,
+        'query',
       );
-      if (holder) {
-        throw leaseHeldError(target.hostname, holder);
-      }
-      const current = await status(entity);
-      const mode = plan.mode ?? current.mode;
-      const force = plan.force ?? false;
-      options.cutover.assertMode(
-        mode,
-        target,
-        Object.fromEntries(
-          current.records
-            .filter(r => r.externalDnsOwner)
-            .map(r => [r.setIdentifier, r.externalDnsOwner!]),
-        ),
-        force,
+      const body: CutoverRunList = {
+        runs: await options.runs.list(entity, limit ?? 20),
+      };
+      res.json(body);
+    },
+  );
+
+  const runQuerySchema = z
+    .object({
+      /** Only the events after this id. */
+      after: z.coerce.number().int().min(0).optional(),
+      /** Wait up to this long (ms) for an event after `after`. */
+      waitMs: z.coerce.number().int().min(0).max(25_000).optional(),
+    })
+    .strict();
+  router.get('/cutover-runs/:id', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const query = parseInput(runQuerySchema, req.query, 'query');
+    res.json(
+      await options.runs.view(req.params.id, credentials, {
+        afterEventId: query.after,
+        waitMs: query.waitMs,
+      }),
+    );
+  });
+
+  router.post('/cutover-runs/:id/:command', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const { command } = parseInput(
+      z.object({ command: z.enum(CUTOVER_RUN_COMMANDS) }),
+      { command: req.params.command },
+      'command',
+    );
+    const body = parseInput(cutoverRunCommandSchema, req.body ?? {}, 'command');
+    if (body.immediate !== undefined && command !== 'abort') {
+      throw new InputError(
+        'Invalid command: immediate: only abort goes back in one step',
       );
-      // The pre-flight set-weight repeats on what Route 53 holds when it writes; refused
-      // here first so that a failing cutover starts no task.
-      if (
-        current.weights.blue !== plan.weights.blue ||
-        current.weights.green !== plan.weights.green
-      ) {
-        const checks = await options.cutover.preflight({
-          entity,
-          target,
-          input: preflightInputOf(current),
-          weights: plan.weights,
-          credentials,
-        });
-        options.cutover.requirePassed(checks, force, options.logger);
-      }
-      const { taskId } = await scaffolder.scaffold(
-        {
-          templateRef: options.cutoverTemplateRef,
-          // The template passes the entity to set-weight, which derives the records,
-          // clusters and zone from it on the server (and authorises the user again).
-          values: {
-            entity: entityRef,
-            weights: plan.weights,
-            mode,
-            ...(plan.expected && { expected: plan.expected }),
-            force,
-          },
-        },
-        { credentials },
-      );
-      await audit.success({ meta: { plan, taskId, mode } });
-      const body: CutoverResponse = { taskId, mode };
-      res.status(201).json(body);
-    } catch (error) {
-      await audit.fail({
-        error: error as Error,
-        meta: plan ? { plan } : { plan: 'invalid' },
-      });
-      throw error;
     }
+    const run = await options.runs.command(
+      req.params.id,
+      command,
+      body,
+      credentials,
+    );
+    res.json(viewOf(run, []));
   });
 
   // The scaffolder module's bluegreen:set-weight takes, renews and releases the lease of

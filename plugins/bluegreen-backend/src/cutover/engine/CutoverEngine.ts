@@ -1,23 +1,53 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { isError } from '@backstage/errors';
-import { sameWeights } from '@bluegreen/plugin-bluegreen-common';
+import {
+  CutoverVerification,
+  holdSeconds,
+  sameWeights,
+} from '@bluegreen/plugin-bluegreen-common';
 import {
   CutoverRunRecord,
   CutoverRunStore,
 } from '../../database/CutoverRunStore';
 import { RunWriter } from './RunWriter';
-import { isTerminal, RunInput, RunState, transition } from './runState';
+import {
+  currentStep,
+  isTerminal,
+  RunInput,
+  RunState,
+  transition,
+} from './runState';
 
 /** The verification of a run's current hold so far; undefined: nothing to say yet. */
 export type RunVerifier = (
   run: CutoverRunRecord,
-) => Promise<{ ok: boolean; reason?: string } | undefined>;
+) => Promise<
+  | (Omit<CutoverVerification, 'at' | 'clusters'> &
+      Partial<Pick<CutoverVerification, 'clusters'>>)
+  | undefined
+>;
+
+/**
+ * The record group's lease, held by a run from its start to its end so that no other
+ * cutover (a set-weight task, another run) writes the group meanwhile.
+ */
+export interface RunLease {
+  /** Renews the run's lease (or takes it again after it lapsed); throws if another holds it. */
+  hold(run: CutoverRunRecord): Promise<void>;
+  release(run: CutoverRunRecord): Promise<void>;
+}
 
 export interface CutoverEngineOptions {
   store: CutoverRunStore;
   writer: RunWriter;
   verify: RunVerifier;
+  lease?: RunLease;
   logger: LoggerService;
+  /**
+   * A hold verified more recently than this (by any replica) is not verified again yet,
+   * so replicas ticking the same run do not multiply the probes. Default 0.
+   */
+  minVerifyIntervalMs?: number;
   now?: () => number;
 }
 
@@ -58,21 +88,38 @@ export class CutoverEngine {
    */
   async advance(runId: string): Promise<CutoverRunRecord | undefined> {
     const run = await this.options.store.get(runId);
-    if (!run || isTerminal(run.state)) {
+    if (!run) {
+      return undefined;
+    }
+    if (isTerminal(run.state)) {
+      await this.options.lease?.release(run);
       return run;
     }
+    await this.options.lease?.hold(run);
+    const now = this.now();
     const held =
       run.state.status === 'running' && run.state.appliedAt !== undefined;
-    const verification = held ? await this.options.verify(run) : undefined;
-    const tick = transition(run.plan, run.floor, run.state, {
+    const verification =
+      held && this.due(run, now) ? await this.options.verify(run) : undefined;
+    const state: RunState = verification
+      ? {
+          ...run.state,
+          verification: {
+            clusters: {},
+            ...verification,
+            at: new Date(now).toISOString(),
+          },
+        }
+      : run.state;
+    const tick = transition(run.plan, run.floor, state, {
       type: 'tick',
-      now: this.now(),
+      now,
       verification,
     });
     // Saved before writing: the pending write is what a replica taking over finds.
     const saved = await this.save(run, tick.state, tick.events, 'engine');
     if (!saved || !tick.write) {
-      return saved;
+      return this.released(saved);
     }
     const write = tick.write;
     let outcome: RunInput;
@@ -82,7 +129,39 @@ export class CutoverEngine {
     } catch (error) {
       outcome = await this.afterFailedWrite(saved, write.weights, error);
     }
-    return this.record(saved, outcome);
+    return this.released(await this.record(saved, outcome));
+  }
+
+  /**
+   * When the run should be advanced next to end its current hold on time (epoch ms), or
+   * undefined when no hold is counting down.
+   */
+  holdEndsAt(run: CutoverRunRecord): number | undefined {
+    const { state } = run;
+    if (state.status !== 'running' || state.appliedAt === undefined) {
+      return undefined;
+    }
+    return (
+      state.appliedAt +
+      holdSeconds(currentStep(run.plan, state), run.floor) * 1000
+    );
+  }
+
+  /** Whether the hold is due a verification: none saved within the minimum interval. */
+  private due(run: CutoverRunRecord, now: number) {
+    const last = run.state.verification;
+    return (
+      !last ||
+      now - Date.parse(last.at) >= (this.options.minVerifyIntervalMs ?? 0)
+    );
+  }
+
+  /** A run that has just ended frees its record group. */
+  private async released(run: CutoverRunRecord | undefined) {
+    if (run && isTerminal(run.state)) {
+      await this.options.lease?.release(run);
+    }
+    return run;
   }
 
   /**
@@ -139,13 +218,17 @@ export class CutoverEngine {
         throw new Error(`no cutover run ${runId}`);
       }
       const result = transition(run.plan, run.floor, run.state, input);
+      // A write the command calls for (resume, a rollback) is left to the next tick, which
+      // the caller asks for at once: only a tick hands writes out.
+      const { writingSince: _, ...state } = result.state;
       const saved = await this.save(
         run,
-        result.state,
+        result.write ? state : result.state,
         result.events.map(e => `${e} (by ${actor})`),
         actor,
       );
       if (saved) {
+        await this.released(saved);
         return saved;
       }
     }

@@ -90,6 +90,26 @@ describe('the staged cutover state machine (fake clock)', () => {
     expect(appliedAt).toEqual([0, FLOOR_MS, 2 * FLOOR_MS]);
   });
 
+  it('counts a hold from the write being handed out (the floor has the INSYNC wait in it), yet always leaves a whole TTL after INSYNC', () => {
+    const plan = presetPlan('direct', w(100, 0), 'green');
+    const handedOut = transition(plan, FLOOR, initialRunState(plan), {
+      type: 'tick',
+      now: 10_000,
+    }).state;
+    // INSYNC within the floor's 1 s wait: the hold ends one floor after the hand-out.
+    const quick = transition(plan, FLOOR, handedOut, {
+      type: 'written',
+      now: 10_400,
+    }).state;
+    expect(holdLeftMs(plan, FLOOR, quick, 10_400)).toBe(FLOOR_MS - 400);
+    // INSYNC after 2.5 s: the hold still ends a whole TTL (2 s) after it.
+    const slow = transition(plan, FLOOR, handedOut, {
+      type: 'written',
+      now: 12_500,
+    }).state;
+    expect(holdLeftMs(plan, FLOOR, slow, 12_500)).toBe(2000);
+  });
+
   it('never ends a hold before the DNS floor plus the soak, whatever the tick', () => {
     const soaked = presetPlan('staged', w(100, 0), 'green', 2);
     for (const tickMs of [1, 7, 100, 999, 1000, 2500]) {

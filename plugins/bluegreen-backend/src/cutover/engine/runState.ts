@@ -9,6 +9,8 @@
 import {
   CutoverPlan,
   CutoverPlanStep,
+  CutoverRunStatus,
+  CutoverVerification,
   DnsFloor,
   holdSeconds,
   rollbackSteps,
@@ -16,15 +18,8 @@ import {
   Weights,
 } from '@bluegreen/plugin-bluegreen-common';
 
-export type RunStatus =
-  | 'running'
-  | 'paused'
-  | 'completed'
-  | 'rolled-back'
-  | 'failed';
-
 export interface RunState {
-  status: RunStatus;
+  status: CutoverRunStatus;
   /** Moving along the plan, or back along its rollback. */
   phase: 'forward' | 'rollback';
   /** The step of the current phase being written or held. */
@@ -50,6 +45,8 @@ export interface RunState {
    * once the write's outcome is known, so that it acts on the weights Route 53 holds.
    */
   queued?: Extract<RunInput, { type: 'pause' | 'abort' }>;
+  /** The latest verification of a hold, kept for the card (the engine sets it). */
+  verification?: CutoverVerification;
 }
 
 export type RunInput =
@@ -86,7 +83,7 @@ export function initialRunState(plan: CutoverPlan): RunState {
   };
 }
 
-const TERMINAL: RunStatus[] = ['completed', 'rolled-back', 'failed'];
+const TERMINAL: CutoverRunStatus[] = ['completed', 'rolled-back', 'failed'];
 
 export function isTerminal(state: RunState): boolean {
   return TERMINAL.includes(state.status);
@@ -188,6 +185,15 @@ export function writeTimeoutMs(floor: DnsFloor): number {
  */
 function writePending(state: RunState) {
   return state.writingSince !== undefined && state.appliedAt === undefined;
+}
+
+/**
+ * Where a step's hold counts from once its write is INSYNC. The DNS floor already has
+ * the INSYNC wait in it, so the hold counts from when the write was handed out; but a
+ * change slower than the floor's INSYNC wait still leaves resolvers a whole TTL after it.
+ */
+function holdStart(floor: DnsFloor, state: RunState, now: number): number {
+  return Math.max(state.writingSince ?? now, now - floor.insyncSeconds * 1000);
 }
 
 /** Applies the command queued while a write was in flight, if any. */
@@ -342,7 +348,7 @@ function apply(
       const next: RunState = {
         ...state,
         weights: step.weights,
-        appliedAt: input.now,
+        appliedAt: holdStart(floor, state, input.now),
         reached: state.phase === 'forward' ? state.stepIndex : state.reached,
       };
       return thenQueued(plan, floor, {

@@ -39,6 +39,10 @@ describe('probeVerifier (against the sandbox load balancer stand-ins)', () => {
   it('passes a hold while both serving clusters answer (50/50)', async () => {
     expect(await verifier()(runAt({ blue: 50, green: 50 }))).toEqual({
       ok: true,
+      clusters: {
+        blue: { requests: 20, successRatio: 1, p95Ms: expect.any(Number) },
+        green: { requests: 20, successRatio: 1, p95Ms: expect.any(Number) },
+      },
     });
     expect(lbs.served()).toEqual({
       [BLUE]: { 200: 20 },
@@ -54,7 +58,14 @@ describe('probeVerifier (against the sandbox load balancer stand-ins)', () => {
       reason: expect.stringMatching(
         /^green: \d+(\.\d)? % of 20 probes succeeded \(at least 99 % needed; HTTP 503/,
       ),
+      clusters: expect.objectContaining({
+        green: expect.objectContaining({
+          requests: 20,
+          successRatio: expect.any(Number),
+        }),
+      }),
     });
+    expect(result!.clusters!.green!.successRatio).toBeLessThan(0.99);
   });
 
   it('fails a hold when a cluster is slow (p95 over the threshold)', async () => {
@@ -78,6 +89,13 @@ describe('probeVerifier (against the sandbox load balancer stand-ins)', () => {
       reason: expect.stringMatching(
         /^blue: p95 \d+ ms over 5 probes \(at most 200 ms allowed\)$/,
       ),
+      clusters: {
+        blue: {
+          requests: 5,
+          successRatio: 1,
+          p95Ms: expect.any(Number),
+        },
+      },
     });
   });
 
@@ -85,6 +103,9 @@ describe('probeVerifier (against the sandbox load balancer stand-ins)', () => {
     lbs.setFaults(GREEN, { errorRate: 1 });
     expect(await verifier()(runAt({ blue: 100, green: 0 }))).toEqual({
       ok: true,
+      clusters: {
+        blue: { requests: 20, successRatio: 1, p95Ms: expect.any(Number) },
+      },
     });
     expect(lbs.served()[GREEN]).toEqual({});
   });

@@ -1,6 +1,7 @@
 import {
   CLUSTER_COLOURS,
   ClusterColour,
+  ClusterProbeResult,
 } from '@bluegreen/plugin-bluegreen-common';
 import { CutoverRunRecord } from '../../database/CutoverRunStore';
 import { RunVerifier } from '../engine/CutoverEngine';
@@ -49,6 +50,7 @@ export function probeVerifier(options: {
   return async run => {
     const endpoints = await options.endpointsOf(run);
     const problems: string[] = [];
+    const clusters: Partial<Record<ClusterColour, ClusterProbeResult>> = {};
     for (const colour of CLUSTER_COLOURS) {
       if (run.state.weights[colour] === 0) {
         continue; // serves nothing: nothing to verify
@@ -60,6 +62,11 @@ export function probeVerifier(options: {
         count: thresholds.requests,
         timeoutMs: thresholds.timeoutMs,
       });
+      clusters[colour] = {
+        requests: result.requests,
+        successRatio: result.successRatio,
+        ...(result.p95Ms !== undefined && { p95Ms: result.p95Ms }),
+      };
       const percent = (ratio: number) => `${Math.round(ratio * 1000) / 10} %`;
       if (result.successRatio < thresholds.minSuccessRatio) {
         problems.push(
@@ -81,7 +88,7 @@ export function probeVerifier(options: {
       }
     }
     return problems.length
-      ? { ok: false, reason: problems.join('; ') }
-      : { ok: true };
+      ? { ok: false, reason: problems.join('; '), clusters }
+      : { ok: true, clusters };
   };
 }

@@ -1,0 +1,356 @@
+import crypto from 'node:crypto';
+import {
+  AuditorService,
+  BackstageCredentials,
+  BackstageUserPrincipal,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  ConflictError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { JsonObject } from '@backstage/types';
+import {
+  CutoverPlan,
+  CutoverRunCommand,
+  CutoverRunCommandRequest,
+  CutoverRunView,
+  ELB_ALIAS_TTL_SECONDS,
+  formatWeights,
+  preflightInputOf,
+  TrafficStatus,
+} from '@bluegreen/plugin-bluegreen-common';
+import {
+  CutoverRunEvent,
+  CutoverRunRecord,
+  CutoverRunStore,
+} from '../../database/CutoverRunStore';
+import {
+  leaseHeldError,
+  leaseKey,
+  LeaseStore,
+} from '../../database/LeaseStore';
+import { cutoverChecks, deniedChecks } from '../../security/permissionChecks';
+import { TrafficTargets } from '../../security/TrafficTargets';
+import { CutoverService } from '../CutoverService';
+import { CutoverEngine } from './CutoverEngine';
+import { runLeaseHolder } from './DatabaseRunLease';
+import { holdLeftMs, initialRunState } from './runState';
+
+/** How the DNS floor of a run is set: INSYNC from config, the TTL from the record. */
+export interface DnsFloorSettings {
+  insyncSeconds: number;
+  /** Overrides the record's effective TTL (the sandbox's scaled-down benchmarks). */
+  ttlSeconds?: number;
+}
+
+/** The user behind credentials, or a refusal: runs are started and steered by people. */
+function userOf(credentials: BackstageCredentials): string {
+  const principal = credentials.principal as Partial<BackstageUserPrincipal>;
+  if (principal.type !== 'user' || !principal.userEntityRef) {
+    throw new NotAllowedError(
+      'staged cutovers are started and steered by signed-in users',
+    );
+  }
+  return principal.userEntityRef;
+}
+
+/**
+ * Staged cutover runs as users see them: start (authorised, audited, under the record's
+ * lease, pre-flighted), read, list and steer. Every way in (the REST routes, the
+ * bluegreen:cutover action through them) comes here, so every one is checked here.
+ */
+export class CutoverRuns {
+  constructor(
+    private readonly options: {
+      store: CutoverRunStore;
+      engine: CutoverEngine;
+      /** Ticks the engine at once, so a new step does not wait for the schedule. */
+      kick: () => void;
+      leases: LeaseStore;
+      leaseTtlMs: number;
+      targets: TrafficTargets;
+      status: (entity: Entity) => Promise<TrafficStatus>;
+      cutover: CutoverService;
+      catalog: CatalogService;
+      permissions: PermissionsService;
+      auditor: AuditorService;
+      floor: DnsFloorSettings;
+      logger: LoggerService;
+    },
+  ) {}
+
+  async start(request: {
+    entityRef: string;
+    plan: CutoverPlan;
+    credentials: BackstageCredentials;
+  }): Promise<CutoverRunRecord> {
+    const { entityRef, plan, credentials } = request;
+    const audit = await this.options.auditor.createEvent({
+      eventId: 'cutover-run',
+      severityLevel: 'high',
+      meta: { action: 'start', entityRef, plan: plan as unknown as JsonObject },
+    });
+    try {
+      const user = userOf(credentials);
+      await this.authorize(entityRef, credentials, 'start a staged cutover of');
+      const entity = await this.options.catalog.getEntityByRef(entityRef, {
+        credentials,
+      });
+      if (!entity) {
+        throw new NotFoundError(`${entityRef} was not found`);
+      }
+      const target = await this.options.targets.forCutover(entity);
+      const current = await this.options.status(entity);
+      // Staged runs write the records themselves: never records external-dns owns.
+      this.options.cutover.assertMode(
+        'route53',
+        target,
+        Object.fromEntries(
+          current.records
+            .filter(r => r.externalDnsOwner)
+            .map(r => [r.setIdentifier, r.externalDnsOwner!]),
+        ),
+        false,
+      );
+      if (
+        current.weights.blue !== plan.from.blue ||
+        current.weights.green !== plan.from.green
+      ) {
+        throw new ConflictError(
+          `plan.from: the plan starts from ${formatWeights(
+            plan.from,
+          )}, but Route 53 holds blue ${
+            current.weights.blue ?? 'none'
+          } / green ${current.weights.green ?? 'none'} for ${
+            target.hostname
+          }; reload and plan again`,
+        );
+      }
+      // Every cluster that serves at any step must pass the pre-flight.
+      const serving = {
+        blue: Math.max(...plan.steps.map(s => s.weights.blue)),
+        green: Math.max(...plan.steps.map(s => s.weights.green)),
+      };
+      this.options.cutover.requirePassed(
+        await this.options.cutover.preflight({
+          entity,
+          target,
+          input: preflightInputOf(current),
+          weights: serving,
+          credentials,
+        }),
+        false,
+        this.options.logger,
+      );
+      const key = leaseKey(
+        target.zone.zone,
+        target.hostname,
+        target.recordType,
+      );
+      const id = crypto.randomUUID();
+      const lease = await this.options.leases.acquire(
+        key,
+        { taskId: runLeaseHolder(id), user },
+        this.options.leaseTtlMs,
+      );
+      if (!lease.acquired) {
+        throw leaseHeldError(target.hostname, lease.holder);
+      }
+      let run: CutoverRunRecord;
+      try {
+        run = await this.options.store.create({
+          id,
+          entityRef: stringifyEntityRef(entity),
+          leaseKey: key,
+          mode: 'route53',
+          plan,
+          floor: {
+            ttlSeconds:
+              this.options.floor.ttlSeconds ??
+              current.effectiveTtlSeconds ??
+              ELB_ALIAS_TTL_SECONDS,
+            insyncSeconds: this.options.floor.insyncSeconds,
+          },
+          state: initialRunState(plan),
+          startedBy: user,
+        });
+      } catch (error) {
+        await this.options.leases.release(key, runLeaseHolder(id));
+        throw error;
+      }
+      await audit.success({ meta: { runId: run.id } });
+      this.options.kick();
+      return run;
+    } catch (error) {
+      await audit.fail({ error: error as Error });
+      throw error;
+    }
+  }
+
+  /** A run, if the caller may read its entity. */
+  async get(
+    runId: string,
+    credentials: BackstageCredentials,
+  ): Promise<CutoverRunRecord> {
+    const run = await this.options.store.get(runId);
+    // The same answer for a run that does not exist and one of an entity the caller
+    // cannot see.
+    if (
+      !run ||
+      !(await this.options.catalog.getEntityByRef(run.entityRef, {
+        credentials,
+      }))
+    ) {
+      throw new NotFoundError(`no cutover run ${runId}`);
+    }
+    return run;
+  }
+
+  /**
+   * The run with its events after `afterEventId`; with `waitMs`, answers as soon as there
+   * are new events (or the wait is over), so that the card follows the run's events
+   * rather than a slow poll.
+   */
+  async view(
+    runId: string,
+    credentials: BackstageCredentials,
+    options: { afterEventId?: number; waitMs?: number } = {},
+  ): Promise<CutoverRunView> {
+    await this.get(runId, credentials);
+    const deadline = Date.now() + (options.waitMs ?? 0);
+    for (;;) {
+      const events = await this.options.store.events(
+        runId,
+        options.afterEventId,
+      );
+      if (events.length > 0 || Date.now() >= deadline) {
+        const run = await this.options.store.get(runId);
+        return viewOf(
+          run!,
+          // Read after the run: events saved between the two reads come next time.
+          events,
+        );
+      }
+      await new Promise(resolve => setTimeout(resolve, 200));
+    }
+  }
+
+  /** An entity's runs, newest first, each with its events. */
+  async list(entity: Entity, limit: number): Promise<CutoverRunView[]> {
+    const runs = await this.options.store.listByEntity(
+      stringifyEntityRef(entity),
+      limit,
+    );
+    return Promise.all(
+      runs.map(async run =>
+        viewOf(run, await this.options.store.events(run.id)),
+      ),
+    );
+  }
+
+  /** Pause, resume or abort, authorised (bluegreen.cutover on the run's entity) and audited. */
+  async command(
+    runId: string,
+    command: CutoverRunCommand,
+    body: CutoverRunCommandRequest,
+    credentials: BackstageCredentials,
+  ): Promise<CutoverRunRecord> {
+    const audit = await this.options.auditor.createEvent({
+      eventId: 'cutover-run',
+      severityLevel: 'high',
+      meta: { action: command, runId, ...body },
+    });
+    try {
+      const user = userOf(credentials);
+      const run = await this.get(runId, credentials);
+      await this.authorize(
+        run.entityRef,
+        credentials,
+        `${command} the cutover of`,
+      );
+      const now = Date.now();
+      const input =
+        command === 'abort'
+          ? {
+              type: 'abort' as const,
+              now,
+              immediate: body.immediate,
+              reason: body.reason,
+            }
+          : { type: command, now };
+      let saved: CutoverRunRecord;
+      try {
+        saved = await this.options.engine.command(runId, input, user);
+      } catch (error) {
+        // The state machine refuses commands on a run that has ended.
+        throw new ConflictError((error as Error).message);
+      }
+      await audit.success({ meta: { entityRef: run.entityRef } });
+      this.options.kick();
+      return saved;
+    } catch (error) {
+      await audit.fail({ error: error as Error });
+      throw error;
+    }
+  }
+
+  private async authorize(
+    entityRef: string,
+    credentials: BackstageCredentials,
+    what: string,
+  ) {
+    const denied = await deniedChecks(
+      this.options.permissions,
+      cutoverChecks(entityRef, false),
+      credentials,
+    );
+    if (denied.length > 0) {
+      throw new NotAllowedError(
+        `not allowed to ${what} ${entityRef} (permission ${denied
+          .map(c => c.permission.name)
+          .join(', ')})`,
+      );
+    }
+  }
+}
+
+/** A run as the API answers it. */
+export function viewOf(
+  run: CutoverRunRecord,
+  events: CutoverRunEvent[],
+  now = Date.now(),
+): CutoverRunView {
+  const { state } = run;
+  const left = holdLeftMs(run.plan, run.floor, state, now);
+  return {
+    id: run.id,
+    entityRef: run.entityRef,
+    mode: run.mode,
+    plan: run.plan,
+    floor: run.floor,
+    status: state.status,
+    phase: state.phase,
+    stepIndex: state.stepIndex,
+    rollback: state.rollback,
+    reached: state.reached,
+    weights: state.weights,
+    writing: state.writingSince !== undefined && state.appliedAt === undefined,
+    ...(left !== undefined && { holdLeftMs: left }),
+    ...(state.reason && { reason: state.reason }),
+    ...(state.verification && { verification: state.verification }),
+    startedBy: run.startedBy,
+    createdAt: run.createdAt,
+    updatedAt: run.updatedAt,
+    events: events.map(({ id, at, actor, message }) => ({
+      id,
+      at,
+      actor,
+      message,
+    })),
+  };
+}

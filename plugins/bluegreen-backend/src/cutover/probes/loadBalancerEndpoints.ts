@@ -1,0 +1,55 @@
+import { InputError } from '@backstage/errors';
+import {
+  CLUSTER_COLOURS,
+  ClusterColour,
+  getBlueGreenAnnotations,
+} from '@bluegreen/plugin-bluegreen-common';
+import { Entity } from '@backstage/catalog-model';
+import { CutoverRunRecord } from '../../database/CutoverRunStore';
+import { WeightedRecordGroup } from '../../route53/Route53WeightedRecords';
+import { TrafficTarget } from '../../security/TrafficTargets';
+import { ProbeEndpoints } from './ProbeVerifier';
+
+/** A record's load balancer: its alias target, or its first value. */
+function loadBalancerOf(group: WeightedRecordGroup, setIdentifier: string) {
+  const record = group.records.find(r => r.SetIdentifier === setIdentifier);
+  const name =
+    record?.AliasTarget?.DNSName ?? record?.ResourceRecords?.[0]?.Value;
+  if (!name) {
+    throw new InputError(
+      `the ${group.name} record of ${setIdentifier} has no alias target or value to probe`,
+    );
+  }
+  return name.toLowerCase().replace(/\.$/, '');
+}
+
+/**
+ * Where a run's probes go: the record group's load balancers (alias targets, or values),
+ * as `https://<name>` unless configuration maps the name to another URL (the example's
+ * local stand-ins, or an internal address), with the service's hostname as Host/SNI and
+ * the entity's probe path.
+ */
+export function loadBalancerEndpoints(options: {
+  /** The run's entity and its bound traffic. */
+  targetOf(
+    run: CutoverRunRecord,
+  ): Promise<{ entity: Entity; target: TrafficTarget }>;
+  readGroup(target: TrafficTarget): Promise<WeightedRecordGroup>;
+  /** bluegreen.cutover.staged.loadBalancers: load balancer DNS name → URL. */
+  urls: Record<string, string>;
+}): (run: CutoverRunRecord) => Promise<ProbeEndpoints> {
+  return async run => {
+    const { entity, target } = await options.targetOf(run);
+    const group = await options.readGroup(target);
+    const loadBalancers = {} as Record<ClusterColour, string>;
+    for (const colour of CLUSTER_COLOURS) {
+      const name = loadBalancerOf(group, target.clusters[colour]);
+      loadBalancers[colour] = options.urls[name] ?? `https://${name}`;
+    }
+    return {
+      host: target.hostname,
+      path: getBlueGreenAnnotations(entity).probePath,
+      loadBalancers,
+    };
+  };
+}

@@ -1,0 +1,129 @@
+import { z } from 'zod/v3';
+import { ClusterColour } from './annotations';
+import {
+  CutoverPlan,
+  CutoverPlanStep,
+  cutoverPlanSchema,
+  DnsFloor,
+} from './cutoverPlan';
+import { CutoverMode } from './traffic';
+import { Weights } from './weights';
+
+/**
+ * Body of POST /api/bluegreen/entity/:kind/:namespace/:name/cutover that starts a staged
+ * run (a body with `weights` instead starts a single-step cutover task). `plan.from` must
+ * be what Route 53 holds when the run starts.
+ * @public
+ */
+export const stagedCutoverRequestSchema = z
+  .object({ plan: cutoverPlanSchema })
+  .strict();
+
+/** @public */
+export type StagedCutoverRequest = z.infer<typeof stagedCutoverRequestSchema>;
+
+/** @public */
+export interface StagedCutoverResponse {
+  runId: string;
+}
+
+/** What a user may do to a run: POST /api/bluegreen/cutover-runs/:id/:command. @public */
+export const CUTOVER_RUN_COMMANDS = ['pause', 'resume', 'abort'] as const;
+
+/** @public */
+export type CutoverRunCommand = (typeof CUTOVER_RUN_COMMANDS)[number];
+
+/**
+ * Body of a run command. `immediate` (abort only) goes straight back to the plan's start
+ * in one step instead of in stages.
+ * @public
+ */
+export const cutoverRunCommandSchema = z
+  .object({
+    immediate: z.boolean().optional(),
+    reason: z.string().min(1).max(500).optional(),
+  })
+  .strict();
+
+/** @public */
+export type CutoverRunCommandRequest = z.infer<typeof cutoverRunCommandSchema>;
+
+/** @public */
+export type CutoverRunStatus =
+  | 'running'
+  | 'paused'
+  | 'completed'
+  | 'rolled-back'
+  | 'failed';
+
+/** One cluster's direct probe in a verification. @public */
+export interface ClusterProbeResult {
+  requests: number;
+  /** 0 to 1. */
+  successRatio: number;
+  p95Ms?: number;
+}
+
+/** The latest verification of a run's hold. @public */
+export interface CutoverVerification {
+  /** ISO time. */
+  at: string;
+  ok: boolean;
+  reason?: string;
+  /** The clusters probed: those serving traffic at the run's weights. */
+  clusters: Partial<Record<ClusterColour, ClusterProbeResult>>;
+}
+
+/** One line of a run's history. @public */
+export interface CutoverRunEventView {
+  id: number;
+  /** ISO time. */
+  at: string;
+  /** The user who started, paused, resumed or aborted, or `engine`. */
+  actor: string;
+  message: string;
+}
+
+/**
+ * GET /api/bluegreen/cutover-runs/:id: a run as the card shows it.
+ * @public
+ */
+export interface CutoverRunView {
+  id: string;
+  entityRef: string;
+  mode: CutoverMode;
+  plan: CutoverPlan;
+  floor: DnsFloor;
+  status: CutoverRunStatus;
+  /** Moving along the plan, or back along `rollback`. */
+  phase: 'forward' | 'rollback';
+  /** The step of the phase being written or held. */
+  stepIndex: number;
+  rollback: CutoverPlanStep[];
+  /** The last forward step that took effect (-1: none). */
+  reached: number;
+  /** What Route 53 holds, as far as the run knows. */
+  weights: Weights;
+  /** A step's write is in flight (waiting for INSYNC). */
+  writing: boolean;
+  /** What is left of the current hold, ms; absent while writing or ended. */
+  holdLeftMs?: number;
+  reason?: string;
+  verification?: CutoverVerification;
+  startedBy: string;
+  /** ISO times. */
+  createdAt: string;
+  updatedAt: string;
+  /** Oldest first; after `after` when the request named one. */
+  events: CutoverRunEventView[];
+}
+
+/** GET /api/bluegreen/entity/:kind/:namespace/:name/cutover-runs. @public */
+export interface CutoverRunList {
+  runs: CutoverRunView[];
+}
+
+/** A run that can still change. @public */
+export function isActiveRun(status: CutoverRunStatus): boolean {
+  return status === 'running' || status === 'paused';
+}
