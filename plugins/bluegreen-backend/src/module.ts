@@ -8,6 +8,7 @@ import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-no
 import { scaffolderTemplatingExtensionPoint } from '@backstage/plugin-scaffolder-node/alpha';
 import {
   createApplyAction,
+  createCutoverAction,
   createDestroyOrderedAction,
   createLinkTfvarsAction,
   createSetWeightAction,
@@ -21,6 +22,7 @@ import { KubernetesBackendWorkloads } from './kubernetes/EntityWorkloads';
 import { Route53RouteWeightCheck } from './retire/RouteWeightCheck';
 import { route53RecordsFactory } from './route53/route53RecordsFactory';
 import { CutoverLeaseClient } from './cutover/CutoverLeaseClient';
+import { CutoverRunsClient } from './cutover/CutoverRunsClient';
 import { ActionGuard } from './security/ActionGuard';
 import { GenerationGuard } from './security/GenerationGuard';
 import { GenerationRepositories } from './security/GenerationRepositories';
@@ -134,6 +136,10 @@ export const bluegreenScaffolderModule = createBackendModule({
           }),
           createValidateGenerationAction({
             eksVersions,
+          }),
+          createCutoverAction({
+            guard,
+            runs: new CutoverRunsClient({ discovery, auth }),
           }),
         );
       },

@@ -78,3 +78,11 @@ export function formatWeights(weights: Partial<Weights>): string {
     weights.green ?? 'missing'
   }`;
 }
+
+/**
+ * "90/10" (blue/green), the form of a staged cutover's steps and events.
+ * @public
+ */
+export function weightSplit(weights: Weights): string {
+  return `${weights.blue}/${weights.green}`;
+}

@@ -1,3 +1,5 @@
+export { createCutoverAction } from './cutover';
+export type { CutoverActionOptions } from './cutover';
 export { createApplyAction } from './apply';
 export type { ApplyActionOptions } from './apply';
 export { createDestroyOrderedAction } from './destroyOrdered';

@@ -23,7 +23,7 @@ import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
 import {
   CutoverRunView,
   presetPlan,
-  Weights,
+  weightSplit,
 } from '@bluegreen/plugin-bluegreen-common';
 import {
   LoadBalancerStandIns,
@@ -50,7 +50,7 @@ jest.setTimeout(90_000);
 
 const RUNS = '/api/bluegreen/cutover-runs';
 const CUTOVER = '/api/bluegreen/entity/component/default/burnham/cutover';
-const label = (w: Weights) => `${w.blue}/${w.green}`;
+const label = weightSplit;
 
 describe('staged cutover runs (API, engine, scheduler, sandbox)', () => {
   let clusters: ExampleClusters;

@@ -8,7 +8,7 @@ import {
   createMockDirectory,
   mockServices,
 } from '@backstage/backend-test-utils';
-import { presetPlan, Weights } from '@bluegreen/plugin-bluegreen-common';
+import { presetPlan, weightSplit } from '@bluegreen/plugin-bluegreen-common';
 import {
   Sandbox,
   startLoadBalancers,
@@ -37,7 +37,7 @@ import { initialRunState, writeTimeoutMs } from './runState';
 const PLAN = presetPlan('staged', { blue: 100, green: 0 }, 'green');
 const FLOOR = { ttlSeconds: 1, insyncSeconds: 1 };
 const BURNHAM_ENTITY = blueGreenComponent('burnham', BURNHAM);
-const label = (w: Weights) => `${w.blue}/${w.green}`;
+const label = weightSplit;
 
 jest.setTimeout(30_000);
 

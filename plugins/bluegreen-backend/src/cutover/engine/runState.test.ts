@@ -4,6 +4,7 @@ import {
   rollbackSteps,
   Weights,
   weightsProblem,
+  weightSplit,
 } from '@bluegreen/plugin-bluegreen-common';
 import {
   holdLeftMs,
@@ -17,7 +18,7 @@ import {
 const FLOOR = { ttlSeconds: 2, insyncSeconds: 1 }; // a 3 s DNS floor
 const FLOOR_MS = 3000;
 const w = (blue: number, green: number): Weights => ({ blue, green });
-const label = (weights: Weights) => `${weights.blue}/${weights.green}`;
+const label = weightSplit;
 const OK = { ok: true };
 
 /**

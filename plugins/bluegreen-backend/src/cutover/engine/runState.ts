@@ -16,6 +16,7 @@ import {
   rollbackSteps,
   sameWeights,
   Weights,
+  weightSplit,
 } from '@bluegreen/plugin-bluegreen-common';
 
 export interface RunState {
@@ -113,7 +114,7 @@ export function holdLeftMs(
   return Math.max(0, state.appliedAt + hold - now);
 }
 
-const label = (weights: Weights) => `${weights.blue}/${weights.green}`;
+const label = weightSplit;
 
 /** The write of the current step, if it has not taken effect yet. */
 function pendingWrite(plan: CutoverPlan, state: RunState) {

@@ -1,0 +1,98 @@
+import {
+  AuthService,
+  BackstageCredentials,
+  DiscoveryService,
+} from '@backstage/backend-plugin-api';
+import { parseEntityRef } from '@backstage/catalog-model';
+import { ResponseError } from '@backstage/errors';
+import {
+  CutoverPlan,
+  CutoverRunView,
+  StagedCutoverResponse,
+  TrafficStatus,
+} from '@bluegreen/plugin-bluegreen-common';
+
+/**
+ * The bluegreen plugin's staged cutover API as the scaffolder module reaches it: every
+ * call carries the task initiator's identity (an on-behalf-of token), so the plugin
+ * authorises and audits the person, not the scaffolder.
+ */
+export class CutoverRunsClient {
+  constructor(
+    private readonly options: {
+      discovery: DiscoveryService;
+      auth: AuthService;
+    },
+  ) {}
+
+  private async call<T>(
+    credentials: BackstageCredentials,
+    path: string,
+    init: { method?: string; body?: object; signal?: AbortSignal } = {},
+  ): Promise<T> {
+    const { auth, discovery } = this.options;
+    const { token } = await auth.getPluginRequestToken({
+      onBehalfOf: credentials,
+      targetPluginId: 'bluegreen',
+    });
+    const res = await fetch(
+      `${await discovery.getBaseUrl('bluegreen')}${path}`,
+      {
+        method: init.method ?? 'GET',
+        signal: init.signal ?? AbortSignal.timeout(60_000),
+        headers: {
+          Authorization: `Bearer ${token}`,
+          ...(init.body && { 'Content-Type': 'application/json' }),
+        },
+        ...(init.body && { body: JSON.stringify(init.body) }),
+      },
+    );
+    if (!res.ok) {
+      throw await ResponseError.fromResponse(res);
+    }
+    return (await res.json()) as T;
+  }
+
+  private entityPath(entityRef: string, route: string) {
+    const { kind, namespace, name } = parseEntityRef(entityRef);
+    return `/entity/${[kind, namespace, name]
+      .map(part => encodeURIComponent(part.toLocaleLowerCase('en-US')))
+      .join('/')}/${route}`;
+  }
+
+  /** What Route 53 holds now (fresh, not the status cache). */
+  traffic(credentials: BackstageCredentials, entityRef: string) {
+    return this.call<TrafficStatus>(
+      credentials,
+      `${this.entityPath(entityRef, 'traffic')}?refresh=true`,
+    );
+  }
+
+  start(
+    credentials: BackstageCredentials,
+    entityRef: string,
+    plan: CutoverPlan,
+  ) {
+    return this.call<StagedCutoverResponse>(
+      credentials,
+      this.entityPath(entityRef, 'cutover'),
+      { method: 'POST', body: { plan } },
+    );
+  }
+
+  /** The run, once it has events after `after` (or after a 20 s wait). */
+  follow(credentials: BackstageCredentials, runId: string, after: number) {
+    return this.call<CutoverRunView>(
+      credentials,
+      `/cutover-runs/${encodeURIComponent(runId)}?after=${after}&waitMs=20000`,
+    );
+  }
+
+  abort(credentials: BackstageCredentials, runId: string, reason: string) {
+    return this.call<CutoverRunView>(
+      credentials,
+      `/cutover-runs/${encodeURIComponent(runId)}/abort`,
+      { method: 'POST', body: { reason } },
+    );
+  }
+}
