@@ -22,7 +22,7 @@ stop_children() {
 }
 trap stop_children EXIT
 
-echo "==> Starting the sandbox: a local stand-in for Route 53 and EKS (:4566)"
+echo "==> Starting the sandbox: local stand-ins for Route 53 and EKS (:4566), DNS (udp :4553) and the clusters' load balancers (:4581, :4582)"
 yarn workspace @bluegreen/example-sandbox start &
 children+=($!)
 

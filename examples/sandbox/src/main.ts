@@ -4,10 +4,15 @@
  * Environment: SANDBOX_PORT (4566), SANDBOX_HOST (127.0.0.1), SANDBOX_FIXTURES (a YAML
  * file), SANDBOX_INSYNC_DELAY_MS (2000), SANDBOX_THROTTLE_BURST (50),
  * SANDBOX_THROTTLE_REFILL_PER_SECOND (10), SANDBOX_THROTTLE=off, SANDBOX_PRIOR_REQUEST_WINDOW_MS (0),
- * SANDBOX_DNS_PORT (4553, UDP: the DNS stand-in; SANDBOX_DNS=off to leave it out).
+ * SANDBOX_DNS_PORT (4553, UDP: the DNS stand-in; SANDBOX_DNS=off to leave it out),
+ * SANDBOX_LB_PORTS (4581,4582: the blue and green clusters' load balancer stand-ins;
+ * SANDBOX_LB=off to leave them out).
  */
 import { loadFixtures } from './fixtures';
 import { startSandbox } from './server';
+
+/** The example's clusters, in the order of SANDBOX_LB_PORTS. */
+const EXAMPLE_CLUSTERS = ['eks-blueprint-blue', 'eks-blueprint-green'];
 
 function numberFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -40,11 +45,28 @@ async function main() {
       process.env.SANDBOX_DNS === 'off'
         ? undefined
         : { port: numberFromEnv('SANDBOX_DNS_PORT', 4553) },
+    loadBalancers:
+      process.env.SANDBOX_LB === 'off'
+        ? undefined
+        : {
+            clusters: EXAMPLE_CLUSTERS,
+            ports: (process.env.SANDBOX_LB_PORTS || '4581,4582')
+              .split(',')
+              .map(Number),
+          },
   });
   // eslint-disable-next-line no-console
   console.log(
     `bluegreen AWS sandbox (a local stand-in, not AWS) listening on ${sandbox.url}`,
   );
+  for (const [cluster, url] of Object.entries(
+    sandbox.loadBalancers?.urls ?? {},
+  )) {
+    // eslint-disable-next-line no-console
+    console.log(
+      `load balancer stand-in of ${cluster} (a local HTTP server, not ELB) on ${url}`,
+    );
+  }
   if (sandbox.dns) {
     // eslint-disable-next-line no-console
     console.log(

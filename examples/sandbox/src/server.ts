@@ -10,6 +10,10 @@ import { EksError, routeEks } from './eks';
 import { SandboxFixtures, loadFixtures } from './fixtures';
 import { routeRoute53 } from './route53/handlers';
 import { DnsStandIn, startDnsStandIn } from './dns/server';
+import {
+  LoadBalancerStandIns,
+  startLoadBalancers,
+} from './loadBalancers/server';
 import { Route53Error, Route53Store, SandboxChange } from './route53/store';
 import { errorXml } from './route53/xml';
 import { TokenBucket, ThrottleOptions } from './throttle';
@@ -34,6 +38,11 @@ export interface SandboxOptions {
    * (default 0: a free port). Off by default.
    */
   dns?: { port?: number; random?: () => number };
+  /**
+   * Also serve the clusters' load balancers (local stand-ins answering like the seed's
+   * burnham page), with their faults switched through the inspection API.
+   */
+  loadBalancers?: { clusters: string[]; ports?: number[] };
 }
 
 /** Faults a test can switch on while the sandbox runs. */
@@ -61,6 +70,8 @@ export interface Sandbox {
   faults: SandboxFaults;
   /** The DNS stand-in, when `dns` was asked for. */
   dns?: DnsStandIn;
+  /** The load balancer stand-ins, when `loadBalancers` was asked for. */
+  loadBalancers?: LoadBalancerStandIns;
 }
 
 function readBody(req: http.IncomingMessage): Promise<string> {
@@ -92,6 +103,8 @@ export async function startSandbox(
   };
   const eksCtx = { fixtures, now };
   let counts: Record<string, number> = {};
+  // Started after the HTTP server (below); the inspection API reaches them.
+  let loadBalancers: LoadBalancerStandIns | undefined;
   let dropChangeResponses = 0;
   const count = (key: string) => {
     counts[key] = (counts[key] ?? 0) + 1;
@@ -238,6 +251,7 @@ export async function startSandbox(
     req: http.IncomingMessage,
     res: http.ServerResponse,
     url: URL,
+    body: string,
   ) => {
     const json = (status: number, value: unknown) =>
       send(res, status, 'application/json', JSON.stringify(value, null, 2));
@@ -248,6 +262,42 @@ export async function startSandbox(
       counts = {};
       return json(200, {});
     }
+    if (loadBalancers && route === 'GET /_sandbox/load-balancers') {
+      return json(200, {
+        urls: loadBalancers.urls,
+        served: loadBalancers.served(),
+      });
+    }
+    if (loadBalancers && route === 'POST /_sandbox/load-balancers/faults') {
+      // {"cluster": "eks-blueprint-green", "errorRate": 0.5, "delayMs": 0}
+      let faults: { cluster?: unknown; errorRate?: unknown; delayMs?: unknown };
+      try {
+        faults = JSON.parse(body || '{}');
+      } catch {
+        return json(400, { message: 'the body must be JSON' });
+      }
+      const rate = faults.errorRate ?? 0;
+      const delay = faults.delayMs ?? 0;
+      if (typeof rate !== 'number' || rate < 0 || rate > 1) {
+        return json(400, { message: 'errorRate must be a number from 0 to 1' });
+      }
+      if (typeof delay !== 'number' || delay < 0 || delay > 60_000) {
+        return json(400, { message: 'delayMs must be 0 to 60000' });
+      }
+      try {
+        loadBalancers.setFaults(String(faults.cluster), {
+          errorRate: rate,
+          delayMs: delay,
+        });
+      } catch (e) {
+        return json(400, { message: (e as Error).message });
+      }
+      return json(200, {
+        cluster: faults.cluster,
+        errorRate: rate,
+        delayMs: delay,
+      });
+    }
     return json(404, { message: `no inspection endpoint ${route}` });
   };
 
@@ -257,7 +307,7 @@ export async function startSandbox(
       .then(body => {
         const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
         if (url.pathname.startsWith('/_sandbox/'))
-          return handleInspection(req, res, url);
+          return handleInspection(req, res, url, body);
         if (url.pathname.startsWith('/2013-04-01/')) {
           return handleRoute53(req, res, url, body, requestId);
         }
@@ -289,11 +339,16 @@ export async function startSandbox(
   const dns = options.dns
     ? await startDnsStandIn({ store, host, ...options.dns })
     : undefined;
+  loadBalancers = options.loadBalancers
+    ? await startLoadBalancers({ host, ...options.loadBalancers })
+    : undefined;
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     dns,
+    loadBalancers,
     close: async () => {
       await dns?.close();
+      await loadBalancers?.close();
       await new Promise<void>((resolve, reject) => {
         server.close(err => (err ? reject(err) : resolve()));
         // The SDK keeps connections alive; without this close() waits for them to idle out.

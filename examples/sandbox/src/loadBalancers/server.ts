@@ -33,6 +33,8 @@ export function clusterPage(cluster: string, host: string): string {
 export async function startLoadBalancers(options: {
   clusters: string[];
   host?: string;
+  /** One port per cluster, in order; default free ports. */
+  ports?: number[];
   random?: () => number;
 }): Promise<LoadBalancerStandIns> {
   const host = options.host ?? '127.0.0.1';
@@ -42,7 +44,7 @@ export async function startLoadBalancers(options: {
   const hosts: Record<string, Set<string>> = {};
   const servers: http.Server[] = [];
   const urls: Record<string, string> = {};
-  for (const cluster of options.clusters) {
+  for (const [index, cluster] of options.clusters.entries()) {
     served[cluster] = {};
     hosts[cluster] = new Set();
     const server = http.createServer((req, res) => {
@@ -63,7 +65,10 @@ export async function startLoadBalancers(options: {
         );
       }, delayMs);
     });
-    await new Promise<void>(resolve => server.listen(0, host, resolve));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.ports?.[index] ?? 0, host, () => resolve());
+    });
     servers.push(server);
     urls[cluster] = `http://${host}:${(server.address() as AddressInfo).port}`;
   }

@@ -1,0 +1,55 @@
+import { startSandbox, Sandbox } from '../server';
+
+const BLUE = 'eks-blueprint-blue';
+const GREEN = 'eks-blueprint-green';
+
+describe('load balancer stand-ins in the sandbox', () => {
+  let sandbox: Sandbox;
+  beforeEach(async () => {
+    sandbox = await startSandbox({
+      throttle: false,
+      loadBalancers: { clusters: [BLUE, GREEN] },
+    });
+  });
+  afterEach(() => sandbox.close());
+
+  const faults = (body: unknown) =>
+    fetch(`${sandbox.url}/_sandbox/load-balancers/faults`, {
+      method: 'POST',
+      body: JSON.stringify(body),
+    });
+
+  it("answers like the seed's burnham page, naming the cluster, until a fault is switched on through the inspection API", async () => {
+    const { urls } = await (
+      await fetch(`${sandbox.url}/_sandbox/load-balancers`)
+    ).json();
+    const page = await fetch(urls[GREEN]);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain(`CLUSTER_NAME: ${GREEN}`);
+
+    expect((await faults({ cluster: GREEN, errorRate: 1 })).status).toBe(200);
+    const failing = await fetch(urls[GREEN]);
+    expect(failing.status).toBe(503);
+    expect((await fetch(urls[BLUE])).status).toBe(200);
+    const { served } = await (
+      await fetch(`${sandbox.url}/_sandbox/load-balancers`)
+    ).json();
+    expect(served).toEqual({
+      [BLUE]: { 200: 1 },
+      [GREEN]: { 200: 1, 503: 1 },
+    });
+  });
+
+  it('refuses a fault it cannot apply, naming the field', async () => {
+    const rate = await faults({ cluster: GREEN, errorRate: 2 });
+    expect(rate.status).toBe(400);
+    expect((await rate.json()).message).toBe(
+      'errorRate must be a number from 0 to 1',
+    );
+    const unknown = await faults({ cluster: 'nope' });
+    expect(unknown.status).toBe(400);
+    expect((await unknown.json()).message).toBe(
+      "no load balancer stand-in for cluster 'nope'",
+    );
+  });
+});
