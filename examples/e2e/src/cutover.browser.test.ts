@@ -524,6 +524,10 @@ describe('the blue/green card in a real browser', () => {
         });
         await toGreen.waitFor({ state: 'attached', timeout: UI_TIMEOUT_MS });
         expect(await toGreen.isChecked()).toBe(true);
+        // The one-step cutover: a task, followed in the dialog.
+        await dialog
+          .getByTestId('bluegreen-staged')
+          .uncheck({ timeout: UI_TIMEOUT_MS });
         await dialog
           .getByTestId('bluegreen-cutover-confirm')
           .check({ timeout: UI_TIMEOUT_MS });

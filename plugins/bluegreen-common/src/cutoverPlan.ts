@@ -147,11 +147,24 @@ export function presetPlan(
   if (!preset) {
     throw new Error(`no cutover preset '${presetId}'`);
   }
+  return sharesPlan(preset.shares, from, toward, soakSeconds);
+}
+
+/**
+ * A plan from `from` through the gaining cluster's `shares` (percent, e.g. 5, 25, 100):
+ * at each step `toward` weighs its share and the other cluster the rest of 100. Shares
+ * at or below what `toward` has already are skipped: the plan only moves toward it.
+ * @public
+ */
+export function sharesPlan(
+  shares: readonly number[],
+  from: Weights,
+  toward: ClusterColour,
+  soakSeconds = 0,
+): CutoverPlan {
   const other: ClusterColour = toward === 'blue' ? 'green' : 'blue';
-  // Steps at or below the share the gaining cluster already has are skipped: a preset
-  // only ever moves traffic toward it.
   const already = trafficShares(from)[toward];
-  const steps = preset.shares
+  const steps = shares
     .filter(share => share > already)
     .map(share => ({
       weights: { [toward]: share, [other]: 100 - share } as Weights,

@@ -1,5 +1,6 @@
 import { z } from 'zod/v3';
 import { ClusterColour } from './annotations';
+import type { DnsFloor } from './cutoverPlan';
 import { EksSupportStatus } from './eksVersions';
 import { weightSchema, Weights, weightsSchema } from './weights';
 
@@ -92,6 +93,8 @@ export interface TrafficStatus {
   problems: string[];
   /** When Route 53 was read (responses are cached briefly). */
   observedAt: string;
+  /** The DNS floor a staged cutover of this record would hold each step for. */
+  dnsFloor?: DnsFloor;
 }
 
 /**

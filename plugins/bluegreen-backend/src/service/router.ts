@@ -115,7 +115,8 @@ export async function createRouter(
     const fresh =
       refresh === 'true' &&
       (await options.refreshLimiter.allow(credentials.principal.userEntityRef));
-    res.json(await status(entity, fresh));
+    const current = await status(entity, fresh);
+    res.json({ ...current, dnsFloor: options.runs.floorOf(current) });
   });
 
   router.post(

@@ -23,3 +23,19 @@ export const unannotated: Entity = {
   ...burnham,
   metadata: { name: 'plain', annotations: {} },
 };
+
+/** The generation's System: the same annotations, burnham its part. */
+export const eksBlueprint: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'System',
+  metadata: {
+    name: 'eks-blueprint',
+    annotations: {
+      'bluegreen/hostname': 'burnham.eks-blueprint.example.com',
+      'bluegreen/blue-cluster': 'eks-blueprint-blue',
+      'bluegreen/green-cluster': 'eks-blueprint-green',
+    },
+  },
+  spec: { owner: 'group:default/team-burnham' },
+  relations: [{ type: 'hasPart', targetRef: 'component:default/burnham' }],
+};

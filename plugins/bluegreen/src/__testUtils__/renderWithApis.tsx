@@ -19,7 +19,10 @@ import {
   renderInTestApp,
   TestApiProvider,
 } from '@backstage/test-utils';
-import { TrafficStatus } from '@bluegreen/plugin-bluegreen-common';
+import {
+  CutoverRunView,
+  TrafficStatus,
+} from '@bluegreen/plugin-bluegreen-common';
 import { blueGreenApiRef } from '../api';
 
 export interface MockOptions {
@@ -37,6 +40,15 @@ export interface MockOptions {
     body: { message: string; stepId?: string; status?: string };
   }>;
   entities?: Entity[];
+  startStagedCutover?: jest.Mock;
+  /** The entity's staged runs (the list), newest first. */
+  runs?: CutoverRunView[];
+  /**
+   * What following a run answers, in turn; after the last, the follow waits (the
+   * backend's long-poll with nothing new).
+   */
+  runUpdates?: CutoverRunView[];
+  commandCutoverRun?: jest.Mock;
 }
 
 /** The APIs the bluegreen views use, mocked, and the mocks to assert on. */
@@ -71,6 +83,22 @@ export function createMockApis(options: MockOptions = {}) {
   const cutover =
     options.cutover ??
     jest.fn(async () => ({ taskId: 'task-1', mode: 'route53' }));
+  const startStagedCutover =
+    options.startStagedCutover ?? jest.fn(async () => ({ runId: 'run-1' }));
+  const listCutoverRuns = jest.fn(async () => ({ runs: options.runs ?? [] }));
+  const updates = [...(options.runUpdates ?? [])];
+  const getCutoverRun = jest.fn(
+    async (_id: string, request: { signal?: AbortSignal } = {}) =>
+      updates.shift() ??
+      new Promise<CutoverRunView>((_, reject) =>
+        request.signal?.addEventListener('abort', () =>
+          reject(new Error('aborted')),
+        ),
+      ),
+  );
+  const commandCutoverRun =
+    options.commandCutoverRun ??
+    jest.fn(async () => ({} as unknown as CutoverRunView));
   const kubernetesApi = {
     getClusters: jest.fn(async () => [
       { name: 'eks-blueprint-blue', authProvider: 'serviceAccount' },
@@ -118,7 +146,18 @@ export function createMockApis(options: MockOptions = {}) {
     })),
   };
   const apis = [
-    [blueGreenApiRef, { getTrafficStatus, getEksVersions, cutover }],
+    [
+      blueGreenApiRef,
+      {
+        getTrafficStatus,
+        getEksVersions,
+        cutover,
+        startStagedCutover,
+        listCutoverRuns,
+        getCutoverRun,
+        commandCutoverRun,
+      },
+    ],
     [kubernetesApiRef, kubernetesApi],
     [
       kubernetesAuthProvidersApiRef,
@@ -143,6 +182,10 @@ export function createMockApis(options: MockOptions = {}) {
       getTrafficStatus,
       getEksVersions,
       cutover,
+      startStagedCutover,
+      listCutoverRuns,
+      getCutoverRun,
+      commandCutoverRun,
       kubernetesApi,
       scaffolderApi,
     },

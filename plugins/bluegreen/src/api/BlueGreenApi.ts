@@ -3,7 +3,13 @@ import { CompoundEntityRef } from '@backstage/catalog-model';
 import {
   CutoverRequest,
   CutoverResponse,
+  CutoverRunCommand,
+  CutoverRunCommandRequest,
+  CutoverRunList,
+  CutoverRunView,
   EksVersionsResponse,
+  StagedCutoverRequest,
+  StagedCutoverResponse,
   TrafficStatus,
 } from '@bluegreen/plugin-bluegreen-common';
 
@@ -24,6 +30,27 @@ export interface BlueGreenApi {
     entity: CompoundEntityRef,
     request: CutoverRequest,
   ): Promise<CutoverResponse>;
+  /** Starts a staged run (Route 53 mode); the backend checks bluegreen.cutover. */
+  startStagedCutover(
+    entity: CompoundEntityRef,
+    request: StagedCutoverRequest,
+  ): Promise<StagedCutoverResponse>;
+  /** The entity's runs, newest first. */
+  listCutoverRuns(entity: CompoundEntityRef): Promise<CutoverRunList>;
+  /**
+   * A run with its events after `after`; with `waitMs`, answers as soon as there is a
+   * new event (or the wait is over).
+   */
+  getCutoverRun(
+    runId: string,
+    options?: { after?: number; waitMs?: number; signal?: AbortSignal },
+  ): Promise<CutoverRunView>;
+  /** Pause, resume or abort a run; the backend checks bluegreen.cutover. */
+  commandCutoverRun(
+    runId: string,
+    command: CutoverRunCommand,
+    request?: CutoverRunCommandRequest,
+  ): Promise<CutoverRunView>;
 }
 
 /** @public */

@@ -4,7 +4,13 @@ import { ResponseError } from '@backstage/errors';
 import {
   CutoverRequest,
   CutoverResponse,
+  CutoverRunCommand,
+  CutoverRunCommandRequest,
+  CutoverRunList,
+  CutoverRunView,
   EksVersionsResponse,
+  StagedCutoverRequest,
+  StagedCutoverResponse,
   TrafficStatus,
 } from '@bluegreen/plugin-bluegreen-common';
 import { BlueGreenApi } from './BlueGreenApi';
@@ -34,36 +40,79 @@ export class BlueGreenClient implements BlueGreenApi {
     options: { refresh?: boolean } = {},
   ): Promise<TrafficStatus> {
     const url = await this.entityUrl(entity, 'traffic');
-    const response = await this.options.fetchApi.fetch(
-      options.refresh ? `${url}?refresh=true` : url,
-    );
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
-    }
-    return response.json();
+    return this.get(options.refresh ? `${url}?refresh=true` : url);
   }
 
   async getEksVersions(): Promise<EksVersionsResponse> {
     const base = await this.options.discoveryApi.getBaseUrl('bluegreen');
-    const response = await this.options.fetchApi.fetch(`${base}/eks-versions`);
+    return this.get(`${base}/eks-versions`);
+  }
+
+  cutover(
+    entity: CompoundEntityRef,
+    request: CutoverRequest,
+  ): Promise<CutoverResponse> {
+    return this.post(this.entityUrl(entity, 'cutover'), request);
+  }
+
+  startStagedCutover(
+    entity: CompoundEntityRef,
+    request: StagedCutoverRequest,
+  ): Promise<StagedCutoverResponse> {
+    return this.post(this.entityUrl(entity, 'cutover'), request);
+  }
+
+  async listCutoverRuns(entity: CompoundEntityRef): Promise<CutoverRunList> {
+    return this.get(await this.entityUrl(entity, 'cutover-runs'));
+  }
+
+  async getCutoverRun(
+    runId: string,
+    options: { after?: number; waitMs?: number; signal?: AbortSignal } = {},
+  ): Promise<CutoverRunView> {
+    const query = new URLSearchParams();
+    if (options.after !== undefined) query.set('after', String(options.after));
+    if (options.waitMs !== undefined) {
+      query.set('waitMs', String(options.waitMs));
+    }
+    return this.get(
+      `${await this.runUrl(runId)}${query.size ? `?${query}` : ''}`,
+      options.signal,
+    );
+  }
+
+  async commandCutoverRun(
+    runId: string,
+    command: CutoverRunCommand,
+    request: CutoverRunCommandRequest = {},
+  ): Promise<CutoverRunView> {
+    return this.post(
+      Promise.resolve(
+        `${await this.runUrl(runId)}/${encodeURIComponent(command)}`,
+      ),
+      request,
+    );
+  }
+
+  private async runUrl(runId: string) {
+    const base = await this.options.discoveryApi.getBaseUrl('bluegreen');
+    return `${base}/cutover-runs/${encodeURIComponent(runId)}`;
+  }
+
+  private async get<T>(url: string, signal?: AbortSignal): Promise<T> {
+    const response = await this.options.fetchApi.fetch(url, { signal });
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
     return response.json();
   }
 
-  async cutover(
-    entity: CompoundEntityRef,
-    request: CutoverRequest,
-  ): Promise<CutoverResponse> {
-    const response = await this.options.fetchApi.fetch(
-      await this.entityUrl(entity, 'cutover'),
-      {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify(request),
-      },
-    );
+  private async post<T>(url: Promise<string>, body: object): Promise<T> {
+    const response = await this.options.fetchApi.fetch(await url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }

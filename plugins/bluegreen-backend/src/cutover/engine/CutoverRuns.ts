@@ -19,6 +19,7 @@ import {
   CutoverRunCommand,
   CutoverRunCommandRequest,
   CutoverRunView,
+  DnsFloor,
   ELB_ALIAS_TTL_SECONDS,
   formatWeights,
   preflightInputOf,
@@ -169,13 +170,7 @@ export class CutoverRuns {
           leaseKey: key,
           mode: 'route53',
           plan,
-          floor: {
-            ttlSeconds:
-              this.options.floor.ttlSeconds ??
-              current.effectiveTtlSeconds ??
-              ELB_ALIAS_TTL_SECONDS,
-            insyncSeconds: this.options.floor.insyncSeconds,
-          },
+          floor: this.floorOf(current),
           state: initialRunState(plan),
           startedBy: user,
         });
@@ -190,6 +185,17 @@ export class CutoverRuns {
       await audit.fail({ error: error as Error });
       throw error;
     }
+  }
+
+  /** The DNS floor a run of this record holds each step for. */
+  floorOf(status: TrafficStatus): DnsFloor {
+    return {
+      ttlSeconds:
+        this.options.floor.ttlSeconds ??
+        status.effectiveTtlSeconds ??
+        ELB_ALIAS_TTL_SECONDS,
+      insyncSeconds: this.options.floor.insyncSeconds,
+    };
   }
 
   /** A run, if the caller may read its entity. */

@@ -14,23 +14,30 @@ const workloads = {
   green: clusterWorkloads(burnhamObjects, 'eks-blueprint-green'),
 };
 
+/** The dialog; `staged` keeps its default (a staged run), else one step is planned. */
 async function open(
   options: Parameters<typeof renderWithApis>[2] = {},
   onCompleted = jest.fn(),
   entity = burnham,
+  { staged = false, status = burnhamStatus, clusters = workloads } = {},
 ) {
+  const onStagedStarted = jest.fn();
   const mocks = await renderWithApis(
     <CutoverDialog
       entity={entity}
-      status={burnhamStatus}
-      workloads={workloads}
+      status={status}
+      workloads={clusters}
       onClose={jest.fn()}
       onCompleted={onCompleted}
+      onStagedStarted={onStagedStarted}
     />,
     entity,
     options,
   );
-  return { ...mocks, onCompleted };
+  if (!staged) {
+    fireEvent.click(screen.getByTestId('bluegreen-staged'));
+  }
+  return { ...mocks, onCompleted, onStagedStarted };
 }
 
 const dialog = () => within(screen.getByTestId('bluegreen-cutover-dialog'));
@@ -216,5 +223,95 @@ describe('CutoverDialog', () => {
       'not allowed to cut over component:default/burnham (permission bluegreen.cutover)',
     );
     expect(screen.queryByTestId('bluegreen-cutover-progress')).toBeNull();
+  });
+
+  describe('staged', () => {
+    // Every pod ready on both sides: the pre-flight passes.
+    const ready = { blue: workloads.blue, green: workloads.blue };
+
+    it('is the default in route53 mode: the staged preset with its steps and expected duration from the DNS floor', async () => {
+      await open({}, jest.fn(), burnham, {
+        staged: true,
+        status: {
+          ...burnhamStatus,
+          dnsFloor: { ttlSeconds: 60, insyncSeconds: 60 },
+        },
+      });
+      expect(screen.getByTestId('bluegreen-staged')).toBeChecked();
+      expect(
+        dialog().getByText('Plan (blue/green): 100/0 → 90/10 → 50/50 → 0/100'),
+      ).toBeInTheDocument();
+      expect(
+        screen.getByTestId('bluegreen-staged-duration').textContent,
+      ).toMatch(
+        /^Each step holds 120 s \(TTL 60 s \+ INSYNC 60 s \+ soak\) while both clusters are probed; expected duration 6 min/,
+      );
+      expect(submit()).toHaveTextContent('Start staged cutover');
+    });
+
+    it('cannot be forced past a failing pre-flight: the backend starts staged runs only when every check passes', async () => {
+      const { startStagedCutover } = await open({}, jest.fn(), burnham, {
+        staged: true,
+      });
+      expect(screen.queryByTestId('bluegreen-cutover-force')).toBeNull();
+      expect(
+        dialog().getByText(
+          'A staged cutover starts only when every pre-flight check passes',
+        ),
+      ).toBeInTheDocument();
+      fireEvent.click(screen.getByTestId('bluegreen-cutover-confirm'));
+      expect(submit()).toBeDisabled();
+      expect(startStagedCutover).not.toHaveBeenCalled();
+    });
+
+    it('custom steps: refuses shares it cannot use, naming the rule, and sends exactly the plan it shows', async () => {
+      const { startStagedCutover, onStagedStarted } = await open(
+        {},
+        jest.fn(),
+        burnham,
+        { staged: true, clusters: ready },
+      );
+      fireEvent.mouseDown(
+        within(
+          dialog().getByTestId('bluegreen-staged-preset').parentElement!,
+        ).getByRole('button'),
+      );
+      fireEvent.click(
+        await screen.findByRole('option', { name: 'Custom steps' }),
+      );
+      fireEvent.change(screen.getByTestId('bluegreen-staged-shares'), {
+        target: { value: '5, 150' },
+      });
+      expect(screen.getByTestId('bluegreen-plan-problem')).toHaveTextContent(
+        'steps: whole percentages from 0 to 100, comma-separated (e.g. 5, 25, 100)',
+      );
+      expect(submit()).toBeDisabled();
+      fireEvent.change(screen.getByTestId('bluegreen-staged-shares'), {
+        target: { value: '5, 100' },
+      });
+      fireEvent.change(screen.getByTestId('bluegreen-staged-soak'), {
+        target: { value: '30' },
+      });
+      expect(
+        dialog().getByText('Plan (blue/green): 100/0 → 95/5 → 0/100'),
+      ).toBeInTheDocument();
+      fireEvent.click(screen.getByTestId('bluegreen-cutover-confirm'));
+      fireEvent.click(submit());
+      await waitFor(() =>
+        expect(onStagedStarted).toHaveBeenCalledWith('run-1'),
+      );
+      expect(startStagedCutover).toHaveBeenCalledWith(
+        { kind: 'Component', namespace: 'default', name: 'burnham' },
+        {
+          plan: {
+            from: { blue: 100, green: 0 },
+            steps: [
+              { weights: { blue: 95, green: 5 }, soakSeconds: 30 },
+              { weights: { blue: 0, green: 100 }, soakSeconds: 30 },
+            ],
+          },
+        },
+      );
+    });
   });
 });

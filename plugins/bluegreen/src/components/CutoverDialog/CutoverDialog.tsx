@@ -37,9 +37,12 @@ import { blueGreenApiRef } from '../../api';
 import {
   CutoverTarget,
   planProblem,
+  StagedPreset,
+  stagedPlan,
   TARGET_WEIGHTS,
   weightFieldProblem,
 } from '../../lib/cutoverPlan';
+import { StagedPlanFields } from './StagedPlanFields';
 import { TaskProgress } from './TaskProgress';
 
 function CheckLine(props: { ok?: boolean; label: string; detail: string }) {
@@ -55,8 +58,9 @@ function CheckLine(props: { ok?: boolean; label: string; detail: string }) {
 }
 
 /**
- * Plans a cutover (target weights, pre-flight checks, confirmation), starts it through
- * the bluegreen backend, and follows the task.
+ * Plans a cutover (staged steps or one step, pre-flight checks, confirmation) and starts
+ * it through the bluegreen backend: a staged run, which the card then follows, or a
+ * one-step task, followed here.
  */
 export function CutoverDialog(props: {
   entity: Entity;
@@ -64,8 +68,19 @@ export function CutoverDialog(props: {
   workloads: Record<ClusterColour, ClusterWorkloads>;
   onClose: () => void;
   onCompleted: () => void;
+  /** A staged run started: the card shows it from here on. */
+  onStagedStarted: (runId: string) => void;
 }) {
-  const { entity, status, workloads, onClose, onCompleted } = props;
+  const { entity, status, workloads, onClose, onCompleted, onStagedStarted } =
+    props;
+  // Staged runs write Route 53 themselves: records external-dns owns go in one GitOps step.
+  const stagedAvailable = status.mode === 'route53';
+  const [staged, setStaged] = useState(stagedAvailable);
+  const [stagedChoice, setStagedChoice] = useState({
+    preset: 'staged' as StagedPreset,
+    customShares: '5, 25, 100',
+    soakSeconds: '0',
+  });
   const api = useApi(blueGreenApiRef);
   const [target, setTarget] = useState<CutoverTarget>(
     (status.weights.green ?? 0) > 0 ? 'to-blue' : 'to-green',
@@ -89,7 +104,24 @@ export function CutoverDialog(props: {
   } else if (!fieldProblems.blue && !fieldProblems.green) {
     weights = { blue: Number(custom.blue), green: Number(custom.green) };
   }
-  const problem = weights ? planProblem(weights, status.weights) : undefined;
+  const staging =
+    staged && target !== 'custom'
+      ? stagedPlan({
+          ...stagedChoice,
+          toward: target === 'to-green' ? 'green' : 'blue',
+          current: status.weights,
+        })
+      : undefined;
+  if (staging) {
+    // Every cluster serving at any step is checked.
+    weights = staging.plan && {
+      blue: Math.max(...staging.plan.steps.map(s => s.weights.blue)),
+      green: Math.max(...staging.plan.steps.map(s => s.weights.green)),
+    };
+  }
+  const problem = staging
+    ? staging.problem
+    : weights && planProblem(weights, status.weights);
   const checks = useMemo(
     () =>
       weights
@@ -107,7 +139,9 @@ export function CutoverDialog(props: {
   const forced = failing > 0 && force;
   // A confirmation or a force covers the plan and the failures it was given for, not
   // another target or checks that failed since.
-  const planKey = `${weights?.blue}/${weights?.green} ${failedChecks(checks)
+  const planKey = `${JSON.stringify(staging?.plan)} ${weights?.blue}/${
+    weights?.green
+  } ${failedChecks(checks)
     .map(c => c.id)
     .join(',')}`;
   useEffect(() => {
@@ -133,6 +167,14 @@ export function CutoverDialog(props: {
     setSubmitting(true);
     setError(undefined);
     try {
+      if (staging?.plan) {
+        const { runId } = await api.startStagedCutover(
+          getCompoundEntityRef(entity),
+          { plan: staging.plan },
+        );
+        onStagedStarted(runId);
+        return;
+      }
       const { blue, green } = status.weights;
       const response = await api.cutover(getCompoundEntityRef(entity), {
         weights,
@@ -181,6 +223,21 @@ export function CutoverDialog(props: {
           <TaskProgress taskId={taskId} onFinished={onFinished} />
         ) : (
           <>
+            <FormControlLabel
+              control={
+                <Checkbox
+                  checked={staged}
+                  disabled={!stagedAvailable}
+                  onChange={e => setStaged(e.target.checked)}
+                  inputProps={{ 'data-testid': 'bluegreen-staged' } as any}
+                />
+              }
+              label={
+                stagedAvailable
+                  ? 'Staged: move in verified steps, rolling back in stages by itself if a probe fails'
+                  : 'Staged cutovers change Route 53 directly; these records are owned by external-dns, so the cutover goes in one GitOps step'
+              }
+            />
             <RadioGroup
               value={target}
               onChange={e => setTarget(e.target.value as CutoverTarget)}
@@ -195,12 +252,25 @@ export function CutoverDialog(props: {
                 control={<Radio />}
                 label="Shift back to blue (blue 100, green 0)"
               />
-              <FormControlLabel
-                value="custom"
-                control={<Radio />}
-                label="Custom weights"
-              />
+              {!staged && (
+                <FormControlLabel
+                  value="custom"
+                  control={<Radio />}
+                  label="Custom weights"
+                />
+              )}
             </RadioGroup>
+            {staging && (
+              <StagedPlanFields
+                {...stagedChoice}
+                onChange={change =>
+                  setStagedChoice({ ...stagedChoice, ...change })
+                }
+                plan={staging.plan}
+                problem={staging.problem}
+                floor={status.dnsFloor}
+              />
+            )}
             {target === 'custom' && (
               <div>
                 {(['blue', 'green'] as const).map(colour => (
@@ -219,17 +289,19 @@ export function CutoverDialog(props: {
                 ))}
               </div>
             )}
-            {problem && (
+            {problem && !staging && (
               <Typography color="error" data-testid="bluegreen-plan-problem">
                 {problem}
               </Typography>
             )}
             {weights && !problem && (
               <>
-                <Typography variant="subtitle2" style={{ marginTop: 16 }}>
-                  Plan: {formatWeights(status.weights)} →{' '}
-                  {formatWeights(weights)}
-                </Typography>
+                {!staging && (
+                  <Typography variant="subtitle2" style={{ marginTop: 16 }}>
+                    Plan: {formatWeights(status.weights)} →{' '}
+                    {formatWeights(weights)}
+                  </Typography>
+                )}
                 <Typography variant="subtitle2">Pre-flight checks</Typography>
                 <div data-testid="bluegreen-preflight">
                   {checks.map(c => (
@@ -238,7 +310,13 @@ export function CutoverDialog(props: {
                     </div>
                   ))}
                 </div>
-                {failing > 0 && (
+                {failing > 0 && staging && (
+                  <Typography variant="body2" color="error">
+                    A staged cutover starts only when every pre-flight check
+                    passes
+                  </Typography>
+                )}
+                {failing > 0 && !staging && (
                   <FormControlLabel
                     control={
                       <Checkbox
@@ -301,7 +379,7 @@ export function CutoverDialog(props: {
             onClick={submit}
             data-testid="bluegreen-cutover-submit"
           >
-            Cut over
+            {staging ? 'Start staged cutover' : 'Cut over'}
           </Button>
         )}
       </DialogActions>

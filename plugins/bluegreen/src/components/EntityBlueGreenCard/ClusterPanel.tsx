@@ -65,7 +65,8 @@ export function ClusterPanel(props: {
   name?: string;
   cluster?: ClusterVersionStatus;
   record?: WeightedRecordStatus;
-  workloads: ClusterWorkloads;
+  /** The entity's workloads there; absent for a System (its components have them). */
+  workloads?: ClusterWorkloads;
 }) {
   const classes = useStyles();
   const { colour, name, cluster, record, workloads } = props;
@@ -91,7 +92,7 @@ export function ClusterPanel(props: {
         weight={record?.weight}
         sharePercent={record?.sharePercent}
       />
-      <WorkloadList workloads={workloads} />
+      {workloads && <WorkloadList workloads={workloads} />}
     </Box>
   );
 }

@@ -1,11 +1,20 @@
-import { screen, within, waitFor } from '@testing-library/react';
-import { burnham, unannotated } from '../../__fixtures__/entities';
+import { fireEvent, screen, within, waitFor } from '@testing-library/react';
+import {
+  burnham,
+  eksBlueprint,
+  unannotated,
+} from '../../__fixtures__/entities';
 import {
   burnhamObjects,
   burnhamObjectsAllReady,
   burnhamObjectsGreenUnreachable,
 } from '../../__fixtures__/kubernetes';
 import { burnhamStatus } from '../../__fixtures__/traffic';
+import {
+  rolledBackRun,
+  runAtFirstStep,
+  runAtSecondStep,
+} from '../../__fixtures__/cutoverRuns';
 import { renderWithApis } from '../../__testUtils__/renderWithApis';
 import { EntityBlueGreenCard } from './EntityBlueGreenCard';
 
@@ -203,5 +212,141 @@ describe('EntityBlueGreenCard', () => {
         expect(screen.getByTestId('bluegreen-cutover-button')).toBeEnabled(),
       { timeout: 10_000 },
     );
+  });
+});
+
+describe('EntityBlueGreenCard: staged cutover runs', () => {
+  it("shows the running cutover as a timeline and moves to the next step on the run's event, without waiting for the poll; finished runs in the history", async () => {
+    const mocks = await renderWithApis(<EntityBlueGreenCard />, burnham, {
+      status: { burnham: burnhamStatus },
+      objects: { burnham: burnhamObjects },
+      runs: [runAtFirstStep, rolledBackRun],
+      runUpdates: [runAtSecondStep],
+    });
+    const timeline = within(await screen.findByTestId('bluegreen-cutover-run'));
+    // The follow answered at once with the 50/50 step: the timeline shows it.
+    await waitFor(() =>
+      expect(timeline.getByTestId('bluegreen-run-weights')).toHaveTextContent(
+        '50/50',
+      ),
+    );
+    expect(timeline.getByTestId('bluegreen-run-step-0')).toHaveAttribute(
+      'data-state',
+      'done',
+    );
+    expect(timeline.getByTestId('bluegreen-run-step-1')).toHaveAttribute(
+      'data-state',
+      'current',
+    );
+    expect(timeline.getByTestId('bluegreen-run-step-2')).toHaveAttribute(
+      'data-state',
+      'pending',
+    );
+    expect(timeline.getByTestId('bluegreen-run-hold')).toHaveTextContent(
+      /Holding: 1[12]\d s of 120 s left/,
+    );
+    expect(timeline.getByTestId('bluegreen-run-probe-green')).toHaveTextContent(
+      'green: 100 % of 20 ok · p95 15 ms',
+    );
+    expect(mocks.getCutoverRun).toHaveBeenCalledWith('run-1', {
+      after: 2,
+      waitMs: 20_000,
+      signal: expect.anything(),
+    });
+    // Its event read the traffic again, fresh.
+    expect(mocks.getTrafficStatus).toHaveBeenCalledWith(expect.anything(), {
+      refresh: true,
+    });
+    // The cutover button waits for the run.
+    expect(screen.getByTestId('bluegreen-cutover-button')).toBeDisabled();
+    const history = within(screen.getByTestId('bluegreen-run-history'));
+    expect(
+      history.getByTestId('bluegreen-run-history-entry'),
+    ).toHaveTextContent(
+      /user:default\/platform-engineer · 100\/0 → 90\/10 → 50\/50 → 0\/100 · rolled-back: step 2 \(50\/50\) failed verification/,
+    );
+  });
+
+  it('pauses and aborts the run through the API (the backend checks bluegreen.cutover)', async () => {
+    const mocks = await renderWithApis(
+      <EntityBlueGreenCard />,
+      { ...burnham, metadata: { ...burnham.metadata, name: 'burnham-run' } },
+      {
+        status: { 'burnham-run': burnhamStatus },
+        objects: { 'burnham-run': burnhamObjects },
+        runs: [runAtFirstStep],
+      },
+    );
+    fireEvent.click(await screen.findByTestId('bluegreen-run-pause'));
+    await waitFor(() =>
+      expect(mocks.commandCutoverRun).toHaveBeenCalledWith(
+        'run-1',
+        'pause',
+        undefined,
+      ),
+    );
+    fireEvent.click(screen.getByTestId('bluegreen-run-rollback-now'));
+    await waitFor(() =>
+      expect(mocks.commandCutoverRun).toHaveBeenCalledWith('run-1', 'abort', {
+        immediate: true,
+      }),
+    );
+  });
+
+  it('hides the run controls from a user without bluegreen.cutover', async () => {
+    await renderWithApis(
+      <EntityBlueGreenCard />,
+      { ...burnham, metadata: { ...burnham.metadata, name: 'burnham-ro' } },
+      {
+        status: { 'burnham-ro': burnhamStatus },
+        objects: { 'burnham-ro': burnhamObjects },
+        runs: [runAtFirstStep],
+        allowed: false,
+      },
+    );
+    await screen.findByTestId('bluegreen-cutover-run');
+    expect(screen.queryByTestId('bluegreen-run-pause')).toBeNull();
+    expect(screen.queryByTestId('bluegreen-run-abort')).toBeNull();
+  });
+});
+
+describe('EntityBlueGreenCard on a System', () => {
+  it("lists the system's components with their workloads instead of asking Kubernetes about the System (which runs nothing)", async () => {
+    const mocks = await renderWithApis(<EntityBlueGreenCard />, eksBlueprint, {
+      status: {
+        'eks-blueprint': {
+          ...burnhamStatus,
+          entityRef: 'system:default/eks-blueprint',
+        },
+        burnham: burnhamStatus,
+      },
+      objects: { burnham: burnhamObjects },
+      entities: [burnham],
+    });
+    const components = within(
+      await screen.findByTestId(
+        'bluegreen-system-components',
+        {},
+        { timeout: 10_000 },
+      ),
+    );
+    expect(
+      await components.findByText(
+        'eks-blueprint-blue: 2/2 deployments ready',
+        {},
+        { timeout: 10_000 },
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/Cluster unreachable/)).toBeNull();
+    expect(
+      mocks.kubernetesApi.getObjectsByEntity.mock.calls.map(
+        ([request]: any) => request.entity.metadata.name,
+      ),
+    ).not.toContain('eks-blueprint');
+    expect(
+      screen.getByLabelText(
+        "Cut over from a component's page: the pre-flight reads its workloads",
+      ),
+    ).toBeInTheDocument();
   });
 });

@@ -1,11 +1,15 @@
-import { useState } from 'react';
+import { ReactNode, useState } from 'react';
 import {
   InfoCard,
   MissingAnnotationEmptyState,
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import { stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  Entity,
+  RELATION_HAS_PART,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { useKubernetesObjects } from '@backstage/plugin-kubernetes-react';
 import { usePermission } from '@backstage/plugin-permission-react';
@@ -28,10 +32,70 @@ import {
 } from '@bluegreen/plugin-bluegreen-common';
 import { CutoverDialog } from '../CutoverDialog';
 import {
+  CutoverRunHistory,
+  CutoverRunTimeline,
+  useCutoverRuns,
+} from '../CutoverRun';
+import {
   STATUS_REFRESH_MS,
   useTrafficStatus,
 } from '../shared/useTrafficStatus';
+import { useRelatedComponents } from '../shared/useRelatedEntities';
+import { WorkloadsTable } from '../shared/WorkloadsTable';
 import { ClusterPanel } from './ClusterPanel';
+
+type Workloads = Record<ClusterColour, ClusterWorkloads>;
+
+/** The entity's own workloads on both clusters, from the Kubernetes backend. */
+function EntityWorkloads(props: {
+  entity: Entity;
+  children: (workloads: Workloads) => ReactNode;
+}) {
+  const { entity } = props;
+  const annotations = getBlueGreenAnnotations(entity);
+  const kubernetes = useKubernetesObjects(entity, STATUS_REFRESH_MS);
+  const workloads = Object.fromEntries(
+    CLUSTER_COLOURS.map(colour => [
+      colour,
+      annotations.clusters[colour]
+        ? clusterWorkloads(
+            kubernetes.kubernetesObjects,
+            annotations.clusters[colour]!,
+            kubernetes.error,
+          )
+        : { state: 'unreachable', error: 'no cluster annotation' },
+    ]),
+  ) as Workloads;
+  return <>{props.children(workloads)}</>;
+}
+
+/**
+ * A System runs nothing itself: its components do. The card lists them with their
+ * workloads on each cluster instead of asking Kubernetes about the System.
+ */
+function SystemComponents(props: { entity: Entity }) {
+  const components = useRelatedComponents(props.entity, RELATION_HAS_PART);
+  if (components.error) {
+    return <ResponseErrorPanel error={components.error} />;
+  }
+  if (!components.value) {
+    return <Progress />;
+  }
+  return components.value.length === 0 ? (
+    <Typography variant="body2">This system has no components.</Typography>
+  ) : (
+    <div data-testid="bluegreen-system-components">
+      <Typography variant="subtitle2">
+        Its components (the cutover and its pre-flight are on each component's
+        page)
+      </Typography>
+      <WorkloadsTable entities={components.value} columns={undefined} />
+    </div>
+  );
+}
+
+const isSystem = (entity: Entity) =>
+  entity.kind.toLocaleLowerCase('en-US') === 'system';
 
 function ownerText(status: TrafficStatus): string {
   return status.owner.kind === 'external-dns'
@@ -78,6 +142,27 @@ function CutoverButton(props: {
   );
 }
 
+/** Whether green runs what blue runs. */
+function ParityLine(props: {
+  annotations: ReturnType<typeof getBlueGreenAnnotations>;
+  workloads: Workloads;
+}) {
+  const { annotations, workloads } = props;
+  const check = parity(
+    { name: annotations.clusters.blue ?? 'blue', workloads: workloads.blue },
+    { name: annotations.clusters.green ?? 'green', workloads: workloads.green },
+  );
+  return (
+    <Typography
+      variant="body2"
+      color={check.ok === false ? 'error' : 'textPrimary'}
+      data-testid="bluegreen-parity"
+    >
+      Parity: {check.message}
+    </Typography>
+  );
+}
+
 /**
  * The blue and green clusters of an entity side by side: version and support, traffic
  * share, workloads; whether green runs what blue runs; and the cutover.
@@ -87,8 +172,9 @@ export function EntityBlueGreenCard() {
   const annotations = getBlueGreenAnnotations(entity);
   const entityRef = stringifyEntityRef(entity);
   const traffic = useTrafficStatus(entity);
-  const kubernetes = useKubernetesObjects(entity, STATUS_REFRESH_MS);
   const [dialogOpen, setDialogOpen] = useState(false);
+  // Each event of a running cutover reads the traffic again (fresh from Route 53).
+  const runs = useCutoverRuns(entity, () => traffic.reload(true));
 
   if (!annotations.hostname) {
     return (
@@ -97,24 +183,45 @@ export function EntityBlueGreenCard() {
       </InfoCard>
     );
   }
-
-  const workloads = Object.fromEntries(
-    CLUSTER_COLOURS.map(colour => [
-      colour,
-      annotations.clusters[colour]
-        ? clusterWorkloads(
-            kubernetes.kubernetesObjects,
-            annotations.clusters[colour]!,
-            kubernetes.error,
-          )
-        : { state: 'unreachable', error: 'no cluster annotation' },
-    ]),
-  ) as Record<ClusterColour, ClusterWorkloads>;
   const { status, error, loading } = traffic;
-  const check = parity(
-    { name: annotations.clusters.blue ?? 'blue', workloads: workloads.blue },
-    { name: annotations.clusters.green ?? 'green', workloads: workloads.green },
-  );
+  const system = isSystem(entity);
+
+  const clusters = (workloads?: Workloads) =>
+    status && (
+      <>
+        {CLUSTER_COLOURS.map(colour => (
+          <Grid item xs={12} sm={6} key={colour}>
+            <ClusterPanel
+              colour={colour}
+              name={annotations.clusters[colour]}
+              cluster={status.clusters[colour]}
+              record={status.records.find(r => r.colour === colour)}
+              workloads={workloads?.[colour]}
+            />
+          </Grid>
+        ))}
+        <Grid item xs={12}>
+          {workloads ? (
+            <ParityLine annotations={annotations} workloads={workloads} />
+          ) : (
+            <SystemComponents entity={entity} />
+          )}
+        </Grid>
+        {workloads && dialogOpen && (
+          <CutoverDialog
+            entity={entity}
+            status={status}
+            workloads={workloads}
+            onClose={() => setDialogOpen(false)}
+            onCompleted={() => traffic.reload(true)}
+            onStagedStarted={() => {
+              setDialogOpen(false);
+              runs.reload();
+            }}
+          />
+        )}
+      </>
+    );
 
   return (
     <InfoCard
@@ -125,9 +232,13 @@ export function EntityBlueGreenCard() {
           <CutoverButton
             entityRef={entityRef}
             disabledReason={
-              status.records.length === 0
-                ? 'There are no weighted records to change'
-                : undefined
+              (status.records.length === 0 &&
+                'There are no weighted records to change') ||
+              (system &&
+                "Cut over from a component's page: the pre-flight reads its workloads") ||
+              (runs.active &&
+                'A staged cutover is running: pause, resume or abort it below') ||
+              undefined
             }
             onClick={() => setDialogOpen(true)}
           />
@@ -165,36 +276,22 @@ export function EntityBlueGreenCard() {
               </Typography>
             ))}
           </Grid>
-          {CLUSTER_COLOURS.map(colour => (
-            <Grid item xs={12} sm={6} key={colour}>
-              <ClusterPanel
-                colour={colour}
-                name={annotations.clusters[colour]}
-                cluster={status.clusters[colour]}
-                record={status.records.find(r => r.colour === colour)}
-                workloads={workloads[colour]}
-              />
+          {system ? (
+            clusters()
+          ) : (
+            <EntityWorkloads entity={entity}>{clusters}</EntityWorkloads>
+          )}
+          {runs.active && (
+            <Grid item xs={12}>
+              <CutoverRunTimeline run={runs.active} onChanged={runs.reload} />
             </Grid>
-          ))}
-          <Grid item xs={12}>
-            <Typography
-              variant="body2"
-              color={check.ok === false ? 'error' : 'textPrimary'}
-              data-testid="bluegreen-parity"
-            >
-              Parity: {check.message}
-            </Typography>
-          </Grid>
+          )}
+          {runs.runs && (
+            <Grid item xs={12}>
+              <CutoverRunHistory runs={runs.runs} />
+            </Grid>
+          )}
         </Grid>
-      )}
-      {status && dialogOpen && (
-        <CutoverDialog
-          entity={entity}
-          status={status}
-          workloads={workloads}
-          onClose={() => setDialogOpen(false)}
-          onCompleted={() => traffic.reload(true)}
-        />
       )}
     </InfoCard>
   );

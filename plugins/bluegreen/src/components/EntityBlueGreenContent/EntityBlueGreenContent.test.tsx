@@ -1,27 +1,11 @@
-import { Entity } from '@backstage/catalog-model';
 import { screen, within } from '@testing-library/react';
-import { burnham } from '../../__fixtures__/entities';
+import { burnham, eksBlueprint as system } from '../../__fixtures__/entities';
 import { burnhamObjects } from '../../__fixtures__/kubernetes';
 import { burnhamStatus } from '../../__fixtures__/traffic';
 import { renderWithApis } from '../../__testUtils__/renderWithApis';
 import { EntityBlueGreenContent } from './EntityBlueGreenContent';
 
 jest.setTimeout(20_000);
-
-const system: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'System',
-  metadata: {
-    name: 'eks-blueprint',
-    annotations: {
-      'bluegreen/hostname': 'burnham.eks-blueprint.example.com',
-      'bluegreen/blue-cluster': 'eks-blueprint-blue',
-      'bluegreen/green-cluster': 'eks-blueprint-green',
-    },
-  },
-  spec: { owner: 'group:default/team-burnham' },
-  relations: [{ type: 'hasPart', targetRef: 'component:default/burnham' }],
-};
 
 describe('EntityBlueGreenContent', () => {
   it("shows the system's traffic split and each component on both clusters", async () => {
