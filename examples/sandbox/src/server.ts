@@ -103,8 +103,12 @@ export async function startSandbox(
   };
   const eksCtx = { fixtures, now };
   let counts: Record<string, number> = {};
-  // Started after the HTTP server (below); the inspection API reaches them.
-  let loadBalancers: LoadBalancerStandIns | undefined;
+  const loadBalancers = options.loadBalancers
+    ? await startLoadBalancers({
+        host: options.host ?? '127.0.0.1',
+        ...options.loadBalancers,
+      })
+    : undefined;
   let dropChangeResponses = 0;
   const count = (key: string) => {
     counts[key] = (counts[key] ?? 0) + 1;
@@ -338,9 +342,6 @@ export async function startSandbox(
 
   const dns = options.dns
     ? await startDnsStandIn({ store, host, ...options.dns })
-    : undefined;
-  loadBalancers = options.loadBalancers
-    ? await startLoadBalancers({ host, ...options.loadBalancers })
     : undefined;
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
