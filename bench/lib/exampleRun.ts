@@ -5,7 +5,11 @@
  *   `backstage-cli package start` restarted the backend (a fresh in-memory database).
  */
 import { startExampleClusters } from '@bluegreen/example-kubernetes';
-import { Sandbox, startSandbox } from '@bluegreen/example-sandbox';
+import {
+  Sandbox,
+  SandboxOptions,
+  startSandbox,
+} from '@bluegreen/example-sandbox';
 import {
   ExampleBackend,
   kubernetesClustersEnv,
@@ -26,8 +30,14 @@ function restartNote(backend: ExampleBackend): string {
 export async function withExampleBackend(
   command: string,
   measure: (backend: ExampleBackend, sandbox: Sandbox) => Promise<boolean>,
+  options: {
+    /** Default insyncDelayMs 0. */
+    sandbox?: SandboxOptions;
+    /** More of the backend's environment, given the sandbox (APP_CONFIG_* overrides). */
+    env?: (sandbox: Sandbox) => Record<string, string>;
+  } = {},
 ): Promise<void> {
-  const sandbox = await startSandbox({ insyncDelayMs: 0 });
+  const sandbox = await startSandbox(options.sandbox ?? { insyncDelayMs: 0 });
   const kubernetes = await startExampleClusters({ allReady: true });
   let backend: ExampleBackend | undefined;
   const cleanUp = async () => {
@@ -49,6 +59,7 @@ export async function withExampleBackend(
       env: {
         APP_CONFIG_bluegreen_aws_endpoint: sandbox.url,
         ...kubernetesClustersEnv(kubernetes.clusterLocatorMethods()),
+        ...options.env?.(sandbox),
       },
     });
     const pass = await measure(backend, sandbox);

@@ -130,6 +130,7 @@ export class Route53WeightWriter implements WeightWriter {
     const elapsed = await records
       .waitInsync(changeId, {
         timeoutMs: change.insyncTimeoutSeconds * 1000,
+        pollIntervalMs: change.insyncPollMs,
         signal: ctx.signal,
         onPoll: (status, ms) =>
           ctx.log.info(

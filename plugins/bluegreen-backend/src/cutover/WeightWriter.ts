@@ -27,6 +27,8 @@ export interface WeightChange {
   expected?: Weights;
   force: boolean;
   insyncTimeoutSeconds: number;
+  /** route53: a fixed GetChange interval (see WaitOptions.pollIntervalMs). */
+  insyncPollMs?: number;
   /**
    * Called with what Route 53 holds once the writer knows the change is needed, before
    * anything is written (the pre-flight): throwing refuses the change.

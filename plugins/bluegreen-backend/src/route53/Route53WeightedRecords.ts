@@ -39,6 +39,11 @@ export class WeightsChangedError extends ConflictError {}
 
 export interface WaitOptions {
   timeoutMs: number;
+  /**
+   * Poll at this fixed interval instead of the growing one: a staged step's hold counts
+   * from the INSYNC it sees, so it asks as often as the INSYNC wait it expects allows.
+   */
+  pollIntervalMs?: number;
   signal?: AbortSignal;
   onPoll?: (status: string, elapsedMs: number) => void;
 }
@@ -296,7 +301,7 @@ export class Route53WeightedRecords {
   /** Polls GetChange with growing intervals until INSYNC, the timeout, or cancellation. */
   async waitInsync(changeId: string, options: WaitOptions): Promise<number> {
     const started = Date.now();
-    let interval = POLL_START_MS;
+    let interval = options.pollIntervalMs ?? POLL_START_MS;
     for (;;) {
       const { ChangeInfo } = await this.client.send(
         new GetChangeCommand({ Id: changeId }),
@@ -316,7 +321,9 @@ export class Route53WeightedRecords {
         );
       }
       await sleep(interval, options.signal);
-      interval = Math.min(interval * 2, POLL_MAX_MS);
+      if (options.pollIntervalMs === undefined) {
+        interval = Math.min(interval * 2, POLL_MAX_MS);
+      }
     }
   }
 }
