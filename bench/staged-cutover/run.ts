@@ -166,28 +166,45 @@ async function main() {
       // 1. Overhead of a 3-step plan over the sum of its holds.
       const ratios: number[] = [];
       let ok = true;
-      for (let i = 0; i < options.runs; i++) {
+      // One warm-up run first (the backend's first requests load code), not counted.
+      for (let i = -1; i < options.runs; i++) {
         const from = await currentWeights(backend, token);
         const toward = from.green === 100 ? 'blue' : 'green';
         const plan = stagedPlan(from, toward);
         const changesBefore = sandbox.changeLog().length;
         const sent = performance.now();
+        const sentAt = Date.now();
         const runId = await startRun(backend, token, plan);
+        const postMs = performance.now() - sent;
         const run = await follow(backend, token, runId, ended);
         const wallMs = performance.now() - sent;
+        // Where the time went: to the first write, between writes, after the last.
+        const writeTimes = sandbox
+          .changeLog()
+          .slice(changesBefore)
+          .map(c => Date.parse(c.submittedAt));
+        const phases = [
+          writeTimes[0] - sentAt,
+          ...writeTimes.slice(1).map((t, k) => t - writeTimes[k]),
+          sentAt + wallMs - writeTimes[writeTimes.length - 1],
+        ];
         const holds = plan.steps.length * holdMs;
         const writes = sandbox.changeLog().length - changesBefore;
-        ratios.push(wallMs / holds);
+        if (i >= 0) ratios.push(wallMs / holds);
         const fine = run.status === 'completed' && writes === plan.steps.length;
         ok &&= fine;
         console.log(
-          `  ${split(from)} → ${split(plan.steps[2].weights)}: ${
-            run.status
-          }, ${writes} change batches, wall ${(wallMs / 1000).toFixed(
-            3,
-          )} s / Σ holds ${(holds / 1000).toFixed(1)} s = ${(
+          `  ${i < 0 ? '(warm-up, not counted) ' : ''}${split(from)} → ${split(
+            plan.steps[2].weights,
+          )}: ${run.status}, ${writes} change batches, wall ${(
+            wallMs / 1000
+          ).toFixed(3)} s / Σ holds ${(holds / 1000).toFixed(1)} s = ${(
             wallMs / holds
-          ).toFixed(3)}${fine ? '' : '  PROBLEM'}`,
+          ).toFixed(3)} (POST ${Math.round(
+            postMs,
+          )} ms; first write, gaps, end: ${phases
+            .map(ms => Math.round(ms))
+            .join(', ')} ms)${fine ? '' : '  PROBLEM'}`,
         );
       }
       const ratio = median(ratios);

@@ -48,6 +48,8 @@ export interface CutoverEngineOptions {
    * so replicas ticking the same run do not multiply the probes. Default 0.
    */
   minVerifyIntervalMs?: number;
+  /** How often holds are verified; a hold verified this recently may end unprobed. */
+  probeIntervalMs?: number;
   now?: () => number;
 }
 
@@ -147,13 +149,28 @@ export class CutoverEngine {
     );
   }
 
-  /** Whether the hold is due a verification: none saved within the minimum interval. */
+  /**
+   * Whether the hold is due a verification: none saved within the minimum interval, and
+   * not a hold that is over after passing one within the last probe interval (its next
+   * step need not wait for another round of probes).
+   */
   private due(run: CutoverRunRecord, now: number) {
     const last = run.state.verification;
-    return (
-      !last ||
-      now - Date.parse(last.at) >= (this.options.minVerifyIntervalMs ?? 0)
-    );
+    const lastAt = last ? Date.parse(last.at) : undefined;
+    if (lastAt === undefined) {
+      return true;
+    }
+    const endsAt = this.holdEndsAt(run);
+    if (
+      endsAt !== undefined &&
+      endsAt <= now &&
+      last!.ok &&
+      lastAt >= run.state.appliedAt! &&
+      now - lastAt < (this.options.probeIntervalMs ?? 0)
+    ) {
+      return false;
+    }
+    return now - lastAt >= (this.options.minVerifyIntervalMs ?? 0);
   }
 
   /** A run that has just ended frees its record group. */

@@ -242,7 +242,7 @@ export class CutoverRuns {
           events,
         );
       }
-      await new Promise(resolve => setTimeout(resolve, 200));
+      await new Promise(resolve => setTimeout(resolve, 50));
     }
   }
 

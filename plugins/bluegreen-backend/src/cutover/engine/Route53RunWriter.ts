@@ -45,10 +45,10 @@ export class Route53RunWriter implements RunWriter {
         force: false,
         insyncTimeoutSeconds: this.options.insyncTimeoutSeconds,
         // A twentieth of the expected INSYNC wait (3 s for Route 53's 60 s, within its
-        // 5 requests/s), at least 50 ms: the hold counts from the INSYNC seen.
+        // 5 requests/s), at least 25 ms: the hold counts from the INSYNC seen.
         insyncPollMs: Math.min(
           5000,
-          Math.max(50, (run.floor.insyncSeconds * 1000) / 20),
+          Math.max(25, (run.floor.insyncSeconds * 1000) / 20),
         ),
         // The run's start had the pre-flight; its steps are verified during each hold.
         beforeWrite: async () => {},

@@ -83,6 +83,7 @@ export async function createStagedCutovers(options: {
     lease: new DatabaseRunLease(options.leases, settings.leaseTtlMs),
     // Replicas ticking the same run probe it about once per interval between them.
     minVerifyIntervalMs: settings.probeIntervalMs / 2,
+    probeIntervalMs: settings.probeIntervalMs,
     logger,
   });
   const driver = new CutoverDriver({
