@@ -9,6 +9,8 @@
  *                               service account's token), for `--config`; written last,
  *                               once both clusters are ready
  *   kubeconfig                  contexts <cluster> (admin) and <cluster>-backstage
+ * EXAMPLE_ALL_READY=1 seeds every pod ready (green's burnham-worker too, which is 1/2
+ * otherwise), so that the cutover pre-flight passes both ways.
  * Ctrl-C (SIGINT) or SIGTERM stops the API servers and removes both files.
  */
 import fs from 'node:fs';
@@ -97,6 +99,7 @@ async function main() {
   // The example runs for as long as one likes: tokens for a week.
   const example = await startExampleClusters({
     tokenExpirationSeconds: 7 * 86_400,
+    allReady: process.env.EXAMPLE_ALL_READY === '1',
   });
   started.example = example;
   const { text, caFiles } = kubeconfig(example, dir);
