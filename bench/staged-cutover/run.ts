@@ -14,7 +14,7 @@
  *
  * Run: bash bench/staged-cutover/run.sh [runs] [--probe-interval-ms=500]
  */
-import { loadFixtures, Sandbox } from '@bluegreen/example-sandbox';
+import { loadBalancerConfig } from '@bluegreen/example-sandbox';
 import type {
   CutoverPlan,
   CutoverRunView,
@@ -25,7 +25,6 @@ import { runMain, withExampleBackend } from '../lib/exampleRun';
 import { median, sleep } from '../lib/stats';
 
 const ENTITY = 'component/default/burnham';
-const HOSTNAME = 'burnham.eks-blueprint.example.com.';
 const TTL_SECONDS = 2;
 const INSYNC_SECONDS = 0.5;
 const GOAL_RATIO = 1.05;
@@ -48,17 +47,6 @@ function parseArgs(argv: string[]) {
   }
   if (options.runs < 1) throw new Error('runs must be at least 1');
   return options;
-}
-
-/** The fixture's burnham load balancers, mapped to the sandbox's stand-ins. */
-function loadBalancerConfig(sandbox: Sandbox) {
-  const records = (loadFixtures().route53?.hostedZones ?? [])
-    .flatMap(zone => zone.records ?? [])
-    .filter(r => r.name === HOSTNAME && r.aliasTarget);
-  return records.map(r => ({
-    dnsName: r.aliasTarget!.dnsName,
-    url: sandbox.loadBalancers!.urls[r.setIdentifier!],
-  }));
 }
 
 const split = (w: Weights) => `${w.blue}/${w.green}`;
@@ -276,7 +264,7 @@ async function main() {
         ),
         APP_CONFIG_bluegreen_cutover_staged_probe_requests: '10',
         APP_CONFIG_bluegreen_cutover_staged_loadBalancers: JSON.stringify(
-          loadBalancerConfig(sandbox),
+          loadBalancerConfig(sandbox.loadBalancers!),
         ),
       }),
     },

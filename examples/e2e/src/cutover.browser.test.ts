@@ -24,7 +24,11 @@ import {
   ExampleClusters,
   startExampleClusters,
 } from '@bluegreen/example-kubernetes';
-import { Sandbox, startSandbox } from '@bluegreen/example-sandbox';
+import {
+  loadBalancerConfig,
+  Sandbox,
+  startSandbox,
+} from '@bluegreen/example-sandbox';
 import {
   ExampleApp,
   ExampleBackend,
@@ -229,6 +233,144 @@ describe('the blue/green card in a real browser', () => {
     }
   });
 
+  /**
+   * From 0/100, the dialog's staged preset toward blue (10/90, 50/50, 100/0). The card's
+   * timeline must show each step's weights within 2 s of its change batch reaching the
+   * sandbox (the run's events, not the 15 s poll). At 50/50 blue's load balancer starts
+   * failing every request: the run rolls back in stages (50/50 → 10/90 → 0/100) and the
+   * history says why.
+   */
+  async function stagedCutoverRolledBack(
+    p: Page,
+    card: Locator,
+    dialog: Locator,
+  ) {
+    const changesBefore = sandbox!.changeLog().length;
+    await p
+      .getByTestId('bluegreen-cutover-button')
+      .click({ timeout: UI_TIMEOUT_MS });
+    await dialog.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    await dialog
+      .getByRole('radio', { name: 'Shift back to blue (blue 100, green 0)' })
+      .check({ timeout: UI_TIMEOUT_MS });
+    expect(await dialog.getByTestId('bluegreen-staged').isChecked()).toBe(true);
+    await waitForText(
+      dialog.getByTestId('bluegreen-staged-plan'),
+      /^Plan \(blue\/green\): 0\/100 → 10\/90 → 50\/50 → 100\/0/,
+      'the staged plan',
+    );
+    await dialog
+      .getByTestId('bluegreen-cutover-confirm')
+      .check({ timeout: UI_TIMEOUT_MS });
+    await dialog.screenshot({
+      path: path.join(SCREENSHOT_DIR, 'burnham-staged-dialog.png'),
+      animations: 'disabled',
+    });
+    await dialog
+      .getByTestId('bluegreen-cutover-submit')
+      .click({ timeout: UI_TIMEOUT_MS });
+    await dialog.waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
+
+    // Watch the timeline's weights every 100 ms: when each split first shows.
+    const timeline = card.getByTestId('bluegreen-cutover-run');
+    const seen: Array<{ split: string; at: number }> = [];
+    let faulted = false;
+    let screenshotTaken = false;
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const history = await card
+        .getByTestId('bluegreen-run-history-entry')
+        .first()
+        .innerText({ timeout: 1_000 })
+        .catch(() => '');
+      if (/rolled-back/.test(history)) break;
+      const weights = await timeline
+        .getByTestId('bluegreen-run-weights')
+        .innerText({ timeout: 1_000 })
+        .catch(() => undefined);
+      if (weights && weights !== seen[seen.length - 1]?.split) {
+        seen.push({ split: weights, at: Date.now() });
+      }
+      if (weights === '10/90' && !screenshotTaken) {
+        screenshotTaken = true;
+        await card.screenshot({
+          path: path.join(SCREENSHOT_DIR, 'burnham-staged-during.png'),
+          animations: 'disabled',
+        });
+      }
+      if (weights === '50/50' && !faulted) {
+        faulted = true;
+        sandbox!.loadBalancers!.setFaults('eks-blueprint-blue', {
+          errorRate: 1,
+        });
+      }
+      if (Date.now() > deadline) {
+        throw new Error(
+          `the staged run did not roll back; the timeline showed ${JSON.stringify(
+            seen.map(x => x.split),
+          )}`,
+        );
+      }
+      await new Promise(resolve => setTimeout(resolve, 100));
+    }
+    sandbox!.loadBalancers!.setFaults('eks-blueprint-blue', {});
+
+    // Route 53 went 10/90, 50/50, then back 10/90 and 0/100: one batch each, never 0/0.
+    const batches = sandbox!
+      .changeLog()
+      .slice(changesBefore)
+      .map(change => {
+        const created = Object.fromEntries(
+          change.changes
+            .filter(c => c.action === 'CREATE')
+            .map(c => [c.record.setIdentifier, c.record.weight]),
+        );
+        return {
+          split: `${created['eks-blueprint-blue']}/${created['eks-blueprint-green']}`,
+          at: Date.parse(change.submittedAt),
+        };
+      });
+    expect(batches.map(b => b.split)).toEqual([
+      '10/90',
+      '50/50',
+      '10/90',
+      '0/100',
+    ]);
+    // Each split the card showed, against the batch that made it.
+    expect(seen.map(s => s.split)).toEqual(
+      expect.arrayContaining(['10/90', '50/50']),
+    );
+    const delays = batches.slice(0, 2).map(batch => {
+      const shownAt = seen.find(
+        s => s.split === batch.split && s.at >= batch.at,
+      )?.at;
+      return shownAt === undefined ? Infinity : shownAt - batch.at;
+    });
+    log(
+      `the timeline showed 10/90 and 50/50 ${delays.join(
+        ' ms and ',
+      )} ms after their change batches`,
+    );
+    for (const delay of delays) expect(delay).toBeLessThanOrEqual(2000);
+
+    const entry = await waitForText(
+      card.getByTestId('bluegreen-run-history-entry').first(),
+      /rolled-back: step 2 \(50\/50\) failed verification: blue: 0 % of 10 probes succeeded/,
+      'the history entry of the rolled-back run',
+    );
+    expect(entry).toContain('user:default/platform-engineer');
+    await waitForText(
+      card.getByTestId('bluegreen-weight-value-green'),
+      '100',
+      "green's weight after the rollback",
+      NEW_WEIGHTS_TIMEOUT_MS,
+    );
+    await card.screenshot({
+      path: path.join(SCREENSHOT_DIR, 'burnham-staged-after.png'),
+      animations: 'disabled',
+    });
+  }
+
   it('cuts burnham over from blue to green through the dialog', async () => {
     try {
       fs.accessSync(CHROMIUM, fs.constants.X_OK);
@@ -248,7 +390,13 @@ describe('the blue/green card in a real browser', () => {
       await step(
         'starting the AWS sandbox and the two kube-apiservers',
         async () => {
-          sandbox = await startSandbox({ insyncDelayMs: 500 });
+          sandbox = await startSandbox({
+            insyncDelayMs: 500,
+            // The clusters' load balancers, which staged cutovers probe (stand-ins).
+            loadBalancers: {
+              clusters: ['eks-blueprint-blue', 'eks-blueprint-green'],
+            },
+          });
           kubernetes = await startExampleClusters();
         },
       );
@@ -264,6 +412,15 @@ describe('the blue/green card in a real browser', () => {
         APP_CONFIG_backend_cors_origin: appUrl,
         APP_CONFIG_bluegreen_aws_endpoint: sandbox!.url,
         APP_CONFIG_bluegreen_traffic_cacheSeconds: '1',
+        // Staged cutovers: the DNS floor scaled down to 2 s TTL + 0.5 s INSYNC (the
+        // sandbox's), probes every 0.5 s through the load balancer stand-ins.
+        APP_CONFIG_bluegreen_cutover_staged_ttlSeconds: '2',
+        APP_CONFIG_bluegreen_cutover_staged_insyncSeconds: '0.5',
+        APP_CONFIG_bluegreen_cutover_staged_probeIntervalSeconds: '0.5',
+        APP_CONFIG_bluegreen_cutover_staged_probe_requests: '10',
+        APP_CONFIG_bluegreen_cutover_staged_loadBalancers: JSON.stringify(
+          loadBalancerConfig(sandbox!.loadBalancers!),
+        ),
         ...kubernetesClustersEnv(kubernetes!.clusterLocatorMethods()),
       };
 
@@ -613,6 +770,11 @@ describe('the blue/green card in a real browser', () => {
           weight: 100,
         },
       ]);
+
+      await step(
+        'a staged cutover back to blue from the dialog, rolled back in stages when blue fails at 50/50',
+        () => stagedCutoverRolledBack(p, card, dialog),
+      );
 
       if (browserProblems.length) {
         log(

@@ -11,6 +11,7 @@
 export { startSandbox } from './server';
 export { aliasAddress } from './dns/server';
 export { startLoadBalancers, clusterPage } from './loadBalancers/server';
+export { loadBalancerConfig } from './loadBalancers/config';
 export type {
   LoadBalancerFaults,
   LoadBalancerStandIns,

@@ -1,4 +1,5 @@
 import { startSandbox, Sandbox } from '../server';
+import { loadBalancerConfig } from './config';
 
 const BLUE = 'eks-blueprint-blue';
 const GREEN = 'eks-blueprint-green';
@@ -51,5 +52,25 @@ describe('load balancer stand-ins in the sandbox', () => {
     expect((await unknown.json()).message).toBe(
       "no load balancer stand-in for cluster 'nope'",
     );
+  });
+});
+
+describe('loadBalancerConfig', () => {
+  it("maps every fixture record's load balancer to its cluster's stand-in", async () => {
+    const sandbox = await startSandbox({
+      throttle: false,
+      loadBalancers: { clusters: [BLUE, GREEN] },
+    });
+    try {
+      const config = loadBalancerConfig(sandbox.loadBalancers!);
+      expect(config).toHaveLength(4); // burnham's and checkout's, blue and green
+      expect(config).toContainEqual({
+        dnsName:
+          'k8s-teamburn-burnham-6a7f9e2c41-2222222222.us-west-2.elb.amazonaws.com.',
+        url: sandbox.loadBalancers!.urls[GREEN],
+      });
+    } finally {
+      await sandbox.close();
+    }
   });
 });
