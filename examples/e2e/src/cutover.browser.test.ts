@@ -638,7 +638,25 @@ describe('the blue/green card in a real browser', () => {
           await dialog
             .getByTestId('bluegreen-cutover-confirm')
             .check({ timeout: UI_TIMEOUT_MS });
-          // The example user may not force (only group:default/platform-admins may).
+          // Staged (the default here): never forced past a failing check.
+          await waitForText(
+            dialog.getByText(
+              'A staged cutover starts only when every pre-flight check passes',
+            ),
+            'A staged cutover starts only when every pre-flight check passes',
+            'the staged refusal',
+          );
+          expect(
+            await dialog.getByTestId('bluegreen-cutover-submit').isDisabled(),
+          ).toBe(true);
+          // In one step, the example user may not force (only
+          // group:default/platform-admins may).
+          await dialog
+            .getByTestId('bluegreen-staged')
+            .uncheck({ timeout: UI_TIMEOUT_MS });
+          await dialog
+            .getByTestId('bluegreen-cutover-confirm')
+            .check({ timeout: UI_TIMEOUT_MS });
           expect(
             await dialog.getByTestId('bluegreen-cutover-force').isDisabled(),
           ).toBe(true);

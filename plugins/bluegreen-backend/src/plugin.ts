@@ -111,6 +111,7 @@ export const bluegreenPlugin = createBackendPlugin({
           cutover,
           // A run starts from what Route 53 holds now, never from the status cache.
           status: entity => traffic.status(entity, true),
+          forgetStatus: target => traffic.forget(target),
           catalog: deps.catalog,
           auth: deps.auth,
           permissions: deps.permissions,

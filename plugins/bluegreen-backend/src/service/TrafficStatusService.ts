@@ -57,6 +57,13 @@ function effectiveTtl(
     : { ttlSource: 'alias' };
 }
 
+const trafficKey = ({
+  zone,
+  hostname,
+  recordType,
+}: Pick<TrafficTarget, 'zone' | 'hostname' | 'recordType'>) =>
+  `traffic:${zone.zone}:${hostname}:${recordType}`;
+
 /**
  * The traffic status of entities. Route 53 reads are shared: cached per record through
  * CacheService (across replicas when the cache is shared) for a short time, and
@@ -107,10 +114,8 @@ export class TrafficStatusService {
     traffic: TrafficTarget,
     fresh: boolean,
   ): Promise<ObservedGroup> {
-    const { hostname, recordType: type, zone } = traffic;
-    const key = `traffic:${zone.zone}:${hostname}:${type}`;
     return this.shared(
-      key,
+      trafficKey(traffic),
       this.options.cacheTtlMs,
       async () => {
         const group = await (
@@ -127,6 +132,16 @@ export class TrafficStatusService {
       },
       fresh,
     );
+  }
+
+  /**
+   * Drops the cached read of a record group that has just been written (a staged step),
+   * so that the next status shows it, on every replica sharing the cache.
+   */
+  async forget(
+    traffic: Pick<TrafficTarget, 'zone' | 'hostname' | 'recordType'>,
+  ): Promise<void> {
+    await this.options.cache.delete(trafficKey(traffic));
   }
 
   private clusterVersion(name: string): Promise<ClusterVersionStatus> {

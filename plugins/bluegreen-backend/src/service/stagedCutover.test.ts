@@ -204,6 +204,12 @@ describe('staged cutover runs (API, engine, scheduler, sandbox)', () => {
 
   it('moves burnham to green in three verified steps (90/10, 50/50, 0/100), each one compare-and-swap batch, with the probe results on the run', async () => {
     const { server, audit, createEvent } = await startBackend();
+    const traffic = () =>
+      request(server)
+        .get('/api/bluegreen/entity/component/default/burnham/traffic')
+        .set('Authorization', user);
+    // Read (and cached for 10 s) before the run.
+    expect((await traffic()).body.weights).toEqual({ blue: 100, green: 0 });
     const res = await request(server)
       .post(CUTOVER)
       .set('Authorization', user)
@@ -214,6 +220,11 @@ describe('staged cutover runs (API, engine, scheduler, sandbox)', () => {
     expect(batches()).toEqual(['90/10', '50/50', '0/100']);
     expect(run.weights).toEqual({ blue: 0, green: 100 });
     expect(run.floor).toEqual({ ttlSeconds: 1, insyncSeconds: 0.5 });
+    // Each step dropped the cached read: the status shows the new weights at once.
+    expect((await traffic()).body).toMatchObject({
+      weights: { blue: 0, green: 100 },
+      dnsFloor: { ttlSeconds: 1, insyncSeconds: 0.5 },
+    });
     expect(run.startedBy).toBe('user:default/mock');
     // The last hold (0/100) probed green alone, all answers good.
     expect(run.verification).toMatchObject({

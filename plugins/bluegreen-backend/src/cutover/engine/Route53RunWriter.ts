@@ -21,6 +21,8 @@ export class Route53RunWriter implements RunWriter {
       targetOf(run: CutoverRunRecord): Promise<TrafficTarget>;
       logger: LoggerService;
       insyncTimeoutSeconds: number;
+      /** Told once a step is INSYNC (the status cache forgets the group). */
+      written?: (target: TrafficTarget) => Promise<void>;
     },
   ) {
     this.writer = new Route53WeightWriter(options);
@@ -31,6 +33,7 @@ export class Route53RunWriter implements RunWriter {
     change: { weights: Weights; expected: Weights },
   ): Promise<void> {
     const logger = this.options.logger.child({ cutoverRun: run.id });
+    const target = await this.options.targetOf(run);
     await this.writer.write(
       {
         log: logger,
@@ -39,7 +42,7 @@ export class Route53RunWriter implements RunWriter {
         output: () => {},
       },
       {
-        target: await this.options.targetOf(run),
+        target,
         weights: change.weights,
         expected: change.expected,
         force: false,
@@ -54,6 +57,7 @@ export class Route53RunWriter implements RunWriter {
         beforeWrite: async () => {},
       },
     );
+    await this.options.written?.(target);
   }
 
   async read(run: CutoverRunRecord): Promise<Weights> {

@@ -13,7 +13,7 @@ import { LeaseStore } from '../../database/LeaseStore';
 import { Route53WeightedRecords } from '../../route53/Route53WeightedRecords';
 import { boundRecordGroup } from '../../security/resolveBoundZone';
 import { TrafficBindings } from '../../security/TrafficBindings';
-import { TrafficTargets } from '../../security/TrafficTargets';
+import { TrafficTarget, TrafficTargets } from '../../security/TrafficTargets';
 import { CutoverRunRecord } from '../../database/CutoverRunStore';
 import { CutoverService } from '../CutoverService';
 import { loadBalancerEndpoints } from '../probes/loadBalancerEndpoints';
@@ -38,6 +38,8 @@ export async function createStagedCutovers(options: {
   targets: TrafficTargets;
   cutover: CutoverService;
   status: (entity: Entity) => Promise<TrafficStatus>;
+  /** Drops the status cache of a record group a step has written. */
+  forgetStatus: (target: TrafficTarget) => Promise<void>;
   catalog: CatalogService;
   auth: AuthService;
   permissions: PermissionsService;
@@ -68,6 +70,7 @@ export async function createStagedCutovers(options: {
       targetOf: async run => (await targetOf(run)).target,
       logger,
       insyncTimeoutSeconds: settings.insyncTimeoutSeconds,
+      written: options.forgetStatus,
     }),
     verify: probeVerifier({
       endpointsOf: loadBalancerEndpoints({
