@@ -273,7 +273,11 @@ export async function startSandbox(
       });
     }
     if (loadBalancers && route === 'POST /_sandbox/load-balancers/faults') {
-      // {"cluster": "eks-blueprint-green", "errorRate": 0.5, "delayMs": 0}
+      // {"cluster": "eks-blueprint-green", "errorRate": 0.5, "delayMs": 0}, as JSON only:
+      // a web page cannot send that content type to 127.0.0.1 without a CORS preflight.
+      if (!String(req.headers['content-type']).startsWith('application/json')) {
+        return json(415, { message: 'send the faults as application/json' });
+      }
       let faults: { cluster?: unknown; errorRate?: unknown; delayMs?: unknown };
       try {
         faults = JSON.parse(body || '{}');

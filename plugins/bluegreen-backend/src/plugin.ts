@@ -90,13 +90,11 @@ export const bluegreenPlugin = createBackendPlugin({
           cache: deps.cache,
           cacheTtlMs: cacheSeconds * 1000,
         });
-        const cutover = new CutoverService({
-          workloads: new KubernetesBackendWorkloads({
-            discovery: deps.discovery,
-            auth: deps.auth,
-          }),
-          clusterVersions,
+        const workloads = new KubernetesBackendWorkloads({
+          discovery: deps.discovery,
+          auth: deps.auth,
         });
+        const cutover = new CutoverService({ workloads, clusterVersions });
         const leases = await DatabaseLeaseStore.create({
           database: deps.database,
         });
@@ -109,6 +107,7 @@ export const bluegreenPlugin = createBackendPlugin({
           bindings,
           targets,
           cutover,
+          workloads,
           // A run starts from what Route 53 holds now, never from the status cache.
           status: entity => traffic.status(entity, true),
           forgetStatus: target => traffic.forget(target),

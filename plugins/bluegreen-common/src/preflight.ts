@@ -56,39 +56,9 @@ export function preflightChecks(
   weights: Weights,
 ): PreflightCheck[] {
   const serving = CLUSTER_COLOURS.filter(colour => weights[colour] > 0);
-  const checks: PreflightCheck[] = serving.map(colour => {
-    const w = workloads[colour];
-    const name = status.clusters[colour].name;
-    if (w.state !== 'ok') {
-      return {
-        id: `ready-${colour}`,
-        label: `${colour} workloads ready`,
-        detail:
-          w.state === 'loading'
-            ? `${name}: not loaded yet`
-            : `${name} unreachable: ${w.error}`,
-      };
-    }
-    const notReady = w.deployments.filter(d => !isReady(d));
-    // Every deployment scaled to 0 is "ready" and serves nothing.
-    const running = w.deployments.some(d => d.ready > 0);
-    let detail = `${name}: ${w.deployments.length} deployments ready`;
-    if (w.deployments.length === 0) {
-      detail = `${name} runs no workloads of this entity`;
-    } else if (notReady.length > 0) {
-      detail = `${name}: ${notReady
-        .map(d => `${d.name} ${d.ready}/${d.desired}`)
-        .join(', ')} not ready`;
-    } else if (!running) {
-      detail = `${name}: every deployment is scaled to 0`;
-    }
-    return {
-      id: `ready-${colour}`,
-      label: `${colour} workloads ready`,
-      ok: running && notReady.length === 0,
-      detail,
-    };
-  });
+  const checks: PreflightCheck[] = serving.map(colour =>
+    readinessCheck(colour, status.clusters[colour].name, workloads[colour]),
+  );
   // Parity where a cluster's share of the traffic grows (100/100 -> 30/70 grows green's
   // although its weight falls); a weight Route 53 does not hold is a share of 0.
   const { blue: nowBlue, green: nowGreen } = status.weights;
@@ -143,4 +113,46 @@ export function preflightChecks(
  */
 export function failedChecks(checks: PreflightCheck[]): PreflightCheck[] {
   return checks.filter(c => c.ok !== true);
+}
+
+/**
+ * Whether a cluster runs every deployment of the entity with all its replicas ready (and
+ * serves something): the pre-flight's check of each cluster that will serve, and the
+ * staged cutover's during each hold.
+ * @public
+ */
+export function readinessCheck(
+  colour: ClusterColour,
+  name: string,
+  w: ClusterWorkloads,
+): PreflightCheck {
+  if (w.state !== 'ok') {
+    return {
+      id: `ready-${colour}`,
+      label: `${colour} workloads ready`,
+      detail:
+        w.state === 'loading'
+          ? `${name}: not loaded yet`
+          : `${name} unreachable: ${w.error}`,
+    };
+  }
+  const notReady = w.deployments.filter(d => !isReady(d));
+  // Every deployment scaled to 0 is "ready" and serves nothing.
+  const running = w.deployments.some(d => d.ready > 0);
+  let detail = `${name}: ${w.deployments.length} deployments ready`;
+  if (w.deployments.length === 0) {
+    detail = `${name} runs no workloads of this entity`;
+  } else if (notReady.length > 0) {
+    detail = `${name}: ${notReady
+      .map(d => `${d.name} ${d.ready}/${d.desired}`)
+      .join(', ')} not ready`;
+  } else if (!running) {
+    detail = `${name}: every deployment is scaled to 0`;
+  }
+  return {
+    id: `ready-${colour}`,
+    label: `${colour} workloads ready`,
+    ok: running && notReady.length === 0,
+    detail,
+  };
 }

@@ -17,6 +17,7 @@ describe('load balancer stand-ins in the sandbox', () => {
   const faults = (body: unknown) =>
     fetch(`${sandbox.url}/_sandbox/load-balancers/faults`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
 
@@ -47,10 +48,16 @@ describe('load balancer stand-ins in the sandbox', () => {
     expect((await rate.json()).message).toBe(
       'errorRate must be a number from 0 to 1',
     );
-    const unknown = await faults({ cluster: 'nope' });
+    const form = await fetch(`${sandbox.url}/_sandbox/load-balancers/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ cluster: GREEN, errorRate: 1 }),
+    });
+    expect(form.status).toBe(415);
+    const unknown = await faults({ cluster: 'constructor' });
     expect(unknown.status).toBe(400);
     expect((await unknown.json()).message).toBe(
-      "no load balancer stand-in for cluster 'nope'",
+      "no load balancer stand-in for cluster 'constructor'",
     );
   });
 });

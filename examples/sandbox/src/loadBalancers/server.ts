@@ -75,7 +75,7 @@ export async function startLoadBalancers(options: {
   return {
     urls,
     setFaults: (cluster, f) => {
-      if (!served[cluster]) {
+      if (!Object.hasOwn(served, cluster)) {
         throw new Error(`no load balancer stand-in for cluster '${cluster}'`);
       }
       faults[cluster] = f;

@@ -5,7 +5,7 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { ScaffolderService } from '@backstage/plugin-scaffolder-node';
 import {
@@ -14,10 +14,8 @@ import {
   CutoverResponse,
   cutoverRequestSchema,
   CutoverRunList,
-  cutoverRunCommandSchema,
   preflightInputOf,
   StagedCutoverResponse,
-  stagedCutoverRequestSchema,
 } from '@bluegreen/plugin-bluegreen-common';
 import express from 'express';
 import { z } from 'zod/v3';
@@ -224,15 +222,11 @@ export async function createRouter(
   // A staged run: CutoverRuns authorises, audits and takes the record's lease itself.
   router.post('/entity/:kind/:namespace/:name/cutover', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const { plan } = parseInput(
-      stagedCutoverRequestSchema,
-      req.body,
-      'staged cutover',
-    );
     const run = await options.runs.start({
       entityRef: entityRefOf(req.params),
-      plan,
+      body: req.body,
       credentials,
+      httpRequest: req,
     });
     const body: StagedCutoverResponse = { runId: run.id };
     res.status(201).json(body);
@@ -269,11 +263,17 @@ export async function createRouter(
       waitMs: z.coerce.number().int().min(0).max(25_000).optional(),
     })
     .strict();
+  const runIdOf = (params: Record<string, string>) =>
+    parseInput(
+      z.object({ id: z.string().uuid('must be a run id (a UUID)') }),
+      { id: params.id },
+      'run',
+    ).id;
   router.get('/cutover-runs/:id', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const query = parseInput(runQuerySchema, req.query, 'query');
     res.json(
-      await options.runs.view(req.params.id, credentials, {
+      await options.runs.view(runIdOf(req.params), credentials, {
         afterEventId: query.after,
         waitMs: query.waitMs,
       }),
@@ -287,17 +287,12 @@ export async function createRouter(
       { command: req.params.command },
       'command',
     );
-    const body = parseInput(cutoverRunCommandSchema, req.body ?? {}, 'command');
-    if (body.immediate !== undefined && command !== 'abort') {
-      throw new InputError(
-        'Invalid command: immediate: only abort goes back in one step',
-      );
-    }
     const run = await options.runs.command(
-      req.params.id,
+      runIdOf(req.params),
       command,
-      body,
+      req.body,
       credentials,
+      req,
     );
     res.json(viewOf(run, []));
   });

@@ -278,6 +278,50 @@ describe('staged cutover runs (API, engine, scheduler, sandbox)', () => {
     expect(run.weights).toEqual({ blue: 100, green: 0 });
   });
 
+  it("rolls back in stages when green's burnham-worker stops being ready during the 50/50 hold (the workloads, read again through the Kubernetes backend)", async () => {
+    const { server } = await startBackend();
+    const soaked = {
+      ...STAGED,
+      steps: STAGED.steps.map(s => ({ ...s, soakSeconds: 2 })),
+    };
+    const res = await request(server)
+      .post(CUTOVER)
+      .set('Authorization', user)
+      .send({ plan: soaked });
+    await waitForRun(
+      server,
+      res.body.runId,
+      r => label(r.weights) === '50/50' && r.holdLeftMs !== undefined,
+    );
+    const green = clusters.clusters[CLUSTERS.green];
+    // What the Deployment controller would write when a pod stops being ready.
+    await green.kubectl([
+      'patch',
+      'deployment',
+      'burnham-worker',
+      '-n',
+      'team-burnham',
+      '--subresource=status',
+      '--type=merge',
+      '-p',
+      JSON.stringify({ status: { readyReplicas: 1, availableReplicas: 1 } }),
+    ]);
+    try {
+      const run = await waitForRun(server, res.body.runId, ended);
+      expect(run.status).toBe('rolled-back');
+      expect(run.reason).toContain(
+        `step 2 (50/50) failed verification: green workloads ready: ${CLUSTERS.green}: burnham-worker 1/2 not ready`,
+      );
+      expect(batches()).toEqual(['90/10', '50/50', '90/10', '100/0']);
+    } finally {
+      await clusters.makeDeploymentReady(
+        CLUSTERS.green,
+        'team-burnham',
+        'burnham-worker',
+      );
+    }
+  });
+
   it('refuses a user without bluegreen.cutover (403, audited, nothing written), and their pause too', async () => {
     const allowed = await startBackend({ soakSeconds: 0 });
     const started = await request(allowed.server)

@@ -230,4 +230,49 @@ describe('CutoverEngine (Route 53 mode, against the AWS sandbox stand-in)', () =
       await lbs.close();
     }
   });
+
+  it('an abort that arrives while a step is being written rolls back as soon as the write is in effect, not after the write timeout', async () => {
+    const file = dir.resolve('runs-d.sqlite');
+    let engineRef: CutoverEngine | undefined;
+    let runId = '';
+    const { store, engine } = await replica(file, {
+      wrap: writer => ({
+        read: run => writer.read(run),
+        write: async (run, change) => {
+          // The user aborts while Route 53 takes the 50/50 step.
+          if (label(change.weights) === '50/50') {
+            await engineRef!.command(
+              runId,
+              { type: 'abort', now: clock },
+              'user:default/platform-engineer',
+            );
+          }
+          await writer.write(run, change);
+        },
+      }),
+    });
+    engineRef = engine;
+    const run = await start(store);
+    runId = run.id;
+    let last: CutoverRunRecord | undefined;
+    for (let i = 0; i < 40 && changes().length < 2; i++) {
+      last = await engine.advance(run.id);
+      clock += 250;
+    }
+    // The advance that wrote 50/50 also made the first rollback write, the same moment.
+    expect(changes()).toEqual([
+      `${CLUSTERS.blue}=90 ${CLUSTERS.green}=10`,
+      `${CLUSTERS.blue}=50 ${CLUSTERS.green}=50`,
+      `${CLUSTERS.blue}=90 ${CLUSTERS.green}=10`,
+    ]);
+    expect(last?.state.phase).toBe('rollback');
+    const ended = await driveToEnd(engine, run.id);
+    expect(ended.state.status).toBe('rolled-back');
+    expect(changes()).toHaveLength(4);
+    expect((await store.events(run.id)).map(e => e.message)).toEqual(
+      expect.arrayContaining([
+        'abort requested (aborted); it applies once the write of 50/50 is done (by user:default/platform-engineer)',
+      ]),
+    );
+  });
 });

@@ -10,11 +10,13 @@ import {
   CutoverRunStore,
 } from '../../database/CutoverRunStore';
 import { RunWriter } from './RunWriter';
+import { redactAwsError } from '../../aws/redactAwsError';
 import {
   currentStep,
   isTerminal,
   RunInput,
   RunState,
+  RunTransition,
   transition,
 } from './runState';
 
@@ -32,8 +34,11 @@ export type RunVerifier = (
  * cutover (a set-weight task, another run) writes the group meanwhile.
  */
 export interface RunLease {
-  /** Renews the run's lease (or takes it again after it lapsed); throws if another holds it. */
-  hold(run: CutoverRunRecord): Promise<void>;
+  /**
+   * Runs `work` holding the run's lease: renewed (or taken again after it lapsed) first,
+   * and kept renewed while `work` runs (a long INSYNC wait); throws if another holds it.
+   */
+  during<T>(run: CutoverRunRecord, work: () => Promise<T>): Promise<T>;
   release(run: CutoverRunRecord): Promise<void>;
 }
 
@@ -57,6 +62,28 @@ const message = (error: unknown) =>
   isError(error) ? error.message : String(error);
 
 /**
+ * A write a command or a write's outcome calls for (resume, a rollback step) is not in
+ * flight yet: it is left for a tick to hand out, which the engine (or the caller) makes at
+ * once. Only a tick hands writes out, so only a tick's write is ever marked in flight.
+ */
+function handedBack(result: RunTransition): RunState {
+  if (!result.write) {
+    return result.state;
+  }
+  const { writingSince: _, ...state } = result.state;
+  return state;
+}
+
+/** A running step whose write nobody has handed out yet. */
+function pendingWrite(state: RunState): boolean {
+  return (
+    state.status === 'running' &&
+    state.appliedAt === undefined &&
+    state.writingSince === undefined
+  );
+}
+
+/**
  * Drives staged cutovers from the plugin's database, on whichever replica calls it: each
  * advance reads a run, applies one tick of its state machine and saves the result with a
  * compare-and-swap, so replicas driving the same run never both move it. A step's write is
@@ -71,17 +98,21 @@ export class CutoverEngine {
     this.now = options.now ?? Date.now;
   }
 
-  /** Advances every run not ended; what the scheduled task calls. */
+  /**
+   * Advances every run not ended, side by side (one run's INSYNC wait holds up no other);
+   * what the scheduled task calls.
+   */
   async advanceAll(): Promise<void> {
-    for (const run of await this.options.store.listActive()) {
-      try {
-        await this.advance(run.id);
-      } catch (error) {
-        this.options.logger.error(
-          `cutover run ${run.id} of ${run.entityRef}: ${message(error)}`,
-        );
-      }
-    }
+    const runs = await this.options.store.listActive();
+    await Promise.all(
+      runs.map(run =>
+        this.advance(run.id).catch(error =>
+          this.options.logger.error(
+            `cutover run ${run.id} of ${run.entityRef}: ${message(error)}`,
+          ),
+        ),
+      ),
+    );
   }
 
   /**
@@ -97,7 +128,20 @@ export class CutoverEngine {
       await this.options.lease?.release(run);
       return run;
     }
-    await this.options.lease?.hold(run);
+    const lease = this.options.lease;
+    const saved = lease
+      ? await lease.during(run, () => this.tick(run))
+      : await this.tick(run);
+    // A command or a failed write left a write to make (a rollback step): made at once.
+    if (saved && pendingWrite(saved.state)) {
+      return this.advance(runId);
+    }
+    return this.released(saved);
+  }
+
+  private async tick(
+    run: CutoverRunRecord,
+  ): Promise<CutoverRunRecord | undefined> {
     const now = this.now();
     const held =
       run.state.status === 'running' && run.state.appliedAt !== undefined;
@@ -121,7 +165,7 @@ export class CutoverEngine {
     // Saved before writing: the pending write is what a replica taking over finds.
     const saved = await this.save(run, tick.state, tick.events, 'engine');
     if (!saved || !tick.write) {
-      return this.released(saved);
+      return saved;
     }
     const write = tick.write;
     let outcome: RunInput;
@@ -131,7 +175,7 @@ export class CutoverEngine {
     } catch (error) {
       outcome = await this.afterFailedWrite(saved, write.weights, error);
     }
-    return this.released(await this.record(saved, outcome));
+    return this.record(saved, outcome);
   }
 
   /**
@@ -165,7 +209,8 @@ export class CutoverEngine {
       endsAt !== undefined &&
       endsAt <= now &&
       last!.ok &&
-      lastAt >= run.state.appliedAt! &&
+      // Strictly after: the tick that handed this step's write out verified the step before.
+      lastAt > run.state.appliedAt! &&
       now - lastAt < (this.options.probeIntervalMs ?? 0)
     ) {
       return false;
@@ -208,7 +253,7 @@ export class CutoverEngine {
       );
       const saved = await this.save(
         current,
-        result.state,
+        handedBack(result),
         result.events,
         'engine',
       );
@@ -235,12 +280,9 @@ export class CutoverEngine {
         throw new Error(`no cutover run ${runId}`);
       }
       const result = transition(run.plan, run.floor, run.state, input);
-      // A write the command calls for (resume, a rollback) is left to the next tick, which
-      // the caller asks for at once: only a tick hands writes out.
-      const { writingSince: _, ...state } = result.state;
       const saved = await this.save(
         run,
-        result.write ? state : result.state,
+        handedBack(result),
         result.events.map(e => `${e} (by ${actor})`),
         actor,
       );
@@ -266,7 +308,12 @@ export class CutoverEngine {
     } catch {
       // The failure of the write is the one to report.
     }
-    return { type: 'write-failed', now, reason: message(error) };
+    // Run reasons are shown to every reader of the entity: no ARNs or account ids.
+    return {
+      type: 'write-failed',
+      now,
+      reason: message(redactAwsError(error, this.options.logger)),
+    };
   }
 
   private async save(

@@ -9,20 +9,23 @@ import {
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   ConflictError,
+  InputError,
   NotAllowedError,
   NotFoundError,
 } from '@backstage/errors';
+import type { Request } from 'express';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { JsonObject } from '@backstage/types';
 import {
-  CutoverPlan,
   CutoverRunCommand,
   CutoverRunCommandRequest,
+  cutoverRunCommandSchema,
   CutoverRunView,
   DnsFloor,
   ELB_ALIAS_TTL_SECONDS,
   formatWeights,
   preflightInputOf,
+  stagedCutoverRequestSchema,
   TrafficStatus,
 } from '@bluegreen/plugin-bluegreen-common';
 import {
@@ -40,7 +43,8 @@ import { TrafficTargets } from '../../security/TrafficTargets';
 import { CutoverService } from '../CutoverService';
 import { CutoverEngine } from './CutoverEngine';
 import { runLeaseHolder } from './DatabaseRunLease';
-import { holdLeftMs, initialRunState } from './runState';
+import { holdLeftMs, initialRunState, isTerminal } from './runState';
+import { parseInput } from '../../lib/parseInput';
 
 /** How the DNS floor of a run is set: INSYNC from config, the TTL from the record. */
 export interface DnsFloorSettings {
@@ -85,19 +89,27 @@ export class CutoverRuns {
     },
   ) {}
 
+  /** `body` is the request's, validated here so that a refused one is audited too. */
   async start(request: {
     entityRef: string;
-    plan: CutoverPlan;
+    body: unknown;
     credentials: BackstageCredentials;
+    httpRequest?: Request;
   }): Promise<CutoverRunRecord> {
-    const { entityRef, plan, credentials } = request;
+    const { entityRef, credentials } = request;
     const audit = await this.options.auditor.createEvent({
       eventId: 'cutover-run',
       severityLevel: 'high',
-      meta: { action: 'start', entityRef, plan: plan as unknown as JsonObject },
+      request: request.httpRequest,
+      meta: { action: 'start', entityRef },
     });
     try {
       const user = userOf(credentials);
+      const { plan } = parseInput(
+        stagedCutoverRequestSchema,
+        request.body,
+        'staged cutover',
+      );
       await this.authorize(entityRef, credentials, 'start a staged cutover of');
       const entity = await this.options.catalog.getEntityByRef(entityRef, {
         credentials,
@@ -178,7 +190,9 @@ export class CutoverRuns {
         await this.options.leases.release(key, runLeaseHolder(id));
         throw error;
       }
-      await audit.success({ meta: { runId: run.id } });
+      await audit.success({
+        meta: { runId: run.id, user, plan: plan as unknown as JsonObject },
+      });
       this.options.kick();
       return run;
     } catch (error) {
@@ -263,16 +277,28 @@ export class CutoverRuns {
   async command(
     runId: string,
     command: CutoverRunCommand,
-    body: CutoverRunCommandRequest,
+    rawBody: unknown,
     credentials: BackstageCredentials,
+    httpRequest?: Request,
   ): Promise<CutoverRunRecord> {
     const audit = await this.options.auditor.createEvent({
       eventId: 'cutover-run',
       severityLevel: 'high',
-      meta: { action: command, runId, ...body },
+      request: httpRequest,
+      meta: { action: command, runId },
     });
     try {
       const user = userOf(credentials);
+      const body: CutoverRunCommandRequest = parseInput(
+        cutoverRunCommandSchema,
+        rawBody ?? {},
+        'command',
+      );
+      if (body.immediate !== undefined && command !== 'abort') {
+        throw new InputError(
+          'Invalid command: immediate: only abort goes back in one step',
+        );
+      }
       const run = await this.get(runId, credentials);
       await this.authorize(
         run.entityRef,
@@ -294,9 +320,14 @@ export class CutoverRuns {
         saved = await this.options.engine.command(runId, input, user);
       } catch (error) {
         // The state machine refuses commands on a run that has ended.
-        throw new ConflictError((error as Error).message);
+        if (isTerminal((await this.options.store.get(runId))!.state)) {
+          throw new ConflictError(`cutover run ${runId} has ended`);
+        }
+        throw error;
       }
-      await audit.success({ meta: { entityRef: run.entityRef } });
+      await audit.success({
+        meta: { entityRef: run.entityRef, user, ...body },
+      });
       this.options.kick();
       return saved;
     } catch (error) {

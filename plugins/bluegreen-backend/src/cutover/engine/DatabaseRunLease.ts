@@ -16,7 +16,22 @@ export class DatabaseRunLease implements RunLease {
     private readonly ttlMs: number,
   ) {}
 
-  async hold(run: CutoverRunRecord): Promise<void> {
+  async during<T>(run: CutoverRunRecord, work: () => Promise<T>): Promise<T> {
+    await this.hold(run);
+    // Renewed every third of its time while the tick runs: a failed renewal is tried
+    // again at the next; the compare-and-swap still guards the write if all fail.
+    const timer = setInterval(
+      () => this.hold(run).catch(() => undefined),
+      this.ttlMs / 3,
+    );
+    try {
+      return await work();
+    } finally {
+      clearInterval(timer);
+    }
+  }
+
+  private async hold(run: CutoverRunRecord): Promise<void> {
     const taskId = runLeaseHolder(run.id);
     if (await this.leases.renew(run.leaseKey, taskId, this.ttlMs)) {
       return;

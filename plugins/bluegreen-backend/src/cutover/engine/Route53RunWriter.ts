@@ -7,6 +7,7 @@ import { clusterWeights } from '../recordGroupWeights';
 import { Route53WeightWriter } from '../Route53WeightWriter';
 import { WeightWriterOptions } from '../WeightWriter';
 import { RunWriter } from './RunWriter';
+import { writeTimeoutMs } from './runState';
 
 /**
  * route53-mode steps: each one compare-and-swap change batch of Route53WeightWriter (the
@@ -46,7 +47,12 @@ export class Route53RunWriter implements RunWriter {
         weights: change.weights,
         expected: change.expected,
         force: false,
-        insyncTimeoutSeconds: this.options.insyncTimeoutSeconds,
+        // Given up before another replica would take the write for abandoned and make it
+        // again; a change still PENDING then counts as written if Route 53 holds it.
+        insyncTimeoutSeconds: Math.min(
+          this.options.insyncTimeoutSeconds,
+          writeTimeoutMs(run.floor) / 1000 - 30,
+        ),
         // A twentieth of the expected INSYNC wait (3 s for Route 53's 60 s, within its
         // 5 requests/s), at least 25 ms: the hold counts from the INSYNC seen.
         insyncPollMs: Math.min(

@@ -9,7 +9,7 @@ import { Entity } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { TrafficStatus } from '@bluegreen/plugin-bluegreen-common';
 import { DatabaseCutoverRunStore } from '../../database/DatabaseCutoverRunStore';
-import { LeaseStore } from '../../database/LeaseStore';
+import { leaseKey, LeaseStore } from '../../database/LeaseStore';
 import { Route53WeightedRecords } from '../../route53/Route53WeightedRecords';
 import { boundRecordGroup } from '../../security/resolveBoundZone';
 import { TrafficBindings } from '../../security/TrafficBindings';
@@ -17,7 +17,10 @@ import { TrafficTarget, TrafficTargets } from '../../security/TrafficTargets';
 import { CutoverRunRecord } from '../../database/CutoverRunStore';
 import { CutoverService } from '../CutoverService';
 import { loadBalancerEndpoints } from '../probes/loadBalancerEndpoints';
+import { combineVerifiers } from '../probes/combineVerifiers';
 import { probeVerifier } from '../probes/ProbeVerifier';
+import { workloadsVerifier } from '../probes/WorkloadsVerifier';
+import { EntityWorkloads } from '../../kubernetes/EntityWorkloads';
 import { CutoverDriver } from './CutoverDriver';
 import { CutoverEngine } from './CutoverEngine';
 import { CutoverRuns } from './CutoverRuns';
@@ -37,6 +40,8 @@ export async function createStagedCutovers(options: {
   bindings: TrafficBindings;
   targets: TrafficTargets;
   cutover: CutoverService;
+  /** The entity's workloads, checked again during each hold. */
+  workloads: EntityWorkloads;
   status: (entity: Entity) => Promise<TrafficStatus>;
   /** Drops the status cache of a record group a step has written. */
   forgetStatus: (target: TrafficTarget) => Promise<void>;
@@ -59,7 +64,18 @@ export async function createStagedCutovers(options: {
     if (!entity) {
       throw new Error(`${run.entityRef} is no longer in the catalog`);
     }
-    return { entity, target: await options.targets.forCutover(entity) };
+    const target = await options.targets.forCutover(entity);
+    // The run writes the record group it was started (and authorised, and pre-flighted)
+    // for: annotations edited since cannot point it at another.
+    if (
+      leaseKey(target.zone.zone, target.hostname, target.recordType) !==
+      run.leaseKey
+    ) {
+      throw new Error(
+        `${run.entityRef} now names the records of ${target.hostname} (${target.recordType} in ${target.zone.zone}), not the ones this run was started for (${run.leaseKey}); the run cannot go on`,
+      );
+    }
+    return { entity, target };
   };
   const engine = new CutoverEngine({
     store,
@@ -72,17 +88,24 @@ export async function createStagedCutovers(options: {
       insyncTimeoutSeconds: settings.insyncTimeoutSeconds,
       written: options.forgetStatus,
     }),
-    verify: probeVerifier({
-      endpointsOf: loadBalancerEndpoints({
-        targetOf,
-        readGroup: async target =>
-          (
-            await boundRecordGroup(options.route53, options.bindings, target)
-          ).read(),
-        urls: settings.loadBalancers,
+    verify: combineVerifiers(
+      probeVerifier({
+        endpointsOf: loadBalancerEndpoints({
+          targetOf,
+          readGroup: async target =>
+            (
+              await boundRecordGroup(options.route53, options.bindings, target)
+            ).read(),
+          urls: settings.loadBalancers,
+        }),
+        thresholds: settings.thresholds,
       }),
-      thresholds: settings.thresholds,
-    }),
+      workloadsVerifier({
+        targetOf,
+        workloads: options.workloads,
+        credentials: () => options.auth.getOwnServiceCredentials(),
+      }),
+    ),
     lease: new DatabaseRunLease(options.leases, settings.leaseTtlMs),
     // Replicas ticking the same run probe it about once per interval between them.
     minVerifyIntervalMs: settings.probeIntervalMs / 2,

@@ -38,7 +38,20 @@ export function loadBalancerEndpoints(options: {
   /** bluegreen.cutover.staged.loadBalancers: load balancer DNS name → URL. */
   urls: Record<string, string>;
 }): (run: CutoverRunRecord) => Promise<ProbeEndpoints> {
-  return async run => {
+  // A run's load balancers are read once, not at every verification: a throttled Route 53
+  // read must not fail a hold. Forgotten when the process ends.
+  const byRun = new Map<string, Promise<ProbeEndpoints>>();
+  return run => {
+    let endpoints = byRun.get(run.id);
+    if (!endpoints) {
+      endpoints = read(run);
+      byRun.set(run.id, endpoints);
+      endpoints.catch(() => byRun.delete(run.id));
+    }
+    return endpoints;
+  };
+
+  async function read(run: CutoverRunRecord): Promise<ProbeEndpoints> {
     const { entity, target } = await options.targetOf(run);
     const group = await options.readGroup(target);
     const loadBalancers = {} as Record<ClusterColour, string>;
@@ -51,5 +64,5 @@ export function loadBalancerEndpoints(options: {
       path: getBlueGreenAnnotations(entity).probePath,
       loadBalancers,
     };
-  };
+  }
 }

@@ -69,7 +69,13 @@ export function useCutoverRuns(entity: Entity, onEvent: () => void) {
               r.id === run.id
                 ? {
                     ...run,
-                    events: [...r.events, ...run.events],
+                    // By id: a list reload may already hold some of them.
+                    events: [
+                      ...r.events,
+                      ...run.events.filter(
+                        e => !r.events.some(known => known.id === e.id),
+                      ),
+                    ],
                     receivedAt: Date.now(),
                   }
                 : r,

@@ -300,7 +300,10 @@ describe('EntityBlueGreenCard: staged cutover runs', () => {
       {
         status: { 'burnham-ro': burnhamStatus },
         objects: { 'burnham-ro': burnhamObjects },
-        runs: [runAtFirstStep],
+        // Its own entity: permission answers are cached per resource across renders.
+        runs: [
+          { ...runAtFirstStep, entityRef: 'component:default/burnham-ro' },
+        ],
         allowed: false,
       },
     );
