@@ -233,7 +233,8 @@ describe('CutoverEngine (Route 53 mode, against the AWS sandbox stand-in)', () =
 
   it('an abort that arrives while a step is being written rolls back as soon as the write is in effect, not after the write timeout', async () => {
     const file = dir.resolve('runs-d.sqlite');
-    let engineRef: CutoverEngine | undefined;
+    // The engine is made after its writer: the writer reaches it through this box.
+    const box: { engine?: CutoverEngine } = {};
     let runId = '';
     const { store, engine } = await replica(file, {
       wrap: writer => ({
@@ -241,7 +242,7 @@ describe('CutoverEngine (Route 53 mode, against the AWS sandbox stand-in)', () =
         write: async (run, change) => {
           // The user aborts while Route 53 takes the 50/50 step.
           if (label(change.weights) === '50/50') {
-            await engineRef!.command(
+            await box.engine!.command(
               runId,
               { type: 'abort', now: clock },
               'user:default/platform-engineer',
@@ -251,7 +252,7 @@ describe('CutoverEngine (Route 53 mode, against the AWS sandbox stand-in)', () =
         },
       }),
     });
-    engineRef = engine;
+    box.engine = engine;
     const run = await start(store);
     runId = run.id;
     let last: CutoverRunRecord | undefined;
