@@ -25,6 +25,7 @@ import {
   startExampleClusters,
 } from '@bluegreen/example-kubernetes';
 import {
+  changeSplits,
   loadBalancerConfig,
   Sandbox,
   startSandbox,
@@ -316,20 +317,11 @@ describe('the blue/green card in a real browser', () => {
     sandbox!.loadBalancers!.setFaults('eks-blueprint-blue', {});
 
     // Route 53 went 10/90, 50/50, then back 10/90 and 0/100: one batch each, never 0/0.
-    const batches = sandbox!
-      .changeLog()
-      .slice(changesBefore)
-      .map(change => {
-        const created = Object.fromEntries(
-          change.changes
-            .filter(c => c.action === 'CREATE')
-            .map(c => [c.record.setIdentifier, c.record.weight]),
-        );
-        return {
-          split: `${created['eks-blueprint-blue']}/${created['eks-blueprint-green']}`,
-          at: Date.parse(change.submittedAt),
-        };
-      });
+    const changes = sandbox!.changeLog().slice(changesBefore);
+    const batches = changeSplits(changes, {
+      blue: 'eks-blueprint-blue',
+      green: 'eks-blueprint-green',
+    }).map((split, i) => ({ split, at: Date.parse(changes[i].submittedAt) }));
     expect(batches.map(b => b.split)).toEqual([
       '10/90',
       '50/50',

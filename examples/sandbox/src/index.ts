@@ -20,6 +20,7 @@ export type { DnsStandIn } from './dns/server';
 export type { Sandbox, SandboxFaults, SandboxOptions } from './server';
 export type { ThrottleOptions } from './throttle';
 export type { SandboxChange, ChangeAction } from './route53/store';
+export { changeSplits } from './route53/changeSplits';
 export { loadFixtures, DEFAULT_FIXTURES_FILE } from './fixtures';
 export type {
   SandboxFixtures,

@@ -26,6 +26,8 @@ import {
   weightSplit,
 } from '@bluegreen/plugin-bluegreen-common';
 import {
+  changeSplits,
+  loadBalancerConfig,
   LoadBalancerStandIns,
   Sandbox,
   startLoadBalancers,
@@ -38,9 +40,6 @@ import {
   CLUSTERS,
   blueGreenComponent,
   SANDBOX_CREDENTIALS,
-  sandboxRoute53,
-  sandboxZoneId,
-  weightedRecords,
 } from '../__testUtils__/sandbox';
 import { startClusters } from '../__testUtils__/kubernetes';
 import { SECURITY_CONFIG, sqliteDatabase } from '../__testUtils__/security';
@@ -78,21 +77,6 @@ describe('staged cutover runs (API, engine, scheduler, sandbox)', () => {
     await sandbox.close();
     await lbs.close();
   });
-
-  /** The load balancer DNS names of burnham's records, mapped to the stand-ins. */
-  async function loadBalancerUrls() {
-    const client = sandboxRoute53(sandbox.url);
-    const records = await weightedRecords(
-      client,
-      await sandboxZoneId(client),
-      BURNHAM,
-    );
-    client.destroy();
-    return records.map(r => ({
-      dnsName: r.AliasTarget!.DNSName!,
-      url: lbs.urls[r.SetIdentifier!],
-    }));
-  }
 
   async function startBackend(
     options: { denied?: string[]; soakSeconds?: number } = {},
@@ -146,7 +130,7 @@ describe('staged cutover runs (API, engine, scheduler, sandbox)', () => {
                   ttlSeconds: 1,
                   insyncSeconds: 0.5,
                   probe: { requests: 10 },
-                  loadBalancers: await loadBalancerUrls(),
+                  loadBalancers: loadBalancerConfig(lbs),
                 },
               },
             },
@@ -192,15 +176,7 @@ describe('staged cutover runs (API, engine, scheduler, sandbox)', () => {
   const ended = (run: CutoverRunView) =>
     !['running', 'paused'].includes(run.status);
   /** The weights of each change batch the sandbox applied, blue/green. */
-  const batches = () =>
-    sandbox.changeLog().map(change => {
-      const created = Object.fromEntries(
-        change.changes
-          .filter(c => c.action === 'CREATE')
-          .map(c => [c.record.setIdentifier, c.record.weight]),
-      );
-      return `${created[CLUSTERS.blue]}/${created[CLUSTERS.green]}`;
-    });
+  const batches = () => changeSplits(sandbox.changeLog(), CLUSTERS);
 
   it('moves burnham to green in three verified steps (90/10, 50/50, 0/100), each one compare-and-swap batch, with the probe results on the run', async () => {
     const { server, audit, createEvent } = await startBackend();

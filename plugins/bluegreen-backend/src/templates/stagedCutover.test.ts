@@ -17,6 +17,8 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
 import {
+  changeSplits,
+  loadBalancerConfig,
   LoadBalancerStandIns,
   Sandbox,
   startLoadBalancers,
@@ -30,9 +32,6 @@ import {
   BURNHAM,
   CLUSTERS,
   SANDBOX_CREDENTIALS,
-  sandboxRoute53,
-  sandboxZoneId,
-  weightedRecords,
 } from '../__testUtils__/sandbox';
 import { startClusters } from '../__testUtils__/kubernetes';
 import { SECURITY_CONFIG } from '../__testUtils__/security';
@@ -73,13 +72,6 @@ describe('template: Staged cutover (bluegreen:cutover)', () => {
   });
 
   async function startBackend(options: { denyCutover?: boolean } = {}) {
-    const client = sandboxRoute53(sandbox.url);
-    const records = await weightedRecords(
-      client,
-      await sandboxZoneId(client),
-      BURNHAM,
-    );
-    client.destroy();
     return startTestBackend({
       features: [
         scaffolderPlugin,
@@ -123,10 +115,7 @@ describe('template: Staged cutover (bluegreen:cutover)', () => {
                   ttlSeconds: 1,
                   insyncSeconds: 0.5,
                   probe: { requests: 10 },
-                  loadBalancers: records.map(r => ({
-                    dnsName: r.AliasTarget!.DNSName!,
-                    url: lbs.urls[r.SetIdentifier!],
-                  })),
+                  loadBalancers: loadBalancerConfig(lbs),
                 },
               },
             },
@@ -158,15 +147,7 @@ describe('template: Staged cutover (bluegreen:cutover)', () => {
       await new Promise(resolve => setTimeout(resolve, 100));
     }
   }
-  const batches = () =>
-    sandbox.changeLog().map(change => {
-      const created = Object.fromEntries(
-        change.changes
-          .filter(c => c.action === 'CREATE')
-          .map(c => [c.record.setIdentifier, c.record.weight]),
-      );
-      return `${created[CLUSTERS.blue]}/${created[CLUSTERS.green]}`;
-    });
+  const batches = () => changeSplits(sandbox.changeLog(), CLUSTERS);
 
   it("runs the staged preset to green from a task and streams the run's events to the task log", async () => {
     const { server } = await startBackend();
