@@ -84,7 +84,15 @@ describe('the DNS stand-in, read by dig', () => {
         Array.from({ length: 10 }, () => dig(BURNHAM, '+short')),
       );
       for (const out of batch) {
-        const who = targets[out.trim()] ?? `unknown ${out.trim()}`;
+        // A retried query adds dig's own ";;" lines (a timeout, the late first reply's
+        // ID mismatch) before the answer: the answer is the last other line.
+        const answer =
+          out
+            .split('\n')
+            .map(line => line.trim())
+            .filter(line => line && !line.startsWith(';;'))
+            .pop() ?? '';
+        const who = targets[answer] ?? `unknown ${out.trim()}`;
         counts[who] = (counts[who] ?? 0) + 1;
       }
     }
