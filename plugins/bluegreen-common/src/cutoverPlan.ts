@@ -96,6 +96,19 @@ export function sameWeights(a: Weights, b: Weights): boolean {
   return a.blue === b.blue && a.green === b.green;
 }
 
+/**
+ * The weights whose pre-flight a plan needs: each cluster at the most it gets at any
+ * step, so that every cluster that will serve is checked (the dialog shows what the
+ * backend applies).
+ * @public
+ */
+export function preflightWeights(plan: CutoverPlan): Weights {
+  return {
+    blue: Math.max(...plan.steps.map(s => s.weights.blue)),
+    green: Math.max(...plan.steps.map(s => s.weights.green)),
+  };
+}
+
 /** The DNS floor in seconds. @public */
 export function dnsFloorSeconds(floor: DnsFloor): number {
   return floor.ttlSeconds + floor.insyncSeconds;

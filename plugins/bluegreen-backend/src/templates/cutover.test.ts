@@ -30,6 +30,7 @@ import {
   weightsIn,
 } from '../__testUtils__/sandbox';
 import { startClusters } from '../__testUtils__/kubernetes';
+import { waitForTask } from '../__testUtils__/scaffolderTasks';
 import { tofuBinary } from '../__testUtils__/tofu';
 import { fixtureRepositoryReader } from '../__testUtils__/fixtureRepository';
 import { GENERATION_ENTITY, SECURITY_CONFIG } from '../__testUtils__/security';
@@ -111,24 +112,6 @@ describe('template: Cut over traffic', () => {
         }),
       ],
     });
-  }
-
-  async function waitForTask(server: any, taskId: string) {
-    for (;;) {
-      const task = await request(server)
-        .get(`/api/scaffolder/v2/tasks/${taskId}`)
-        .set('Authorization', mockCredentials.user.header());
-      if (['completed', 'failed', 'cancelled'].includes(task.body.status)) {
-        const events = await request(server)
-          .get(`/api/scaffolder/v2/tasks/${taskId}/events`)
-          .set('Authorization', mockCredentials.user.header());
-        const log = (events.body as Array<{ body: { message?: string } }>)
-          .map(e => e.body.message ?? '')
-          .join('\n');
-        return { status: task.body.status as string, log };
-      }
-      await new Promise(resolve => setTimeout(resolve, 100));
-    }
   }
 
   it('route53 mode: the cutover API starts a real task that swaps the weights and waits for INSYNC', async () => {

@@ -34,6 +34,7 @@ import {
   SANDBOX_CREDENTIALS,
 } from '../__testUtils__/sandbox';
 import { startClusters } from '../__testUtils__/kubernetes';
+import { waitForTask } from '../__testUtils__/scaffolderTasks';
 import { SECURITY_CONFIG } from '../__testUtils__/security';
 import bluegreenBackend from '../index';
 
@@ -131,21 +132,7 @@ describe('template: Staged cutover (bluegreen:cutover)', () => {
       .set('Authorization', user)
       .send({ templateRef: 'template:default/staged-cutover', values });
     expect(res.status).toBe(201);
-    for (;;) {
-      const task = await request(server)
-        .get(`/api/scaffolder/v2/tasks/${res.body.id}`)
-        .set('Authorization', user);
-      if (['completed', 'failed', 'cancelled'].includes(task.body.status)) {
-        const events = await request(server)
-          .get(`/api/scaffolder/v2/tasks/${res.body.id}/events`)
-          .set('Authorization', user);
-        const log = (events.body as Array<{ body: { message?: string } }>)
-          .map(e => e.body.message ?? '')
-          .join('\n');
-        return { status: task.body.status as string, log };
-      }
-      await new Promise(resolve => setTimeout(resolve, 100));
-    }
+    return waitForTask(server, res.body.id);
   }
   const batches = () => changeSplits(sandbox.changeLog(), CLUSTERS);
 

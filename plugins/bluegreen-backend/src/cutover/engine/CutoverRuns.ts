@@ -25,6 +25,7 @@ import {
   ELB_ALIAS_TTL_SECONDS,
   formatWeights,
   preflightInputOf,
+  preflightWeights,
   stagedCutoverRequestSchema,
   TrafficStatus,
 } from '@bluegreen/plugin-bluegreen-common';
@@ -144,17 +145,12 @@ export class CutoverRuns {
           }; reload and plan again`,
         );
       }
-      // Every cluster that serves at any step must pass the pre-flight.
-      const serving = {
-        blue: Math.max(...plan.steps.map(s => s.weights.blue)),
-        green: Math.max(...plan.steps.map(s => s.weights.green)),
-      };
       this.options.cutover.requirePassed(
         await this.options.cutover.preflight({
           entity,
           target,
           input: preflightInputOf(current),
-          weights: serving,
+          weights: preflightWeights(plan),
           credentials,
         }),
         false,

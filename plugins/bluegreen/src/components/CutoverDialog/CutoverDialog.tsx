@@ -19,6 +19,7 @@ import {
   formatWeights,
   preflightChecks,
   preflightInputOf,
+  preflightWeights,
   TrafficStatus,
   Weights,
 } from '@bluegreen/plugin-bluegreen-common';
@@ -113,11 +114,7 @@ export function CutoverDialog(props: {
         })
       : undefined;
   if (staging) {
-    // Every cluster serving at any step is checked.
-    weights = staging.plan && {
-      blue: Math.max(...staging.plan.steps.map(s => s.weights.blue)),
-      green: Math.max(...staging.plan.steps.map(s => s.weights.green)),
-    };
+    weights = staging.plan && preflightWeights(staging.plan);
   }
   const problem = staging
     ? staging.problem
