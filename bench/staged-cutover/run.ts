@@ -14,7 +14,7 @@
  *
  * Run: bash bench/staged-cutover/run.sh [runs] [--probe-interval-ms=500]
  */
-import { loadBalancerConfig } from '@bluegreen/example-sandbox';
+import { stagedChecksEnv } from '@bluegreen/example-sandbox';
 import type {
   CutoverPlan,
   CutoverRunView,
@@ -254,6 +254,7 @@ async function main() {
       sandbox: {
         insyncDelayMs: INSYNC_SECONDS * 1000,
         loadBalancers: { clusters: [CLUSTERS.blue, CLUSTERS.green] },
+        dns: {},
       },
       env: sandbox => ({
         APP_CONFIG_bluegreen_cutover_staged_ttlSeconds: String(TTL_SECONDS),
@@ -263,9 +264,7 @@ async function main() {
           options.probeIntervalMs / 1000,
         ),
         APP_CONFIG_bluegreen_cutover_staged_probe_requests: '10',
-        APP_CONFIG_bluegreen_cutover_staged_loadBalancers: JSON.stringify(
-          loadBalancerConfig(sandbox.loadBalancers!),
-        ),
+        ...stagedChecksEnv(sandbox),
       }),
     },
   );

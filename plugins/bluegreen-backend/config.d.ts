@@ -99,7 +99,47 @@ export interface Config {
          * Where to probe a load balancer instead of https://<its DNS name>: an internal
          * address, or the example's local stand-ins.
          */
-        loadBalancers?: Array<{ dnsName: string; url: string }>;
+        loadBalancers?: Array<{
+          dnsName: string;
+          url?: string;
+          /** Its CloudWatch `LoadBalancer` dimension (app/<name>/<id>), for the CloudWatch check. */
+          cloudWatchDimension?: string;
+        }>;
+        /**
+         * The CloudWatch check of each serving cluster's Application Load Balancer
+         * (those with a cloudWatchDimension) since the step took effect. Off unless set.
+         */
+        cloudWatch?: {
+          /** Target 5xx / RequestCount allowed, 0 to 1. Default 0.01. */
+          max5xxRatio?: number;
+          /** Highest per-period TargetResponseTime p95 allowed, ms. Default 1000. */
+          maxP95Ms?: number;
+          /** The metrics' period, seconds. Default 60 (ALB metrics). */
+          periodSeconds?: number;
+        };
+        /**
+         * The DNS check: queries of the weighted record sent straight to the zone's
+         * name servers, counted per set identifier. Off unless servers are listed.
+         */
+        dns?: {
+          /** The hosted zone's name servers (its delegation set), host or host:port. */
+          servers?: string[];
+          /** Queries per verification. Default 20. */
+          queries?: number;
+        };
+        /**
+         * The seed's check: requests to the hostname, resolved as users resolve it,
+         * counted by the cluster that answered (CLUSTER_NAME or x-cluster-name).
+         * Shown during every hold; a gate for the final step once its TTL has passed.
+         */
+        share?: {
+          /** Requests per verification; 0 turns the check off. Default 20. */
+          requests?: number;
+          /** Resolve the hostname through these servers instead of the system resolver. */
+          servers?: string[];
+          /** How far the final step's share may be from the expected one, 0 to 1. Default 0.1. */
+          tolerance?: number;
+        };
       };
     };
     terraform?: {

@@ -26,7 +26,7 @@ import {
 } from '@bluegreen/example-kubernetes';
 import {
   changeSplits,
-  loadBalancerConfig,
+  stagedChecksEnv,
   Sandbox,
   startSandbox,
 } from '@bluegreen/example-sandbox';
@@ -388,6 +388,8 @@ describe('the blue/green card in a real browser', () => {
             loadBalancers: {
               clusters: ['eks-blueprint-blue', 'eks-blueprint-green'],
             },
+            // The DNS stand-in, which the DNS and share checks ask.
+            dns: {},
           });
           kubernetes = await startExampleClusters();
         },
@@ -405,14 +407,12 @@ describe('the blue/green card in a real browser', () => {
         APP_CONFIG_bluegreen_aws_endpoint: sandbox!.url,
         APP_CONFIG_bluegreen_traffic_cacheSeconds: '1',
         // Staged cutovers: the DNS floor scaled down to 2 s TTL + 0.5 s INSYNC (the
-        // sandbox's), probes every 0.5 s through the load balancer stand-ins.
+        // sandbox's), probes every 0.5 s; every check against the sandbox's stand-ins.
         APP_CONFIG_bluegreen_cutover_staged_ttlSeconds: '2',
         APP_CONFIG_bluegreen_cutover_staged_insyncSeconds: '0.5',
         APP_CONFIG_bluegreen_cutover_staged_probeIntervalSeconds: '0.5',
         APP_CONFIG_bluegreen_cutover_staged_probe_requests: '10',
-        APP_CONFIG_bluegreen_cutover_staged_loadBalancers: JSON.stringify(
-          loadBalancerConfig(sandbox!.loadBalancers!),
-        ),
+        ...stagedChecksEnv(sandbox!),
         ...kubernetesClustersEnv(kubernetes!.clusterLocatorMethods()),
       };
 

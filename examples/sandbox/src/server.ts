@@ -1,12 +1,18 @@
 /*
  * The HTTP server of the bluegreen AWS sandbox, a LOCAL STAND-IN for AWS (not AWS). One
  * port serves the Route 53 subset (`/2013-04-01/...`), the EKS subset (`/clusters/...`,
- * `/cluster-versions`) and the inspection endpoints (`/_sandbox/...`).
+ * `/cluster-versions`), CloudWatch GetMetricData (JSON 1.0 by X-Amz-Target, from the load
+ * balancer stand-ins' traffic) and the inspection endpoints (`/_sandbox/...`).
  */
 import crypto from 'node:crypto';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { EksError, routeEks } from './eks';
+import {
+  CLOUDWATCH_TARGET_PREFIX,
+  CloudWatchError,
+  getMetricData,
+} from './cloudwatch/getMetricData';
 import { SandboxFixtures, loadFixtures } from './fixtures';
 import { routeRoute53 } from './route53/handlers';
 import { DnsStandIn, startDnsStandIn } from './dns/server';
@@ -251,6 +257,45 @@ export async function startSandbox(
     }
   };
 
+  const handleCloudWatch = (
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    target: string,
+    body: string,
+    requestId: string,
+  ) => {
+    const reply = (status: number, value: unknown, headers = {}) =>
+      send(res, status, 'application/x-amz-json-1.0', JSON.stringify(value), {
+        'x-amzn-requestid': requestId,
+        ...headers,
+      });
+    const operation = target.slice(CLOUDWATCH_TARGET_PREFIX.length);
+    try {
+      if (!req.headers.authorization) {
+        throw new CloudWatchError(
+          'MissingAuthenticationToken',
+          'Missing Authentication Token',
+          403,
+        );
+      }
+      if (operation !== 'GetMetricData') {
+        throw new CloudWatchError(
+          'InvalidAction',
+          `CloudWatch ${operation} is not implemented by the bluegreen AWS sandbox (a local stand-in)`,
+        );
+      }
+      count('GetMetricData');
+      reply(200, getMetricData(body, { fixtures, loadBalancers }));
+    } catch (e) {
+      if (!(e instanceof CloudWatchError)) throw e;
+      reply(
+        e.status,
+        { __type: e.code, message: e.message },
+        { 'x-amzn-query-error': `${e.code};Sender` },
+      );
+    }
+  };
+
   const handleInspection = (
     req: http.IncomingMessage,
     res: http.ServerResponse,
@@ -318,6 +363,10 @@ export async function startSandbox(
           return handleInspection(req, res, url, body);
         if (url.pathname.startsWith('/2013-04-01/')) {
           return handleRoute53(req, res, url, body, requestId);
+        }
+        const target = String(req.headers['x-amz-target'] ?? '');
+        if (target.startsWith(CLOUDWATCH_TARGET_PREFIX)) {
+          return handleCloudWatch(req, res, target, body, requestId);
         }
         return handleEks(req, res, url, requestId);
       })

@@ -104,6 +104,7 @@ export const bluegreenPlugin = createBackendPlugin({
           database: deps.database,
           leases,
           route53,
+          cloudWatch: () => aws.cloudWatch(),
           bindings,
           targets,
           cutover,

@@ -44,6 +44,22 @@ export const ANNOTATION_GENERATION_REPO = 'bluegreen/generation-repo';
  */
 export const ANNOTATION_PROBE_PATH = 'bluegreen/probe-path';
 
+/**
+ * The share of a staged cutover's direct probes of a cluster that must succeed, 0 to 1
+ * (e.g. `0.995`); overrides bluegreen.cutover.staged.probe.minSuccessRatio for this
+ * service.
+ * @public
+ */
+export const ANNOTATION_PROBE_MIN_SUCCESS_RATIO =
+  'bluegreen/probe-min-success-ratio';
+
+/**
+ * The p95 latency a staged cutover's direct probes of a cluster may reach, in ms (e.g.
+ * `500`); overrides bluegreen.cutover.staged.probe.maxP95Ms for this service.
+ * @public
+ */
+export const ANNOTATION_PROBE_MAX_P95_MS = 'bluegreen/probe-max-p95-ms';
+
 /** @public */
 export const CLUSTER_COLOURS = ['blue', 'green'] as const;
 

@@ -56,12 +56,34 @@ export type CutoverRunStatus =
   | 'rolled-back'
   | 'failed';
 
-/** One cluster's direct probe in a verification. @public */
+/**
+ * What one verification saw of one cluster. Each check fills its own fields; a check that
+ * is off, or that has nothing to say about this cluster, leaves them out.
+ * @public
+ */
 export interface ClusterProbeResult {
-  requests: number;
+  /** The direct probe through the cluster's load balancer (clusters serving traffic). */
+  requests?: number;
   /** 0 to 1. */
-  successRatio: number;
+  successRatio?: number;
   p95Ms?: number;
+  /**
+   * The seed's check: of the requests sent to the hostname (through DNS, as users
+   * reach it), the share this cluster answered, 0 to 1 …
+   */
+  observedShare?: number;
+  /** … and the share its weight gives it. */
+  expectedShare?: number;
+  /** Of the DNS queries of the weighted record, the share answered with this cluster's record. */
+  dnsShare?: number;
+  /** The cluster's load balancer metrics in CloudWatch since the step took effect. */
+  cloudWatch?: {
+    requests: number;
+    /** Target 5xx answers / requests, 0 to 1. */
+    errorRatio: number;
+    /** The highest per-minute p95 of TargetResponseTime, ms. */
+    p95Ms?: number;
+  };
 }
 
 /** The latest verification of a run's hold. @public */
@@ -70,7 +92,7 @@ export interface CutoverVerification {
   at: string;
   ok: boolean;
   reason?: string;
-  /** The clusters probed: those serving traffic at the run's weights. */
+  /** Per cluster, what each check saw. */
   clusters: Partial<Record<ClusterColour, ClusterProbeResult>>;
 }
 

@@ -17,3 +17,4 @@ export * from './workloads';
 export * from './preflight';
 export * from './cutoverPlan';
 export * from './cutoverRun';
+export * from './probeThresholds';

@@ -148,6 +148,13 @@ describe('the DNS stand-in, read by dig', () => {
     }
   });
 
+  it("answers a load balancer's own name (an alias target) with the address its alias record answers, so an address maps back to its cluster", async () => {
+    for (const record of burnhamRecords()) {
+      const answer = (await dig(record.aliasTarget!.dnsName, '+short')).trim();
+      expect(burnhamTargets()[answer]).toBe(record.setIdentifier);
+    }
+  });
+
   it('says NXDOMAIN for a name the zone does not have, and refuses a name outside every zone', async () => {
     expect(await dig(`nothing.eks-blueprint.example.com`)).toMatch(
       /status: NXDOMAIN/,

@@ -4,7 +4,9 @@
  * cutover wrote is what `dig @127.0.0.1 -p <port>` sees: a weighted group answers one
  * record per query, chosen by weight as Route 53 does (an all-zero group equally). An
  * alias record answers the made-up address of its target (aliasAddress), the same on
- * every start, so a client can tell the clusters apart by address.
+ * every start, so a client can tell the clusters apart by address; the target's own name
+ * (an ELB's, whose DNS is AWS's) answers that address too, so a client can map an address
+ * back to its load balancer.
  */
 import crypto from 'node:crypto';
 import dgram from 'node:dgram';
@@ -74,6 +76,35 @@ function answersOf(record: SandboxRecord, type: number): DnsAnswer[] {
   });
 }
 
+/** A question for an alias target's own name (no zone here holds it): its address. */
+function aliasTargetAnswer(store: Route53Store, name: string, type: number) {
+  const isTarget = store
+    .zonesByName()
+    .some(z =>
+      store
+        .sortedRecords(z)
+        .some(
+          r => r.aliasTarget && normalizeName(r.aliasTarget.dnsName) === name,
+        ),
+    );
+  if (!isTarget) {
+    return { rcode: RCODE.REFUSED, answers: [] };
+  }
+  return {
+    rcode: RCODE.NOERROR,
+    answers:
+      type === TYPE.A
+        ? [
+            {
+              type,
+              ttl: ALIAS_TTL,
+              data: encodeValue(TYPE.A, aliasAddress(name))!,
+            },
+          ]
+        : [],
+  };
+}
+
 /** The answer to one question, from the store as it is now. */
 export function answer(
   store: Route53Store,
@@ -86,7 +117,7 @@ export function answer(
     .filter(z => name === z.name || name.endsWith(`.${z.name}`))
     .sort((a, b) => b.name.length - a.name.length)[0];
   if (!zone) {
-    return { rcode: RCODE.REFUSED, answers: [] };
+    return aliasTargetAnswer(store, name, type);
   }
   const named = store.sortedRecords(zone).filter(r => r.name === name);
   if (named.length === 0) {

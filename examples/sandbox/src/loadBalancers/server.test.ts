@@ -1,3 +1,7 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { loadBalancerDimension } from '../cloudwatch/getMetricData';
 import { startSandbox, Sandbox } from '../server';
 import { loadBalancerConfig } from './config';
 
@@ -75,7 +79,34 @@ describe('loadBalancerConfig', () => {
         dnsName:
           'k8s-teamburn-burnham-6a7f9e2c41-2222222222.us-west-2.elb.amazonaws.com.',
         url: sandbox.loadBalancers!.urls[GREEN],
+        cloudWatchDimension: loadBalancerDimension(
+          'k8s-teamburn-burnham-6a7f9e2c41-2222222222.us-west-2.elb.amazonaws.com',
+        ),
       });
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it("is what the example's app-config.yaml maps, with the standalone sandbox's ports (4581 blue, 4582 green)", async () => {
+    const sandbox = await startSandbox({
+      throttle: false,
+      loadBalancers: { clusters: [BLUE, GREEN], ports: [4581, 4582] },
+    });
+    try {
+      const appConfig = parse(
+        fs.readFileSync(
+          path.resolve(__dirname, '../../../app-config.yaml'),
+          'utf8',
+        ),
+      );
+      const normalize = (entries: Array<{ dnsName: string }>) =>
+        entries
+          .map(e => ({ ...e, dnsName: e.dnsName.replace(/\.$/, '') }))
+          .sort((a, b) => a.dnsName.localeCompare(b.dnsName));
+      expect(
+        normalize(appConfig.bluegreen.cutover.staged.loadBalancers),
+      ).toEqual(normalize(loadBalancerConfig(sandbox.loadBalancers!)));
     } finally {
       await sandbox.close();
     }

@@ -14,12 +14,24 @@ export interface LoadBalancerFaults {
   delayMs?: number;
 }
 
+/** One request a load balancer stand-in served: when it ended, its status, how long it took. */
+export interface ServedRequest {
+  /** Epoch ms. */
+  at: number;
+  status: number;
+  ms: number;
+}
+
+const TRAFFIC_KEPT = 100_000;
+
 export interface LoadBalancerStandIns {
   /** By cluster name: http://127.0.0.1:<port> */
   urls: Record<string, string>;
   setFaults(cluster: string, faults: LoadBalancerFaults): void;
   /** Requests served per cluster, by status code. */
   served(): Record<string, Record<number, number>>;
+  /** Every request a cluster's load balancer served (the newest 100 000), oldest first. */
+  traffic(cluster: string): ServedRequest[];
   /** The Host headers each cluster's load balancer was sent, each once. */
   hostsSeen(): Record<string, string[]>;
   close(): Promise<void>;
@@ -42,18 +54,24 @@ export async function startLoadBalancers(options: {
   const faults: Record<string, LoadBalancerFaults> = {};
   const served: Record<string, Record<number, number>> = {};
   const hosts: Record<string, Set<string>> = {};
+  const traffic: Record<string, ServedRequest[]> = {};
   const servers: http.Server[] = [];
   const urls: Record<string, string> = {};
   for (const [index, cluster] of options.clusters.entries()) {
     served[cluster] = {};
     hosts[cluster] = new Set();
+    traffic[cluster] = [];
     const server = http.createServer((req, res) => {
+      const started = Date.now();
       req.resume();
       hosts[cluster].add(String(req.headers.host ?? ''));
       const { errorRate = 0, delayMs = 0 } = faults[cluster] ?? {};
       const status = random() < errorRate ? 503 : 200;
       setTimeout(() => {
         served[cluster][status] = (served[cluster][status] ?? 0) + 1;
+        const log = traffic[cluster];
+        log.push({ at: Date.now(), status, ms: Date.now() - started });
+        if (log.length > TRAFFIC_KEPT) log.splice(0, log.length - TRAFFIC_KEPT);
         res.writeHead(status, {
           'content-type': 'text/html; charset=utf-8',
           'x-cluster-name': cluster,
@@ -81,6 +99,7 @@ export async function startLoadBalancers(options: {
       faults[cluster] = f;
     },
     served: () => JSON.parse(JSON.stringify(served)),
+    traffic: cluster => [...(traffic[cluster] ?? [])],
     hostsSeen: () =>
       Object.fromEntries(
         Object.entries(hosts).map(([cluster, seen]) => [cluster, [...seen]]),

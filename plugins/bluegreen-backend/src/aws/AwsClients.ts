@@ -1,3 +1,4 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { Config } from '@backstage/config';
@@ -35,6 +36,7 @@ export function readAwsClientSettings(config: Config): AwsClientSettings {
 export class AwsClients {
   private readonly route53Clients = new Map<string, Promise<Route53Client>>();
   private eksClient?: Promise<EKSClient>;
+  private cloudWatchClient?: Promise<CloudWatchClient>;
 
   constructor(
     private readonly settings: AwsClientSettings,
@@ -81,5 +83,17 @@ export class AwsClients {
       },
     );
     return this.eksClient;
+  }
+
+  /** CloudWatch of bluegreen.aws.accountId and region: the load balancers' metrics. */
+  cloudWatch(): Promise<CloudWatchClient> {
+    this.cloudWatchClient ??= this.clientConfig().then(
+      c => new CloudWatchClient(c),
+      error => {
+        this.cloudWatchClient = undefined;
+        throw error;
+      },
+    );
+    return this.cloudWatchClient;
   }
 }

@@ -27,13 +27,13 @@ import {
 } from '@bluegreen/plugin-bluegreen-common';
 import {
   changeSplits,
-  loadBalancerConfig,
   LoadBalancerStandIns,
   Sandbox,
-  startLoadBalancers,
+  stagedChecksConfig,
   startSandbox,
 } from '@bluegreen/example-sandbox';
 import type { ExampleClusters } from '@bluegreen/example-kubernetes';
+import { Entity } from '@backstage/catalog-model';
 import request from 'supertest';
 import {
   BURNHAM,
@@ -64,10 +64,15 @@ describe('staged cutover runs (API, engine, scheduler, sandbox)', () => {
     await clusters?.stop();
   });
   beforeEach(async () => {
-    sandbox = await startSandbox({ insyncDelayMs: 100, throttle: false });
-    lbs = await startLoadBalancers({
-      clusters: [CLUSTERS.blue, CLUSTERS.green],
+    // Every check a staged run makes, against the sandbox's stand-ins: the load
+    // balancers (direct probe, CloudWatch), the DNS stand-in (DNS and share checks).
+    sandbox = await startSandbox({
+      insyncDelayMs: 100,
+      throttle: false,
+      dns: {},
+      loadBalancers: { clusters: [CLUSTERS.blue, CLUSTERS.green] },
     });
+    lbs = sandbox.loadBalancers!;
   });
   afterEach(async () => {
     for (const backend of backends.splice(0)) {
@@ -75,13 +80,23 @@ describe('staged cutover runs (API, engine, scheduler, sandbox)', () => {
     }
     dir.clear();
     await sandbox.close();
-    await lbs.close();
   });
 
   async function startBackend(
-    options: { denied?: string[]; soakSeconds?: number } = {},
+    options: {
+      denied?: string[];
+      soakSeconds?: number;
+      annotations?: Record<string, string>;
+    } = {},
   ) {
     const databaseFile = dir.resolve('bluegreen.sqlite');
+    const withAnnotations = (entity: Entity): Entity => ({
+      ...entity,
+      metadata: {
+        ...entity.metadata,
+        annotations: { ...entity.metadata.annotations, ...options.annotations },
+      },
+    });
     const authorize = jest.fn(
       async (requests: Array<{ permission: { name: string } }>) =>
         requests.map(r => ({
@@ -130,14 +145,14 @@ describe('staged cutover runs (API, engine, scheduler, sandbox)', () => {
                   ttlSeconds: 1,
                   insyncSeconds: 0.5,
                   probe: { requests: 10 },
-                  loadBalancers: loadBalancerConfig(lbs),
+                  ...stagedChecksConfig(sandbox),
                 },
               },
             },
           },
         }),
         catalogServiceMock.factory({
-          entities: [blueGreenComponent('burnham', BURNHAM)],
+          entities: [withAnnotations(blueGreenComponent('burnham', BURNHAM))],
         }),
         mockServices.permissions.mock({ authorize: authorize as any }).factory,
         mockServices.auditor.mock({ createEvent }).factory,
@@ -178,7 +193,7 @@ describe('staged cutover runs (API, engine, scheduler, sandbox)', () => {
   /** The weights of each change batch the sandbox applied, blue/green. */
   const batches = () => changeSplits(sandbox.changeLog(), CLUSTERS);
 
-  it('moves burnham to green in three verified steps (90/10, 50/50, 0/100), each one compare-and-swap batch, with the probe results on the run', async () => {
+  it("moves burnham to green in three verified steps (90/10, 50/50, 0/100), each one compare-and-swap batch, with every check's results on the run (direct probe, DNS, share, CloudWatch)", async () => {
     const { server, audit, createEvent } = await startBackend();
     const traffic = () =>
       request(server)
@@ -202,12 +217,24 @@ describe('staged cutover runs (API, engine, scheduler, sandbox)', () => {
       dnsFloor: { ttlSeconds: 1, insyncSeconds: 0.5 },
     });
     expect(run.startedBy).toBe('user:default/mock');
-    // The last hold (0/100) probed green alone, all answers good.
+    // The last hold (0/100) probed green alone, all answers good; every DNS answer
+    // and every request to the hostname went to green; its load balancer's CloudWatch
+    // metrics had no 5xx.
     expect(run.verification).toMatchObject({
       ok: true,
-      clusters: { green: { requests: 10, successRatio: 1 } },
+      clusters: {
+        green: {
+          requests: 10,
+          successRatio: 1,
+          dnsShare: 1,
+          observedShare: 1,
+          expectedShare: 1,
+          cloudWatch: { errorRatio: 0 },
+        },
+        blue: { dnsShare: 0, observedShare: 0, expectedShare: 0 },
+      },
     });
-    expect(run.verification!.clusters.blue).toBeUndefined();
+    expect(run.verification!.clusters.blue!.requests).toBeUndefined();
     expect(run.events.map(e => e.message)).toEqual(
       expect.arrayContaining([
         'started',
@@ -460,6 +487,21 @@ describe('staged cutover runs (API, engine, scheduler, sandbox)', () => {
       });
     expect(zero.status).toBe(400);
     expect(zero.body.error.message).toMatch(/plan\.steps\[0\]\.weights/);
+    expect(batches()).toEqual([]);
+  });
+
+  it('refuses a run of a service whose probe threshold annotation is malformed (400 naming the annotation and its rule), writing nothing', async () => {
+    const { server } = await startBackend({
+      annotations: { 'bluegreen/probe-max-p95-ms': 'fast' },
+    });
+    const res = await request(server)
+      .post(CUTOVER)
+      .set('Authorization', user)
+      .send({ plan: STAGED });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toBe(
+      'annotation bluegreen/probe-max-p95-ms must be a whole number of milliseconds from 1 to 60000, got "fast"',
+    );
     expect(batches()).toEqual([]);
   });
 });

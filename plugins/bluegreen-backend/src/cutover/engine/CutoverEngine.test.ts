@@ -191,10 +191,14 @@ describe('CutoverEngine (Route 53 mode, against the AWS sandbox stand-in)', () =
           endpointsOf: async () => ({
             host: BURNHAM,
             path: '/',
+            clusters: CLUSTERS,
+            recordType: 'A',
             loadBalancers: {
               blue: lbs.urls[CLUSTERS.blue],
               green: lbs.urls[CLUSTERS.green],
             },
+            answers: { blue: { values: [] }, green: { values: [] } },
+            overrides: {},
           }),
         }),
       });

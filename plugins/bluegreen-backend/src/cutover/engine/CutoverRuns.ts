@@ -26,6 +26,7 @@ import {
   formatWeights,
   preflightInputOf,
   preflightWeights,
+  probeThresholdOverrides,
   stagedCutoverRequestSchema,
   TrafficStatus,
 } from '@bluegreen/plugin-bluegreen-common';
@@ -119,6 +120,11 @@ export class CutoverRuns {
         throw new NotFoundError(`${entityRef} was not found`);
       }
       const target = await this.options.targets.forCutover(entity);
+      // A malformed threshold annotation would fail the first hold: refused up front.
+      const thresholds = probeThresholdOverrides(entity);
+      if ('problem' in thresholds) {
+        throw new InputError(thresholds.problem);
+      }
       const current = await this.options.status(entity);
       // Staged runs write the records themselves: never records external-dns owns.
       this.options.cutover.assertMode(

@@ -1,3 +1,4 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import {
   AuditorService,
   AuthService,
@@ -19,6 +20,9 @@ import { CutoverService } from '../CutoverService';
 import { loadBalancerEndpoints } from '../probes/loadBalancerEndpoints';
 import { combineVerifiers } from '../probes/combineVerifiers';
 import { probeVerifier } from '../probes/ProbeVerifier';
+import { dnsVerifier } from '../probes/DnsVerifier';
+import { cloudWatchVerifier } from '../probes/CloudWatchVerifier';
+import { shareVerifier } from '../probes/ShareVerifier';
 import { workloadsVerifier } from '../probes/WorkloadsVerifier';
 import { EntityWorkloads } from '../../kubernetes/EntityWorkloads';
 import { CutoverDriver } from './CutoverDriver';
@@ -30,13 +34,15 @@ import { StagedCutoverSettings } from './stagedCutoverSettings';
 
 /**
  * The staged cutover engine as the plugin runs it: runs in the plugin's database, steps
- * written to Route 53 under the record's lease, holds verified by the direct probes.
+ * written to Route 53 under the record's lease, holds verified by the direct probes, the
+ * DNS, share and CloudWatch checks and the workloads.
  */
 export async function createStagedCutovers(options: {
   settings: StagedCutoverSettings;
   database: DatabaseService;
   leases: LeaseStore;
   route53: (accountId?: string) => Promise<Route53WeightedRecords>;
+  cloudWatch: () => Promise<CloudWatchClient>;
   bindings: TrafficBindings;
   targets: TrafficTargets;
   cutover: CutoverService;
@@ -77,6 +83,14 @@ export async function createStagedCutovers(options: {
     }
     return { entity, target };
   };
+  const endpointsOf = loadBalancerEndpoints({
+    targetOf,
+    readGroup: async target =>
+      (
+        await boundRecordGroup(options.route53, options.bindings, target)
+      ).read(),
+    urls: settings.loadBalancers,
+  });
   const engine = new CutoverEngine({
     store,
     writer: new Route53RunWriter({
@@ -89,17 +103,22 @@ export async function createStagedCutovers(options: {
       written: options.forgetStatus,
     }),
     verify: combineVerifiers(
-      probeVerifier({
-        endpointsOf: loadBalancerEndpoints({
-          targetOf,
-          readGroup: async target =>
-            (
-              await boundRecordGroup(options.route53, options.bindings, target)
-            ).read(),
-          urls: settings.loadBalancers,
-        }),
-        thresholds: settings.thresholds,
-      }),
+      probeVerifier({ endpointsOf, thresholds: settings.thresholds }),
+      ...(settings.dns
+        ? [dnsVerifier({ endpointsOf, settings: settings.dns })]
+        : []),
+      ...(settings.share
+        ? [shareVerifier({ endpointsOf, settings: settings.share })]
+        : []),
+      ...(settings.cloudWatch
+        ? [
+            cloudWatchVerifier({
+              endpointsOf,
+              cloudWatch: options.cloudWatch,
+              settings: settings.cloudWatch,
+            }),
+          ]
+        : []),
       workloadsVerifier({
         targetOf,
         workloads: options.workloads,

@@ -1,4 +1,8 @@
+import { Resolver } from 'node:dns';
 import { Config } from '@backstage/config';
+import { CloudWatchCheckSettings } from '../probes/CloudWatchVerifier';
+import { DnsCheckSettings } from '../probes/DnsVerifier';
+import { ShareCheckSettings } from '../probes/ShareVerifier';
 import {
   DEFAULT_PROBE_THRESHOLDS,
   ProbeThresholds,
@@ -15,7 +19,29 @@ export interface StagedCutoverSettings {
   thresholds: ProbeThresholds;
   /** Load balancer DNS name → the URL to probe it at. */
   loadBalancers: Record<string, string>;
+  /** The DNS check; off without the zone's name servers. */
+  dns?: DnsCheckSettings;
+  /** The seed's check through the hostname; off with 0 requests. */
+  share?: ShareCheckSettings;
+  /** The load balancers' CloudWatch metrics; off unless configured. */
+  cloudWatch?: CloudWatchCheckSettings;
   leaseTtlMs: number;
+}
+
+/** Name servers as Node's resolver takes them (`host`, `host:port`, `[v6]:port`). */
+function servers(config: Config | undefined, key: string) {
+  const list = config?.getOptionalStringArray(key);
+  if (!list) return undefined;
+  try {
+    new Resolver().setServers(list);
+  } catch (error) {
+    throw new Error(
+      `bluegreen.cutover.${key} must list name servers as host or host:port: ${
+        (error as Error).message
+      }`,
+    );
+  }
+  return list;
 }
 
 function positive(config: Config, key: string, fallback: number): number {
@@ -32,29 +58,58 @@ export function readStagedCutoverSettings(root: Config): StagedCutoverSettings {
   const cutover = root.getOptionalConfig('bluegreen.cutover');
   const get = (key: string, fallback: number) =>
     cutover ? positive(cutover, key, fallback) : fallback;
-  const ratio = get(
+  const ratioOf = (key: string, fallback: number) => {
+    const value = get(key, fallback);
+    if (value > 1) {
+      throw new Error(
+        `bluegreen.cutover.${key} must be at most 1, got ${value}`,
+      );
+    }
+    return value;
+  };
+  const ratio = ratioOf(
     'staged.probe.minSuccessRatio',
     DEFAULT_PROBE_THRESHOLDS.minSuccessRatio,
   );
-  if (ratio > 1) {
-    throw new Error(
-      `bluegreen.cutover.staged.probe.minSuccessRatio must be at most 1, got ${ratio}`,
-    );
-  }
   // A list, not a map: config keys cannot hold the dots of a DNS name.
   const loadBalancers: Record<string, string> = {};
+  const dimensions: Record<string, string> = {};
   for (const entry of cutover?.getOptionalConfigArray('staged.loadBalancers') ??
     []) {
     const name = entry.getString('dnsName').toLowerCase().replace(/\.$/, '');
-    const url = entry.getString('url');
-    if (!/^https?:\/\/[^\s]+$/.test(url)) {
+    const url = entry.getOptionalString('url');
+    if (url !== undefined && !/^https?:\/\/[^\s]+$/.test(url)) {
       throw new Error(
         `bluegreen.cutover.staged.loadBalancers (${name}).url must be an http(s) URL, got ${url}`,
       );
     }
-    loadBalancers[name] = url.replace(/\/$/, '');
+    if (url) loadBalancers[name] = url.replace(/\/$/, '');
+    const dimension = entry.getOptionalString('cloudWatchDimension');
+    if (
+      dimension !== undefined &&
+      !/^(app|net)\/[^/\s]+\/[^/\s]+$/.test(dimension)
+    ) {
+      throw new Error(
+        `bluegreen.cutover.staged.loadBalancers (${name}).cloudWatchDimension must be the LoadBalancer dimension app/<name>/<id>, got ${dimension}`,
+      );
+    }
+    if (dimension) dimensions[name] = dimension;
   }
   const ttl = cutover?.getOptionalNumber('staged.ttlSeconds');
+  const timeoutMs = get(
+    'staged.probe.timeoutMs',
+    DEFAULT_PROBE_THRESHOLDS.timeoutMs,
+  );
+  const dnsServers = servers(cutover, 'staged.dns.servers');
+  const shareRequests = Math.round(
+    cutover?.getOptionalNumber('staged.share.requests') ?? 20,
+  );
+  if (!(shareRequests >= 0)) {
+    throw new Error(
+      `bluegreen.cutover.staged.share.requests must be 0 (off) or more, got ${shareRequests}`,
+    );
+  }
+  const tolerance = ratioOf('staged.share.tolerance', 0.1);
   return {
     probeIntervalMs: get('staged.probeIntervalSeconds', 10) * 1000,
     floor: {
@@ -68,12 +123,32 @@ export function readStagedCutoverSettings(root: Config): StagedCutoverSettings {
       ),
       minSuccessRatio: ratio,
       maxP95Ms: get('staged.probe.maxP95Ms', DEFAULT_PROBE_THRESHOLDS.maxP95Ms),
-      timeoutMs: get(
-        'staged.probe.timeoutMs',
-        DEFAULT_PROBE_THRESHOLDS.timeoutMs,
-      ),
+      timeoutMs,
     },
     loadBalancers,
+    ...(dnsServers && {
+      dns: {
+        servers: dnsServers,
+        queries: Math.round(get('staged.dns.queries', 20)),
+        timeoutMs,
+      },
+    }),
+    ...(cutover?.has('staged.cloudWatch') && {
+      cloudWatch: {
+        max5xxRatio: ratioOf('staged.cloudWatch.max5xxRatio', 0.01),
+        maxP95Ms: get('staged.cloudWatch.maxP95Ms', 1000),
+        periodSeconds: get('staged.cloudWatch.periodSeconds', 60),
+        dimensions,
+      },
+    }),
+    ...(shareRequests > 0 && {
+      share: {
+        requests: shareRequests,
+        servers: servers(cutover, 'staged.share.servers'),
+        tolerance,
+        timeoutMs,
+      },
+    }),
     leaseTtlMs: get('leaseSeconds', 60) * 1000,
   };
 }

@@ -27,6 +27,10 @@ export interface HttpProbeOptions {
   timeoutMs: number;
 }
 
+/** A probe's success: a 2xx or 3xx answer. */
+export const answeredOk = (status?: number) =>
+  status !== undefined && status >= 200 && status < 400;
+
 const CLUSTER_NAME = /CLUSTER_NAME:\s*([A-Za-z0-9._-]+)/;
 
 /** The p-th percentile (nearest rank) of `values`. */
@@ -38,7 +42,8 @@ export function percentile(values: number[], p: number): number | undefined {
   ];
 }
 
-function once(options: HttpProbeOptions) {
+/** One GET: its status, the cluster that answered (from the page or a header), its time. */
+export function probeOnce(options: Omit<HttpProbeOptions, 'count'>) {
   const base = new URL(options.url);
   const client = base.protocol === 'https:' ? https : http;
   const started = process.hrtime.bigint();
@@ -92,6 +97,17 @@ function once(options: HttpProbeOptions) {
   });
 }
 
+/** The entity's probe path goes into a request line: nothing but a path. */
+export function assertProbePath(path: string) {
+  if (!path.startsWith('/') || /[\r\n\s]/.test(path)) {
+    throw new Error(
+      `probe path must start with / and contain no whitespace: ${JSON.stringify(
+        path,
+      )}`,
+    );
+  }
+}
+
 /**
  * Sends `count` GETs of `path` to one load balancer, with the service's Host header and
  * TLS server name (so the ingress routes them as it routes users), five at a time.
@@ -99,30 +115,22 @@ function once(options: HttpProbeOptions) {
 export async function probeHttp(
   options: HttpProbeOptions,
 ): Promise<HttpProbeResult> {
-  if (!options.path.startsWith('/') || /[\r\n\s]/.test(options.path)) {
-    throw new Error(
-      `probe path must start with / and contain no whitespace: ${JSON.stringify(
-        options.path,
-      )}`,
-    );
-  }
-  const results: Awaited<ReturnType<typeof once>>[] = [];
+  assertProbePath(options.path);
+  const results: Awaited<ReturnType<typeof probeOnce>>[] = [];
   for (let i = 0; i < options.count; i += 5) {
     const batch = Math.min(5, options.count - i);
     results.push(
       ...(await Promise.all(
-        Array.from({ length: batch }, () => once(options)),
+        Array.from({ length: batch }, () => probeOnce(options)),
       )),
     );
   }
-  const ok = (status?: number) =>
-    status !== undefined && status >= 200 && status < 400;
   const clusters: Record<string, number> = {};
   for (const r of results) {
-    if (ok(r.status) && r.cluster)
+    if (answeredOk(r.status) && r.cluster)
       clusters[r.cluster] = (clusters[r.cluster] ?? 0) + 1;
   }
-  const succeeded = results.filter(r => ok(r.status)).length;
+  const succeeded = results.filter(r => answeredOk(r.status)).length;
   return {
     requests: results.length,
     succeeded,
@@ -133,7 +141,7 @@ export async function probeHttp(
     ),
     clusters,
     failures: results
-      .filter(r => !ok(r.status))
+      .filter(r => !answeredOk(r.status))
       .slice(0, 3)
       .map(r => r.error ?? `HTTP ${r.status}`),
   };

@@ -6,7 +6,11 @@ import {
   LoadBalancerStandIns,
   startLoadBalancers,
 } from '@bluegreen/example-sandbox';
-import { presetPlan, Weights } from '@bluegreen/plugin-bluegreen-common';
+import {
+  presetPlan,
+  ProbeThresholdOverrides,
+  Weights,
+} from '@bluegreen/plugin-bluegreen-common';
 import { CutoverRunRecord } from '../../database/CutoverRunStore';
 import { initialRunState } from '../engine/runState';
 import { probeVerifier } from './ProbeVerifier';
@@ -27,14 +31,17 @@ describe('probeVerifier (against the sandbox load balancer stand-ins)', () => {
       plan,
       state: { ...initialRunState(plan), weights },
     } as unknown as CutoverRunRecord);
+  const endpoints = (overrides: ProbeThresholdOverrides = {}) => ({
+    host: 'burnham.eks-blueprint.example.com',
+    path: '/',
+    clusters: { blue: BLUE, green: GREEN },
+    recordType: 'A',
+    loadBalancers: { blue: lbs.urls[BLUE], green: lbs.urls[GREEN] },
+    answers: { blue: { values: [] }, green: { values: [] } },
+    overrides,
+  });
   const verifier = () =>
-    probeVerifier({
-      endpointsOf: async () => ({
-        host: 'burnham.eks-blueprint.example.com',
-        path: '/',
-        loadBalancers: { blue: lbs.urls[BLUE], green: lbs.urls[GREEN] },
-      }),
-    });
+    probeVerifier({ endpointsOf: async () => endpoints() });
 
   it('passes a hold while both serving clusters answer (50/50)', async () => {
     expect(await verifier()(runAt({ blue: 50, green: 50 }))).toEqual({
@@ -68,19 +75,15 @@ describe('probeVerifier (against the sandbox load balancer stand-ins)', () => {
     expect(result!.clusters!.green!.successRatio).toBeLessThan(0.99);
   });
 
-  it('fails a hold when a cluster is slow (p95 over the threshold)', async () => {
+  it("fails a hold when a cluster is slow (p95 over the service's own threshold, its annotation over the configured 1000 ms)", async () => {
     // Green serves nothing here: a loaded machine's latency cannot fail it instead.
     lbs.setFaults(BLUE, { delayMs: 400 });
     const slow = probeVerifier({
-      endpointsOf: async () => ({
-        host: 'burnham.eks-blueprint.example.com',
-        path: '/',
-        loadBalancers: { blue: lbs.urls[BLUE], green: lbs.urls[GREEN] },
-      }),
+      endpointsOf: async () => endpoints({ maxP95Ms: 200 }),
       thresholds: {
         requests: 5,
         minSuccessRatio: 0.99,
-        maxP95Ms: 200,
+        maxP95Ms: 1000,
         timeoutMs: 2000,
       },
     });

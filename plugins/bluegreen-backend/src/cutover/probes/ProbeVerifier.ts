@@ -2,6 +2,7 @@ import {
   CLUSTER_COLOURS,
   ClusterColour,
   ClusterProbeResult,
+  ProbeThresholdOverrides,
 } from '@bluegreen/plugin-bluegreen-common';
 import { CutoverRunRecord } from '../../database/CutoverRunStore';
 import { RunVerifier } from '../engine/CutoverEngine';
@@ -30,8 +31,16 @@ export const DEFAULT_PROBE_THRESHOLDS: ProbeThresholds = {
 export interface ProbeEndpoints {
   host: string;
   path: string;
+  /** The clusters' names (their set identifiers, and what their pages say). */
+  clusters: Record<ClusterColour, string>;
+  /** The weighted records' type (A, AAAA, CNAME). */
+  recordType: string;
   /** A cluster's load balancer URL (from its record's alias target, mapped by configuration). */
   loadBalancers: Record<ClusterColour, string>;
+  /** What a DNS answer names for each cluster: its record's alias target (a DNS name), or its values. */
+  answers: Record<ClusterColour, { aliasTarget?: string; values: string[] }>;
+  /** The service's own pass marks (its annotations), over the configured ones. */
+  overrides: ProbeThresholdOverrides;
 }
 
 /**
@@ -45,10 +54,11 @@ export function probeVerifier(options: {
   thresholds?: ProbeThresholds;
   probe?: (options: HttpProbeOptions) => Promise<HttpProbeResult>;
 }): RunVerifier {
-  const thresholds = options.thresholds ?? DEFAULT_PROBE_THRESHOLDS;
+  const configured = options.thresholds ?? DEFAULT_PROBE_THRESHOLDS;
   const probe = options.probe ?? probeHttp;
   return async run => {
     const endpoints = await options.endpointsOf(run);
+    const thresholds = { ...configured, ...endpoints.overrides };
     const problems: string[] = [];
     const clusters: Partial<Record<ClusterColour, ClusterProbeResult>> = {};
     for (const colour of CLUSTER_COLOURS) {

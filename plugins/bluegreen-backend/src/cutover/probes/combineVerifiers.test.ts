@@ -34,6 +34,23 @@ describe('combineVerifiers', () => {
     });
   });
 
+  it('merges what each check saw of a cluster, field by field', async () => {
+    const verify = combineVerifiers(
+      async () => ({
+        ok: true,
+        clusters: { green: { requests: 20, successRatio: 1 } },
+      }),
+      async () => ({
+        ok: true,
+        clusters: { green: { dnsShare: 0.5 }, blue: { dnsShare: 0.5 } },
+      }),
+    );
+    expect((await verify(run))?.clusters).toEqual({
+      blue: { dnsShare: 0.5 },
+      green: { requests: 20, successRatio: 1, dnsShare: 0.5 },
+    });
+  });
+
   it('has nothing to say when no check has', async () => {
     expect(await combineVerifiers(async () => undefined)(run)).toBeUndefined();
   });

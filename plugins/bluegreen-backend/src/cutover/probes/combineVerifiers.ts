@@ -1,8 +1,25 @@
+import {
+  CLUSTER_COLOURS,
+  ClusterColour,
+  ClusterProbeResult,
+} from '@bluegreen/plugin-bluegreen-common';
 import { RunVerifier } from '../engine/CutoverEngine';
+
+type Clusters = Partial<Record<ClusterColour, ClusterProbeResult>>;
+
+/** Each check fills its own fields of a cluster's result: merged field by field. */
+function mergeClusters(all: Clusters[]): Clusters {
+  const merged: Clusters = {};
+  for (const colour of CLUSTER_COLOURS) {
+    const parts = all.map(c => c[colour]).filter(Boolean);
+    if (parts.length) merged[colour] = Object.assign({}, ...parts);
+  }
+  return merged;
+}
 
 /**
  * Runs every verifier of a hold at once: it passes when all pass; a failure names each
- * failing check. Per-cluster probe results are merged for the card.
+ * failing check. Per-cluster results are merged for the card.
  */
 export function combineVerifiers(...verifiers: RunVerifier[]): RunVerifier {
   return async run => {
@@ -26,7 +43,7 @@ export function combineVerifiers(...verifiers: RunVerifier[]): RunVerifier {
       ...(failed.length > 0 && {
         reason: failed.map(r => r.reason ?? 'a check failed').join('; '),
       }),
-      clusters: Object.assign({}, ...results.map(r => r.clusters ?? {})),
+      clusters: mergeClusters(results.map(r => r.clusters ?? {})),
     };
   };
 }

@@ -3,6 +3,7 @@ import {
   CLUSTER_COLOURS,
   ClusterColour,
   getBlueGreenAnnotations,
+  probeThresholdOverrides,
 } from '@bluegreen/plugin-bluegreen-common';
 import { Entity } from '@backstage/catalog-model';
 import { CutoverRunRecord } from '../../database/CutoverRunStore';
@@ -10,24 +11,31 @@ import { WeightedRecordGroup } from '../../route53/Route53WeightedRecords';
 import { TrafficTarget } from '../../security/TrafficTargets';
 import { ProbeEndpoints } from './ProbeVerifier';
 
-/** A record's load balancer: its alias target, or its first value. */
-function loadBalancerOf(group: WeightedRecordGroup, setIdentifier: string) {
+const dnsName = (name: string) => name.toLowerCase().replace(/\.$/, '');
+
+/** What a cluster's record answers: its alias target, or its values. */
+function answersOf(group: WeightedRecordGroup, setIdentifier: string) {
   const record = group.records.find(r => r.SetIdentifier === setIdentifier);
-  const name =
-    record?.AliasTarget?.DNSName ?? record?.ResourceRecords?.[0]?.Value;
-  if (!name) {
+  const aliasTarget = record?.AliasTarget?.DNSName;
+  const values = (record?.ResourceRecords ?? []).flatMap(r =>
+    r.Value ? [dnsName(r.Value)] : [],
+  );
+  if (!aliasTarget && values.length === 0) {
     throw new InputError(
       `the ${group.name} record of ${setIdentifier} has no alias target or value to probe`,
     );
   }
-  return name.toLowerCase().replace(/\.$/, '');
+  return aliasTarget
+    ? { aliasTarget: dnsName(aliasTarget), values }
+    : { values };
 }
 
 /**
  * Where a run's probes go: the record group's load balancers (alias targets, or values),
  * as `https://<name>` unless configuration maps the name to another URL (the example's
  * local stand-ins, or an internal address), with the service's hostname as Host/SNI and
- * the entity's probe path.
+ * the entity's probe path and threshold annotations; with what each cluster's record
+ * answers, for the DNS checks.
  */
 export function loadBalancerEndpoints(options: {
   /** The run's entity and its bound traffic. */
@@ -54,15 +62,26 @@ export function loadBalancerEndpoints(options: {
   async function read(run: CutoverRunRecord): Promise<ProbeEndpoints> {
     const { entity, target } = await options.targetOf(run);
     const group = await options.readGroup(target);
+    const thresholds = probeThresholdOverrides(entity);
+    if ('problem' in thresholds) {
+      throw new InputError(thresholds.problem);
+    }
     const loadBalancers = {} as Record<ClusterColour, string>;
+    const answers = {} as ProbeEndpoints['answers'];
     for (const colour of CLUSTER_COLOURS) {
-      const name = loadBalancerOf(group, target.clusters[colour]);
+      answers[colour] = answersOf(group, target.clusters[colour]);
+      // A record's load balancer: its alias target, or its first value.
+      const name = answers[colour].aliasTarget ?? answers[colour].values[0];
       loadBalancers[colour] = options.urls[name] ?? `https://${name}`;
     }
     return {
       host: target.hostname,
       path: getBlueGreenAnnotations(entity).probePath,
+      clusters: target.clusters,
+      recordType: target.recordType,
       loadBalancers,
+      answers,
+      overrides: thresholds.overrides,
     };
   }
 }

@@ -21,6 +21,7 @@ import LinearProgress from '@material-ui/core/LinearProgress';
 import Typography from '@material-ui/core/Typography';
 import { blueGreenApiRef } from '../../api';
 import { FollowedRun } from './useCutoverRuns';
+import { probeSummary } from './probeSummary';
 
 type StepState = 'done' | 'current' | 'pending';
 
@@ -196,11 +197,7 @@ export function CutoverRunTimeline(props: {
                 variant="body2"
                 data-testid={`bluegreen-run-probe-${colour}`}
               >
-                {colour}: {Math.round(probe.successRatio * 1000) / 10} % of{' '}
-                {probe.requests} ok
-                {probe.p95Ms !== undefined
-                  ? ` · p95 ${Math.round(probe.p95Ms)} ms`
-                  : ''}
+                {colour}: {probeSummary(probe)}
               </Typography>
             ) : null;
           })}

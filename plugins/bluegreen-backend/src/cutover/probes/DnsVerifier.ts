@@ -1,0 +1,82 @@
+import {
+  CLUSTER_COLOURS,
+  ClusterColour,
+  ClusterProbeResult,
+} from '@bluegreen/plugin-bluegreen-common';
+import { CutoverRunRecord } from '../../database/CutoverRunStore';
+import { RunVerifier } from '../engine/CutoverEngine';
+import { answerOwners, createResolver, DnsQuerySettings } from './dnsAnswers';
+import { ProbeEndpoints } from './ProbeVerifier';
+
+/** bluegreen.cutover.staged.dns: the zone's name servers, asked directly. */
+export interface DnsCheckSettings extends DnsQuerySettings {
+  servers: string[];
+  /** Queries of the weighted record per verification. */
+  queries: number;
+}
+
+/**
+ * The DNS check: `queries` queries of the weighted record sent to the zone's own name
+ * servers, which answer each one by weight (no resolver cache in between), counted per
+ * set identifier. The shares are shown, not judged (20 weighted draws are noisy); the
+ * hold fails when an answer names a cluster the run set to weight 0 (Route 53 serves
+ * something other than what the run wrote: reverted, or changed by someone) or when no
+ * query is answered.
+ */
+export function dnsVerifier(options: {
+  endpointsOf(run: CutoverRunRecord): Promise<ProbeEndpoints>;
+  settings: DnsCheckSettings;
+}): RunVerifier {
+  const { settings } = options;
+  const resolver = createResolver(settings);
+  return async run => {
+    const endpoints = await options.endpointsOf(run);
+    const owners = await answerOwners(resolver, endpoints);
+    const counts: Record<ClusterColour | 'other', number> = {
+      blue: 0,
+      green: 0,
+      other: 0,
+    };
+    const errors: string[] = [];
+    for (let i = 0; i < settings.queries; i += 10) {
+      const batch = Math.min(10, settings.queries - i);
+      await Promise.all(
+        Array.from({ length: batch }, async () => {
+          try {
+            const answer = await resolver.query(
+              endpoints.host,
+              endpoints.recordType,
+            );
+            // An ELB answers a few of its addresses: any of them names it.
+            const owner = answer.map(a => owners.get(a)).find(Boolean);
+            counts[owner ?? 'other']++;
+          } catch (error) {
+            errors.push((error as Error).message);
+          }
+        }),
+      );
+    }
+    const answered = counts.blue + counts.green + counts.other;
+    if (answered === 0) {
+      return {
+        ok: false,
+        reason: `DNS: none of ${settings.queries} queries of ${
+          endpoints.host
+        } was answered by ${settings.servers.join(', ')} (${errors[0]})`,
+      };
+    }
+    const clusters: Partial<Record<ClusterColour, ClusterProbeResult>> = {};
+    const problems: string[] = [];
+    for (const colour of CLUSTER_COLOURS) {
+      clusters[colour] = { dnsShare: counts[colour] / answered };
+      if (run.state.weights[colour] === 0 && counts[colour] > 0) {
+        problems.push(
+          `DNS: ${counts[colour]} of ${answered} answers for ${endpoints.host} named ${colour}, which the run set to weight 0 (Route 53 does not serve what the run wrote)`,
+        );
+      }
+    }
+    return problems.length
+      ? { ok: false, reason: problems.join('; '), clusters }
+      : { ok: true, clusters };
+  };
+}
