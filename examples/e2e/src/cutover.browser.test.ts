@@ -277,6 +277,7 @@ describe('the blue/green card in a real browser', () => {
     const seen: Array<{ split: string; at: number }> = [];
     let faulted = false;
     let screenshotTaken = false;
+    let greenChecksSeen = '';
     const deadline = Date.now() + 120_000;
     for (;;) {
       const history = await card
@@ -292,8 +293,18 @@ describe('the blue/green card in a real browser', () => {
       if (weights && weights !== seen[seen.length - 1]?.split) {
         seen.push({ split: weights, at: Date.now() });
       }
-      if (weights === '10/90' && !screenshotTaken) {
+      // The 10/90 hold once its first verification is on the card: every check's
+      // numbers for green (direct probe, share through the hostname, DNS, CloudWatch).
+      const greenChecks =
+        weights === '10/90' && !screenshotTaken
+          ? await timeline
+              .getByTestId('bluegreen-run-probe-green')
+              .innerText({ timeout: 1_000 })
+              .catch(() => '')
+          : '';
+      if (/share/.test(greenChecks) && !screenshotTaken) {
         screenshotTaken = true;
+        greenChecksSeen = greenChecks;
         await card.screenshot({
           path: path.join(SCREENSHOT_DIR, 'burnham-staged-during.png'),
           animations: 'disabled',
@@ -315,6 +326,9 @@ describe('the blue/green card in a real browser', () => {
       await new Promise(resolve => setTimeout(resolve, 100));
     }
     sandbox!.loadBalancers!.setFaults('eks-blueprint-blue', {});
+    expect(greenChecksSeen).toMatch(
+      /^green: 100 % of 10 ok · p95 \d+ ms · share \d+(\.\d)? % \(90 % expected\) · DNS \d+(\.\d)? % · CloudWatch 0 % 5xx of \d+/,
+    );
 
     // Route 53 went 10/90, 50/50, then back 10/90 and 0/100: one batch each, never 0/0.
     const changes = sandbox!.changeLog().slice(changesBefore);

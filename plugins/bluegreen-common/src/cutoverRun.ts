@@ -112,6 +112,11 @@ export interface CutoverRunEventView {
  */
 export interface CutoverRunView {
   id: string;
+  /**
+   * Changes with every change of the run (a step, a verification, a command): a reader
+   * passes it back to wait for the next one.
+   */
+  version: number;
   entityRef: string;
   mode: CutoverMode;
   plan: CutoverPlan;

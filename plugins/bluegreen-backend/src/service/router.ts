@@ -261,6 +261,8 @@ export async function createRouter(
       after: z.coerce.number().int().min(0).optional(),
       /** Wait up to this long (ms) for an event after `after`. */
       waitMs: z.coerce.number().int().min(0).max(25_000).optional(),
+      /** … or for the run to change from this version. */
+      version: z.coerce.number().int().min(0).optional(),
     })
     .strict();
   const runIdOf = (params: Record<string, string>) =>
@@ -276,6 +278,7 @@ export async function createRouter(
       await options.runs.view(runIdOf(req.params), credentials, {
         afterEventId: query.after,
         waitMs: query.waitMs,
+        version: query.version,
       }),
     );
   });

@@ -504,4 +504,36 @@ describe('staged cutover runs (API, engine, scheduler, sandbox)', () => {
     );
     expect(batches()).toEqual([]);
   });
+
+  it('answers a long-poll as soon as a verification changes the run, with no new event (the card shows every probe, not only each step)', async () => {
+    const { server } = await startBackend();
+    const res = await request(server)
+      .post(CUTOVER)
+      .set('Authorization', user)
+      .send({
+        plan: {
+          ...STAGED,
+          steps: STAGED.steps.map(s => ({ ...s, soakSeconds: 30 })),
+        },
+      });
+    const held = await waitForRun(
+      server,
+      res.body.runId,
+      r => r.holdLeftMs !== undefined && r.verification !== undefined,
+    );
+    // No event comes for 30 s (the hold); only a new verification can answer this.
+    const next = await request(server)
+      .get(
+        `${RUNS}/${res.body.runId}?after=${
+          held.events[held.events.length - 1].id
+        }&version=${held.version}&waitMs=20000`,
+      )
+      .set('Authorization', user);
+    expect(next.status).toBe(200);
+    expect(next.body.events).toEqual([]);
+    expect(next.body.version).toBeGreaterThan(held.version);
+    expect(Date.parse(next.body.verification.at)).toBeGreaterThan(
+      Date.parse(held.verification!.at),
+    );
+  });
 });

@@ -5,6 +5,7 @@ const plan = presetPlan('staged', { blue: 100, green: 0 }, 'green');
 /** burnham's staged run holding its first step (90/10), as the backend answers it. */
 export const runAtFirstStep: CutoverRunView = {
   id: 'run-1',
+  version: 3,
   entityRef: 'component:default/burnham',
   mode: 'route53',
   plan,
@@ -47,6 +48,7 @@ export const runAtFirstStep: CutoverRunView = {
 /** The same run's next answer: the 50/50 step in effect. */
 export const runAtSecondStep: CutoverRunView = {
   ...runAtFirstStep,
+  version: 6,
   stepIndex: 1,
   reached: 1,
   weights: { blue: 50, green: 50 },

@@ -39,11 +39,16 @@ export interface BlueGreenApi {
   listCutoverRuns(entity: CompoundEntityRef): Promise<CutoverRunList>;
   /**
    * A run with its events after `after`; with `waitMs`, answers as soon as there is a
-   * new event (or the wait is over).
+   * new event or the run changed from `version` (or the wait is over).
    */
   getCutoverRun(
     runId: string,
-    options?: { after?: number; waitMs?: number; signal?: AbortSignal },
+    options?: {
+      after?: number;
+      version?: number;
+      waitMs?: number;
+      signal?: AbortSignal;
+    },
   ): Promise<CutoverRunView>;
   /** Pause, resume or abort a run; the backend checks bluegreen.cutover. */
   commandCutoverRun(

@@ -68,10 +68,18 @@ export class BlueGreenClient implements BlueGreenApi {
 
   async getCutoverRun(
     runId: string,
-    options: { after?: number; waitMs?: number; signal?: AbortSignal } = {},
+    options: {
+      after?: number;
+      version?: number;
+      waitMs?: number;
+      signal?: AbortSignal;
+    } = {},
   ): Promise<CutoverRunView> {
     const query = new URLSearchParams();
     if (options.after !== undefined) query.set('after', String(options.after));
+    if (options.version !== undefined) {
+      query.set('version', String(options.version));
+    }
     if (options.waitMs !== undefined) {
       query.set('waitMs', String(options.waitMs));
     }

@@ -235,13 +235,13 @@ export class CutoverRuns {
 
   /**
    * The run with its events after `afterEventId`; with `waitMs`, answers as soon as there
-   * are new events (or the wait is over), so that the card follows the run's events
-   * rather than a slow poll.
+   * are new events or the run is no longer at `version` (a new verification), or the wait
+   * is over, so that the card follows the run rather than a slow poll.
    */
   async view(
     runId: string,
     credentials: BackstageCredentials,
-    options: { afterEventId?: number; waitMs?: number } = {},
+    options: { afterEventId?: number; waitMs?: number; version?: number } = {},
   ): Promise<CutoverRunView> {
     await this.get(runId, credentials);
     const deadline = Date.now() + (options.waitMs ?? 0);
@@ -250,13 +250,14 @@ export class CutoverRuns {
         runId,
         options.afterEventId,
       );
-      if (events.length > 0 || Date.now() >= deadline) {
-        const run = await this.options.store.get(runId);
-        return viewOf(
-          run!,
-          // Read after the run: events saved between the two reads come next time.
-          events,
-        );
+      // Read after the events: events saved between the two reads come next time.
+      const run = (await this.options.store.get(runId))!;
+      if (
+        events.length > 0 ||
+        (options.version !== undefined && run.version !== options.version) ||
+        Date.now() >= deadline
+      ) {
+        return viewOf(run, events);
       }
       await new Promise(resolve => setTimeout(resolve, 50));
     }
@@ -368,6 +369,7 @@ export function viewOf(
   const left = holdLeftMs(run.plan, run.floor, state, now);
   return {
     id: run.id,
+    version: run.version,
     entityRef: run.entityRef,
     mode: run.mode,
     plan: run.plan,

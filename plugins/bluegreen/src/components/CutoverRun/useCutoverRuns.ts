@@ -49,21 +49,25 @@ export function useCutoverRuns(entity: Entity, onEvent: () => void) {
   const active = runs?.find(run => isActiveRun(run.status));
   const activeId = active?.id;
   const activeAfter = active ? lastEventId(active) : 0;
+  const activeVersion = active?.version;
   useEffect(() => {
     if (!activeId) {
       return undefined;
     }
     const controller = new AbortController();
     let after = activeAfter;
+    let version = activeVersion;
     (async () => {
       while (!controller.signal.aborted) {
         try {
           const run = await api.getCutoverRun(activeId, {
             after,
+            version,
             waitMs: 20_000,
             signal: controller.signal,
           });
           after = Math.max(after, lastEventId(run));
+          version = run.version;
           setRuns(previous =>
             previous?.map(r =>
               r.id === run.id
@@ -97,7 +101,7 @@ export function useCutoverRuns(entity: Entity, onEvent: () => void) {
       }
     })();
     return () => controller.abort();
-    // Only a new active run starts a new follow; its own events move `after`.
+    // Only a new active run starts a new follow; its own answers move `after` and `version`.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [api, activeId]);
 

@@ -248,8 +248,10 @@ describe('EntityBlueGreenCard: staged cutover runs', () => {
     expect(timeline.getByTestId('bluegreen-run-probe-green')).toHaveTextContent(
       'green: 100 % of 20 ok · p95 15 ms',
     );
+    // It waits for the next event or change of the run (a verification) after these.
     expect(mocks.getCutoverRun).toHaveBeenCalledWith('run-1', {
       after: 2,
+      version: 3,
       waitMs: 20_000,
       signal: expect.anything(),
     });
