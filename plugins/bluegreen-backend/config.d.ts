@@ -84,11 +84,13 @@ export interface Config {
         ttlSeconds?: number;
         /** How long a step's write may wait for INSYNC before it fails. Default 300. */
         insyncTimeoutSeconds?: number;
+        /** A run paused longer than this rolls back in stages. Default 60. */
+        maxPauseMinutes?: number;
         /** When a cluster's direct probe fails a hold. */
         probe?: {
           /** Requests per cluster per verification. Default 20. */
           requests?: number;
-          /** Share that must answer 2xx/3xx, 0 to 1. Default 0.99. */
+          /** Share that must answer 2xx (a redirect fails), 0 to 1. Default 0.99. */
           minSuccessRatio?: number;
           /** Largest p95 latency allowed, ms. Default 1000. */
           maxP95Ms?: number;

@@ -62,7 +62,11 @@ describe('CutoverEngine (Route 53 mode, against the AWS sandbox stand-in)', () =
   /** One replica: its own database connection to the shared file, its own engine. */
   async function replica(
     file: string,
-    options: { wrap?: (w: RunWriter) => RunWriter; verify?: RunVerifier } = {},
+    options: {
+      wrap?: (w: RunWriter) => RunWriter;
+      verify?: RunVerifier;
+      maxPauseMs?: number;
+    } = {},
   ) {
     const store = await DatabaseCutoverRunStore.create({
       database: sqliteDatabase(file),
@@ -81,6 +85,7 @@ describe('CutoverEngine (Route 53 mode, against the AWS sandbox stand-in)', () =
       store,
       writer: options.wrap ? options.wrap(writer) : writer,
       verify: options.verify ?? (async () => ({ ok: true })),
+      maxPauseMs: options.maxPauseMs,
       logger: mockServices.logger.mock(),
       now: () => clock,
     });
@@ -279,5 +284,39 @@ describe('CutoverEngine (Route 53 mode, against the AWS sandbox stand-in)', () =
         'abort requested (aborted); it applies once the write of 50/50 is done (by user:default/platform-engineer)',
       ]),
     );
+  });
+
+  it('rolls a run paused longer than the pause limit back in stages (a forgotten pause does not keep the lease and the moved traffic for ever)', async () => {
+    const { store, engine } = await replica(dir.resolve('runs-pause.sqlite'), {
+      maxPauseMs: 60_000,
+    });
+    const run = await start(store);
+    // To the 50/50 step, then paused.
+    for (let i = 0; i < 200; i++) {
+      const now = await engine.advance(run.id);
+      if (now?.state.stepIndex === 1 && now.state.appliedAt !== undefined)
+        break;
+      clock += 250;
+    }
+    await engine.command(
+      run.id,
+      { type: 'pause', now: clock },
+      'user:default/mock',
+    );
+    clock += 59_000;
+    expect((await engine.advance(run.id))!.state.status).toBe('paused');
+    clock += 2_000;
+    const ended = await driveToEnd(engine, run.id);
+    expect(ended.state).toMatchObject({
+      status: 'rolled-back',
+      reason:
+        'paused for longer than 1 min (bluegreen.cutover.staged.maxPauseMinutes)',
+    });
+    expect(changes()).toEqual([
+      `${CLUSTERS.blue}=90 ${CLUSTERS.green}=10`,
+      `${CLUSTERS.blue}=50 ${CLUSTERS.green}=50`,
+      `${CLUSTERS.blue}=90 ${CLUSTERS.green}=10`,
+      `${CLUSTERS.blue}=100 ${CLUSTERS.green}=0`,
+    ]);
   });
 });

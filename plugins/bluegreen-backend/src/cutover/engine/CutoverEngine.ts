@@ -55,6 +55,11 @@ export interface CutoverEngineOptions {
   minVerifyIntervalMs?: number;
   /** How often holds are verified; a hold verified this recently may end unprobed. */
   probeIntervalMs?: number;
+  /**
+   * A run paused longer than this rolls back in stages: a forgotten pause must not keep
+   * the record group's lease (and half the traffic moved) for ever. Default 1 hour.
+   */
+  maxPauseMs?: number;
   now?: () => number;
 }
 
@@ -127,6 +132,26 @@ export class CutoverEngine {
     if (isTerminal(run.state)) {
       await this.options.lease?.release(run);
       return run;
+    }
+    const { pausedAt } = run.state;
+    const maxPauseMs = this.options.maxPauseMs ?? 3_600_000;
+    if (
+      run.state.status === 'paused' &&
+      pausedAt !== undefined &&
+      this.now() - pausedAt > maxPauseMs
+    ) {
+      await this.command(
+        runId,
+        {
+          type: 'abort',
+          now: this.now(),
+          reason: `paused for longer than ${Math.round(
+            maxPauseMs / 60_000,
+          )} min (bluegreen.cutover.staged.maxPauseMinutes)`,
+        },
+        'engine',
+      );
+      return this.advance(runId);
     }
     const lease = this.options.lease;
     const saved = lease

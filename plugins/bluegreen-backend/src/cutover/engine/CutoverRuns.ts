@@ -45,7 +45,12 @@ import { TrafficTargets } from '../../security/TrafficTargets';
 import { CutoverService } from '../CutoverService';
 import { CutoverEngine } from './CutoverEngine';
 import { runLeaseHolder } from './DatabaseRunLease';
-import { holdLeftMs, initialRunState, isTerminal } from './runState';
+import {
+  holdLeftMs,
+  initialRunState,
+  isTerminal,
+  RunRefusal,
+} from './runState';
 import { parseInput } from '../../lib/parseInput';
 
 /** How the DNS floor of a run is set: INSYNC from config, the TTL from the record. */
@@ -322,11 +327,13 @@ export class CutoverRuns {
       try {
         saved = await this.options.engine.command(runId, input, user);
       } catch (error) {
-        // The state machine refuses commands on a run that has ended.
+        // The state machine refuses commands on a run that has ended, and a pause of a
+        // rollback.
+        if (!(error instanceof RunRefusal)) throw error;
         if (isTerminal((await this.options.store.get(runId))!.state)) {
           throw new ConflictError(`cutover run ${runId} has ended`);
         }
-        throw error;
+        throw new ConflictError(`cutover run ${runId}: ${error.message}`);
       }
       await audit.success({
         meta: { entityRef: run.entityRef, user, ...body },

@@ -129,6 +129,7 @@ export async function createStagedCutovers(options: {
     // Replicas ticking the same run probe it about once per interval between them.
     minVerifyIntervalMs: settings.probeIntervalMs / 2,
     probeIntervalMs: settings.probeIntervalMs,
+    maxPauseMs: settings.maxPauseMs,
     logger,
   });
   const driver = new CutoverDriver({

@@ -10,6 +10,7 @@ import {
   holdLeftMs,
   initialRunState,
   RunInput,
+  RunRefusal,
   RunState,
   transition,
   writeTimeoutMs,
@@ -356,5 +357,37 @@ describe('the staged cutover state machine (fake clock)', () => {
         `the run has ended (completed); it cannot ${type}`,
       );
     }
+  });
+
+  it('refuses to pause a rollback (holding it would keep traffic on weights that failed a check), and a rollback goes on', () => {
+    // Rolling back from 50/50: its first rollback step (90/10) is in effect.
+    const { state } = drive(staged, {
+      verify: (_now, s) =>
+        s.phase === 'forward' && s.stepIndex === 1
+          ? { ok: false, reason: 'green 5xx' }
+          : OK,
+      untilMs: FLOOR_MS * 2 + 500,
+    });
+    expect(state).toMatchObject({ phase: 'rollback', status: 'running' });
+    expect(() =>
+      transition(staged, FLOOR, state, { type: 'pause', now: 1 }),
+    ).toThrow(RunRefusal);
+    expect(() =>
+      transition(staged, FLOOR, state, { type: 'pause', now: 1 }),
+    ).toThrow(/^a rollback cannot be paused/);
+  });
+
+  it('remembers when a run was paused, until it resumes', () => {
+    const { state } = drive(staged, { untilMs: 500 });
+    const paused = transition(staged, FLOOR, state, {
+      type: 'pause',
+      now: 600,
+    }).state;
+    expect(paused).toMatchObject({ status: 'paused', pausedAt: 600 });
+    const resumed = transition(staged, FLOOR, paused, {
+      type: 'resume',
+      now: 900,
+    }).state;
+    expect(resumed.pausedAt).toBeUndefined();
   });
 });

@@ -19,6 +19,9 @@ import {
   weightSplit,
 } from '@bluegreen/plugin-bluegreen-common';
 
+/** A command the run's state refuses (not an error of the engine): a 409 for the caller. */
+export class RunRefusal extends Error {}
+
 export interface RunState {
   status: CutoverRunStatus;
   /** Moving along the plan, or back along its rollback. */
@@ -37,6 +40,8 @@ export interface RunState {
   writingSince?: number;
   /** Hold left when paused (ms), restored on resume. */
   pausedHoldLeftMs?: number;
+  /** When it was paused (epoch ms): a pause has a limit (the engine's maxPauseMs). */
+  pausedAt?: number;
   /** Why it rolled back or failed. */
   reason?: string;
   /** The last failed check seen while rolling back, so that it is recorded once. */
@@ -159,6 +164,7 @@ function startRollback(
     rollback: steps,
     appliedAt: undefined,
     pausedHoldLeftMs: undefined,
+    pausedAt: undefined,
     reason,
   };
   return {
@@ -291,7 +297,7 @@ function apply(
     if (input.type === 'tick') {
       return { state, events: [] };
     }
-    throw new Error(
+    throw new RunRefusal(
       `the run has ended (${state.status}); it cannot ${input.type}`,
     );
   }
@@ -384,6 +390,12 @@ function apply(
       if (state.status === 'paused') {
         return { state, events: [] };
       }
+      if (state.phase === 'rollback') {
+        // Holding a rollback would keep traffic on weights that failed a check.
+        throw new RunRefusal(
+          'a rollback cannot be paused: it is the way back to the plan\'s start (abort with "immediate" to go straight there)',
+        );
+      }
       if (writePending(state)) {
         return {
           state: { ...state, queued: input },
@@ -399,6 +411,7 @@ function apply(
           ...state,
           status: 'paused',
           pausedHoldLeftMs: holdLeftMs(plan, floor, state, input.now),
+          pausedAt: input.now,
         },
         events: [`paused at ${label(state.weights)}`],
       };
@@ -417,6 +430,7 @@ function apply(
             ? undefined
             : input.now - (hold - (state.pausedHoldLeftMs ?? hold)),
         pausedHoldLeftMs: undefined,
+        pausedAt: undefined,
       };
       return {
         state: next,
@@ -454,6 +468,7 @@ function apply(
           stepIndex: 0,
           appliedAt: undefined,
           pausedHoldLeftMs: undefined,
+          pausedAt: undefined,
         };
         return {
           state: next,

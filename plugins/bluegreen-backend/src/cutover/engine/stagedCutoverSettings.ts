@@ -26,6 +26,8 @@ export interface StagedCutoverSettings {
   /** The load balancers' CloudWatch metrics; off unless configured. */
   cloudWatch?: CloudWatchCheckSettings;
   leaseTtlMs: number;
+  /** A paused run rolls back in stages after this long. */
+  maxPauseMs: number;
 }
 
 /** Name servers as Node's resolver takes them (`host`, `host:port`, `[v6]:port`). */
@@ -150,5 +152,6 @@ export function readStagedCutoverSettings(root: Config): StagedCutoverSettings {
       },
     }),
     leaseTtlMs: get('leaseSeconds', 60) * 1000,
+    maxPauseMs: get('staged.maxPauseMinutes', 60) * 60_000,
   };
 }

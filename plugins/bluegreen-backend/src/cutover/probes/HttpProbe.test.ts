@@ -6,6 +6,8 @@ import {
   LoadBalancerStandIns,
   startLoadBalancers,
 } from '@bluegreen/example-sandbox';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
 import { percentile, probeHttp } from './HttpProbe';
 
 const HOST = 'burnham.eks-blueprint.example.com';
@@ -85,5 +87,61 @@ describe('probeHttp (against the sandbox load balancer stand-ins)', () => {
       ),
     ).toBe(95);
     expect(percentile([], 95)).toBeUndefined();
+  });
+});
+
+describe('probeHttp against misbehaving servers', () => {
+  const servers: http.Server[] = [];
+  afterEach(() => {
+    for (const server of servers.splice(0)) {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+  async function serve(handler: http.RequestListener): Promise<string> {
+    const server = http.createServer(handler);
+    servers.push(server);
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  it('fails a page that trickles in past the timeout, though it is never silent for long (the timeout is for the whole answer)', async () => {
+    const url = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      const drip = setInterval(() => res.write('.'), 20);
+      res.on('close', () => clearInterval(drip));
+    });
+    const started = Date.now();
+    const result = await probeHttp({
+      url,
+      host: HOST,
+      path: '/',
+      count: 2,
+      timeoutMs: 300,
+    });
+    expect(result).toMatchObject({ succeeded: 0, successRatio: 0 });
+    expect(result.failures).toEqual([
+      'no answer within 300 ms',
+      'no answer within 300 ms',
+    ]);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('counts a redirect as a failure, saying so (an http→https or login redirect is not the service answering)', async () => {
+    const url = await serve((_req, res) => {
+      res.writeHead(301, {
+        location: 'https://burnham.eks-blueprint.example.com/',
+      });
+      res.end();
+    });
+    const result = await probeHttp({
+      url,
+      host: HOST,
+      path: '/',
+      count: 1,
+      timeoutMs: 1000,
+    });
+    expect(result).toMatchObject({ succeeded: 0, successRatio: 0 });
+    expect(result.failures).toEqual(['HTTP 301 (a redirect)']);
   });
 });

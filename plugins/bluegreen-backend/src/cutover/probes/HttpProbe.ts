@@ -4,7 +4,7 @@ import https from 'node:https';
 /** What N requests to one endpoint saw. */
 export interface HttpProbeResult {
   requests: number;
-  /** Answers with a 2xx or 3xx status. */
+  /** Answers with a 2xx status. */
   succeeded: number;
   /** succeeded / requests. */
   successRatio: number;
@@ -27,9 +27,15 @@ export interface HttpProbeOptions {
   timeoutMs: number;
 }
 
-/** A probe's success: a 2xx or 3xx answer. */
+/**
+ * A probe's success: a 2xx answer. A redirect is not one (an http→https or login
+ * redirect would pass without the service answering): set the probe path to a page.
+ */
 export const answeredOk = (status?: number) =>
-  status !== undefined && status >= 200 && status < 400;
+  status !== undefined && status >= 200 && status < 300;
+
+const redirect = (status?: number) =>
+  status !== undefined && status >= 300 && status < 400;
 
 const CLUSTER_NAME = /CLUSTER_NAME:\s*([A-Za-z0-9._-]+)/;
 
@@ -53,6 +59,18 @@ export function probeOnce(options: Omit<HttpProbeOptions, 'count'>) {
     ms: number;
     error?: string;
   }>(resolve => {
+    const ms = () => Number(process.hrtime.bigint() - started) / 1e6;
+    let settled = false;
+    const settle = (result: {
+      status?: number;
+      cluster?: string;
+      error?: string;
+    }) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(deadline);
+      resolve({ ...result, ms: ms() });
+    };
     const req = client.request(
       {
         protocol: base.protocol,
@@ -62,7 +80,6 @@ export function probeOnce(options: Omit<HttpProbeOptions, 'count'>) {
         method: 'GET',
         headers: { host: options.host, 'user-agent': 'bluegreen-probe' },
         servername: options.host,
-        timeout: options.timeoutMs,
         agent: false,
       },
       res => {
@@ -72,27 +89,26 @@ export function probeOnce(options: Omit<HttpProbeOptions, 'count'>) {
           // The cluster's name is near the top of the page; the rest is not needed.
           if (body.length < 65_536) body += chunk;
         });
+        res.on('error', error => settle({ error: error.message }));
         res.on('end', () => {
           const header = res.headers['x-cluster-name'];
-          resolve({
+          settle({
             status: res.statusCode,
             cluster:
               (Array.isArray(header) ? header[0] : header) ??
               CLUSTER_NAME.exec(body)?.[1],
-            ms: Number(process.hrtime.bigint() - started) / 1e6,
           });
         });
       },
     );
-    req.on('timeout', () =>
-      req.destroy(new Error(`no answer within ${options.timeoutMs} ms`)),
-    );
-    req.on('error', error =>
-      resolve({
-        error: error.message,
-        ms: Number(process.hrtime.bigint() - started) / 1e6,
-      }),
-    );
+    // The whole answer within the timeout, not only each silence: a page that trickles
+    // in byte by byte must not hold the verification (and the run) up.
+    const deadline = setTimeout(() => {
+      const error = new Error(`no answer within ${options.timeoutMs} ms`);
+      settle({ error: error.message });
+      req.destroy(error);
+    }, options.timeoutMs);
+    req.on('error', error => settle({ error: error.message }));
     req.end();
   });
 }
@@ -143,6 +159,10 @@ export async function probeHttp(
     failures: results
       .filter(r => !answeredOk(r.status))
       .slice(0, 3)
-      .map(r => r.error ?? `HTTP ${r.status}`),
+      .map(
+        r =>
+          r.error ??
+          `HTTP ${r.status}${redirect(r.status) ? ' (a redirect)' : ''}`,
+      ),
   };
 }

@@ -12,14 +12,14 @@ import { HttpProbeOptions, HttpProbeResult, probeHttp } from './HttpProbe';
 export interface ProbeThresholds {
   /** Requests per cluster per verification. */
   requests: number;
-  /** Of those, the share that must succeed (2xx/3xx), 0 to 1. */
+  /** Of those, the share that must succeed (2xx), 0 to 1. */
   minSuccessRatio: number;
   /** The p95 latency allowed, ms. */
   maxP95Ms: number;
   timeoutMs: number;
 }
 
-/** 20 requests, 99 % of them answered 2xx/3xx, p95 under a second. */
+/** 20 requests, 99 % of them answered 2xx, p95 under a second. */
 export const DEFAULT_PROBE_THRESHOLDS: ProbeThresholds = {
   requests: 20,
   minSuccessRatio: 0.99,

@@ -205,7 +205,8 @@ export function CutoverRunTimeline(props: {
       )}
       {current && permission.allowed && (
         <Box mt={1} display="flex" style={{ gap: 8 }}>
-          {run.status === 'running' ? (
+          {/* A rollback is not paused: it is the way back to the start. */}
+          {run.status === 'running' && forward && (
             <Button
               size="small"
               variant="outlined"
@@ -215,7 +216,8 @@ export function CutoverRunTimeline(props: {
             >
               Pause
             </Button>
-          ) : (
+          )}
+          {run.status === 'paused' && (
             <Button
               size="small"
               variant="outlined"

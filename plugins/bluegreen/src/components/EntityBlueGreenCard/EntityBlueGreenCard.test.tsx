@@ -295,6 +295,33 @@ describe('EntityBlueGreenCard: staged cutover runs', () => {
     );
   });
 
+  it('offers no Pause while a run rolls back (the backend refuses it: a rollback is the way back), only "Roll back now"', async () => {
+    await renderWithApis(
+      <EntityBlueGreenCard />,
+      { ...burnham, metadata: { ...burnham.metadata, name: 'burnham-back' } },
+      {
+        status: { 'burnham-back': burnhamStatus },
+        objects: { 'burnham-back': burnhamObjects },
+        runs: [
+          {
+            ...runAtSecondStep,
+            entityRef: 'component:default/burnham-back',
+            phase: 'rollback',
+            rollback: [
+              { weights: { blue: 90, green: 10 }, soakSeconds: 0 },
+              { weights: { blue: 100, green: 0 }, soakSeconds: 0 },
+            ],
+            stepIndex: 0,
+            weights: { blue: 90, green: 10 },
+          },
+        ],
+      },
+    );
+    await screen.findByTestId('bluegreen-run-rollback-now');
+    expect(screen.queryByTestId('bluegreen-run-pause')).toBeNull();
+    expect(screen.queryByTestId('bluegreen-run-resume')).toBeNull();
+  });
+
   it('hides the run controls from a user without bluegreen.cutover', async () => {
     await renderWithApis(
       <EntityBlueGreenCard />,
