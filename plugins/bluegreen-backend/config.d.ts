@@ -75,6 +75,11 @@ export interface Config {
       staged?: {
         /** How often each hold is verified (the direct probes). Default 10. */
         probeIntervalSeconds?: number;
+        /**
+         * How long one verification's checks may take: the direct probe or workloads
+         * check that does not finish fails the hold; an informative one is noted. Default 30.
+         */
+        verifyTimeoutSeconds?: number;
         /** The INSYNC part of the DNS floor: how long Route 53 may take. Default 60. */
         insyncSeconds?: number;
         /**

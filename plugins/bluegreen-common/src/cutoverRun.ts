@@ -94,6 +94,11 @@ export interface CutoverVerification {
   reason?: string;
   /** Per cluster, what each check saw. */
   clusters: Partial<Record<ClusterColour, ClusterProbeResult>>;
+  /**
+   * What an informative check (share, DNS, CloudWatch) could not tell this time: shown,
+   * not judged.
+   */
+  notes?: string[];
 }
 
 /** One line of a run's history. @public */

@@ -46,15 +46,21 @@ interface MetricDataQuery {
   };
 }
 
+/** What one served request adds to a count metric. */
+function countOf(metric: string, r: ServedRequest): number {
+  // The stand-ins always reach their "target": the load balancer's own 5xx never happen.
+  if (metric === 'HTTPCode_ELB_5XX_Count') return 0;
+  if (metric === 'HTTPCode_Target_5XX_Count') {
+    return Number(r.status >= 500 && r.status < 600);
+  }
+  return 1;
+}
+
 function statOf(stat: string, requests: ServedRequest[], metric: string) {
   const values =
     metric === 'TargetResponseTime'
       ? requests.map(r => r.ms / 1000)
-      : requests.map(r =>
-          metric === 'HTTPCode_Target_5XX_Count'
-            ? Number(r.status >= 500 && r.status < 600)
-            : 1,
-        );
+      : requests.map(r => countOf(metric, r));
   if (values.length === 0) return undefined;
   const percentile = /^p(\d+(\.\d+)?)$/.exec(stat);
   if (percentile) {
@@ -85,6 +91,7 @@ function statOf(stat: string, requests: ServedRequest[], metric: string) {
 const METRICS = [
   'RequestCount',
   'HTTPCode_Target_5XX_Count',
+  'HTTPCode_ELB_5XX_Count',
   'TargetResponseTime',
 ];
 
@@ -151,17 +158,24 @@ export function getMetricData(
     )?.Value;
     const cluster = dimension ? clusterOf.get(dimension) : undefined;
     const served = cluster ? ctx.loadBalancers?.traffic(cluster) ?? [] : [];
+    // Each request in its period, once (not a scan of the log per period).
+    const first = Math.floor(start / period) * period;
+    const byPeriod = new Map<number, ServedRequest[]>();
+    for (const r of served) {
+      const t = Math.floor(r.at / 1000 / period) * period;
+      if (t >= first && t < end) {
+        const bucket = byPeriod.get(t) ?? [];
+        bucket.push(r);
+        byPeriod.set(t, bucket);
+      }
+    }
     const timestamps: number[] = [];
     const values: number[] = [];
-    const first = Math.floor(start / period) * period;
-    for (let t = first; t < end; t += period) {
-      const inPeriod = served.filter(
-        r => r.at >= t * 1000 && r.at < (t + period) * 1000,
-      );
-      const value = statOf(stat.Stat, inPeriod, metric.MetricName!);
+    for (const t of [...byPeriod.keys()].sort((a, b) => b - a)) {
+      const value = statOf(stat.Stat, byPeriod.get(t)!, metric.MetricName!);
       if (value !== undefined) {
-        timestamps.unshift(t);
-        values.unshift(value);
+        timestamps.push(t);
+        values.push(value);
       }
     }
     return {

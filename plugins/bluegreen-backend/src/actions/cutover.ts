@@ -206,7 +206,8 @@ export function createCutoverAction(options: CutoverActionOptions) {
 /** Logs the run's events as they come until it ends; a cancelled task aborts it. */
 async function follow(
   runs: CutoverRunsClient,
-  credentials: Parameters<CutoverRunsClient['follow']>[0],
+  /** The initiator's: an abort acts for them. */
+  credentials: Parameters<CutoverRunsClient['abort']>[0],
   runId: string,
   ctx: {
     logger: { info(message: string): void; warn(message: string): void };
@@ -223,7 +224,7 @@ async function follow(
       );
       await runs.abort(credentials, runId, 'the scaffolder task was cancelled');
     }
-    const run = await runs.follow(credentials, runId, after);
+    const run = await runs.follow(runId, after);
     for (const event of run.events) {
       ctx.logger.info(
         `${event.actor === 'engine' ? '' : `${event.actor}: `}${event.message}`,

@@ -13,9 +13,11 @@ import {
 } from '@bluegreen/plugin-bluegreen-common';
 
 /**
- * The bluegreen plugin's staged cutover API as the scaffolder module reaches it: every
- * call carries the task initiator's identity (an on-behalf-of token), so the plugin
- * authorises and audits the person, not the scaffolder.
+ * The bluegreen plugin's staged cutover API as the scaffolder module reaches it: a call
+ * that acts (start, abort) carries the task initiator's identity (an on-behalf-of
+ * token), so the plugin authorises and audits the person, not the scaffolder. Following
+ * a run only reads it, with the module's own credentials: a run outlives the initiator's
+ * token (about an hour), and a task following its run must not fail when that expires.
  */
 export class CutoverRunsClient {
   constructor(
@@ -81,9 +83,9 @@ export class CutoverRunsClient {
   }
 
   /** The run, once it has events after `after` (or after a 20 s wait). */
-  follow(credentials: BackstageCredentials, runId: string, after: number) {
+  async follow(runId: string, after: number) {
     return this.call<CutoverRunView>(
-      credentials,
+      await this.options.auth.getOwnServiceCredentials(),
       `/cutover-runs/${encodeURIComponent(runId)}?after=${after}&waitMs=20000`,
     );
   }

@@ -271,16 +271,25 @@ export async function createRouter(
       { id: params.id },
       'run',
     ).id;
+  // Services too: a scaffolder task follows the run it started for longer than its
+  // initiator's token lives. Reading a run changes nothing.
   router.get('/cutover-runs/:id', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     const query = parseInput(runQuerySchema, req.query, 'query');
-    res.json(
-      await options.runs.view(runIdOf(req.params), credentials, {
-        afterEventId: query.after,
-        waitMs: query.waitMs,
-        version: query.version,
-      }),
-    );
+    // A viewer who went away stops the long-poll's reads.
+    const gone = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) gone.abort();
+    });
+    const view = await options.runs.view(runIdOf(req.params), credentials, {
+      afterEventId: query.after,
+      waitMs: query.waitMs,
+      version: query.version,
+      signal: gone.signal,
+    });
+    if (!gone.signal.aborted) res.json(view);
   });
 
   router.post('/cutover-runs/:id/:command', async (req, res) => {

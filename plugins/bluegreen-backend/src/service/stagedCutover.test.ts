@@ -201,10 +201,18 @@ describe('staged cutover runs (API, engine, scheduler, sandbox)', () => {
         .set('Authorization', user);
     // Read (and cached for 10 s) before the run.
     expect((await traffic()).body.weights).toEqual({ blue: 100, green: 0 });
+    // The last step soaks 2 s: its hold spans whole CloudWatch periods (1 s here).
     const res = await request(server)
       .post(CUTOVER)
       .set('Authorization', user)
-      .send({ plan: STAGED });
+      .send({
+        plan: {
+          ...STAGED,
+          steps: STAGED.steps.map((s, i) =>
+            i === STAGED.steps.length - 1 ? { ...s, soakSeconds: 2 } : s,
+          ),
+        },
+      });
     expect(res.status).toBe(201);
     const run = await waitForRun(server, res.body.runId, ended);
     expect(run.status).toBe('completed');
@@ -235,6 +243,9 @@ describe('staged cutover runs (API, engine, scheduler, sandbox)', () => {
       },
     });
     expect(run.verification!.clusters.blue!.requests).toBeUndefined();
+    expect(
+      run.verification!.clusters.green!.cloudWatch!.requests,
+    ).toBeGreaterThan(0);
     expect(run.events.map(e => e.message)).toEqual(
       expect.arrayContaining([
         'started',

@@ -246,7 +246,13 @@ export class CutoverRuns {
   async view(
     runId: string,
     credentials: BackstageCredentials,
-    options: { afterEventId?: number; waitMs?: number; version?: number } = {},
+    options: {
+      afterEventId?: number;
+      waitMs?: number;
+      version?: number;
+      /** Ends the wait at once (the caller went away). */
+      signal?: AbortSignal;
+    } = {},
   ): Promise<CutoverRunView> {
     await this.get(runId, credentials);
     const deadline = Date.now() + (options.waitMs ?? 0);
@@ -260,7 +266,8 @@ export class CutoverRuns {
       if (
         events.length > 0 ||
         (options.version !== undefined && run.version !== options.version) ||
-        Date.now() >= deadline
+        Date.now() >= deadline ||
+        options.signal?.aborted
       ) {
         return viewOf(run, events);
       }

@@ -103,27 +103,60 @@ export async function createStagedCutovers(options: {
       written: options.forgetStatus,
     }),
     verify: combineVerifiers(
-      probeVerifier({ endpointsOf, thresholds: settings.thresholds }),
-      ...(settings.dns
-        ? [dnsVerifier({ endpointsOf, settings: settings.dns })]
-        : []),
-      ...(settings.share
-        ? [shareVerifier({ endpointsOf, settings: settings.share })]
-        : []),
-      ...(settings.cloudWatch
-        ? [
-            cloudWatchVerifier({
-              endpointsOf,
-              cloudWatch: options.cloudWatch,
-              settings: settings.cloudWatch,
-            }),
-          ]
-        : []),
-      workloadsVerifier({
-        targetOf,
-        workloads: options.workloads,
-        credentials: () => options.auth.getOwnServiceCredentials(),
-      }),
+      [
+        {
+          name: 'the direct probe',
+          gate: true,
+          verify: probeVerifier({
+            endpointsOf,
+            thresholds: settings.thresholds,
+          }),
+        },
+        {
+          name: 'the workloads check',
+          gate: true,
+          verify: workloadsVerifier({
+            targetOf,
+            workloads: options.workloads,
+            credentials: () => options.auth.getOwnServiceCredentials(),
+          }),
+        },
+        ...(settings.share
+          ? [
+              {
+                name: 'the share check',
+                gate: false,
+                verify: shareVerifier({
+                  endpointsOf,
+                  settings: settings.share,
+                }),
+              },
+            ]
+          : []),
+        ...(settings.dns
+          ? [
+              {
+                name: 'the DNS check',
+                gate: false,
+                verify: dnsVerifier({ endpointsOf, settings: settings.dns }),
+              },
+            ]
+          : []),
+        ...(settings.cloudWatch
+          ? [
+              {
+                name: 'the CloudWatch check',
+                gate: false,
+                verify: cloudWatchVerifier({
+                  endpointsOf,
+                  cloudWatch: options.cloudWatch,
+                  settings: settings.cloudWatch,
+                }),
+              },
+            ]
+          : []),
+      ],
+      settings.verifyTimeoutMs,
     ),
     lease: new DatabaseRunLease(options.leases, settings.leaseTtlMs),
     // Replicas ticking the same run probe it about once per interval between them.

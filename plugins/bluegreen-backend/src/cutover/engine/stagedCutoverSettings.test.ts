@@ -53,7 +53,7 @@ describe('readStagedCutoverSettings', () => {
   it.each([
     [
       { dns: { servers: ['not a server!'] } },
-      /^bluegreen\.cutover\.staged\.dns\.servers must list name servers/,
+      /^bluegreen\.cutover\.staged\.dns\.servers must list name servers by IP address/,
     ],
     [
       { share: { tolerance: 2 } },
@@ -71,7 +71,23 @@ describe('readStagedCutoverSettings', () => {
       {
         loadBalancers: [{ dnsName: 'a.example.com', cloudWatchDimension: 'a' }],
       },
-      /^bluegreen\.cutover\.staged\.loadBalancers \(a\.example\.com\)\.cloudWatchDimension must be the LoadBalancer dimension/,
+      /^bluegreen\.cutover\.staged\.loadBalancers \(a\.example\.com\)\.cloudWatchDimension must be an Application Load Balancer's LoadBalancer dimension/,
+    ],
+    [
+      { dns: { servers: ['ns-123.awsdns-45.com'] } },
+      /^bluegreen\.cutover\.staged\.dns\.servers must list name servers by IP address/,
+    ],
+    [
+      { cloudWatch: { periodSeconds: 45 } },
+      /^bluegreen\.cutover\.staged\.cloudWatch\.periodSeconds must be 1, 5, 10, 30 or a multiple of 60, got 45$/,
+    ],
+    [
+      {
+        loadBalancers: [
+          { dnsName: 'a.example.com', cloudWatchDimension: 'net/a/0123' },
+        ],
+      },
+      /cloudWatchDimension must be an Application Load Balancer's LoadBalancer dimension/,
     ],
     [
       { loadBalancers: [{ dnsName: 'a.example.com', url: 'ftp://x' }] },

@@ -13,6 +13,8 @@ import { DnsFloorSettings } from './CutoverRuns';
 export interface StagedCutoverSettings {
   /** How often the engine verifies each hold. */
   probeIntervalMs: number;
+  /** How long one verification's checks may take. */
+  verifyTimeoutMs: number;
   floor: DnsFloorSettings;
   /** How long a step's write may wait for INSYNC before it fails. */
   insyncTimeoutSeconds: number;
@@ -30,7 +32,7 @@ export interface StagedCutoverSettings {
   maxPauseMs: number;
 }
 
-/** Name servers as Node's resolver takes them (`host`, `host:port`, `[v6]:port`). */
+/** Name servers by address, as Node's resolver takes them (`ip`, `ip:port`, `[v6]:port`). */
 function servers(config: Config | undefined, key: string) {
   const list = config?.getOptionalStringArray(key);
   if (!list) return undefined;
@@ -38,7 +40,7 @@ function servers(config: Config | undefined, key: string) {
     new Resolver().setServers(list);
   } catch (error) {
     throw new Error(
-      `bluegreen.cutover.${key} must list name servers as host or host:port: ${
+      `bluegreen.cutover.${key} must list name servers by IP address (ip or ip:port, not a host name): ${
         (error as Error).message
       }`,
     );
@@ -54,6 +56,19 @@ function positive(config: Config, key: string, fallback: number): number {
     );
   }
   return value;
+}
+
+/** A period GetMetricData takes: 1, 5, 10, 30 or a multiple of 60 seconds. */
+function period(seconds: number): number {
+  if (
+    !Number.isInteger(seconds) ||
+    !([1, 5, 10, 30].includes(seconds) || seconds % 60 === 0)
+  ) {
+    throw new Error(
+      `bluegreen.cutover.staged.cloudWatch.periodSeconds must be 1, 5, 10, 30 or a multiple of 60, got ${seconds}`,
+    );
+  }
+  return seconds;
 }
 
 export function readStagedCutoverSettings(root: Config): StagedCutoverSettings {
@@ -87,12 +102,9 @@ export function readStagedCutoverSettings(root: Config): StagedCutoverSettings {
     }
     if (url) loadBalancers[name] = url.replace(/\/$/, '');
     const dimension = entry.getOptionalString('cloudWatchDimension');
-    if (
-      dimension !== undefined &&
-      !/^(app|net)\/[^/\s]+\/[^/\s]+$/.test(dimension)
-    ) {
+    if (dimension !== undefined && !/^app\/[^/\s]+\/[^/\s]+$/.test(dimension)) {
       throw new Error(
-        `bluegreen.cutover.staged.loadBalancers (${name}).cloudWatchDimension must be the LoadBalancer dimension app/<name>/<id>, got ${dimension}`,
+        `bluegreen.cutover.staged.loadBalancers (${name}).cloudWatchDimension must be an Application Load Balancer's LoadBalancer dimension app/<name>/<id>, got ${dimension}`,
       );
     }
     if (dimension) dimensions[name] = dimension;
@@ -114,6 +126,7 @@ export function readStagedCutoverSettings(root: Config): StagedCutoverSettings {
   const tolerance = ratioOf('staged.share.tolerance', 0.1);
   return {
     probeIntervalMs: get('staged.probeIntervalSeconds', 10) * 1000,
+    verifyTimeoutMs: get('staged.verifyTimeoutSeconds', 30) * 1000,
     floor: {
       insyncSeconds: get('staged.insyncSeconds', 60),
       ...(ttl !== undefined && { ttlSeconds: get('staged.ttlSeconds', ttl) }),
@@ -139,7 +152,7 @@ export function readStagedCutoverSettings(root: Config): StagedCutoverSettings {
       cloudWatch: {
         max5xxRatio: ratioOf('staged.cloudWatch.max5xxRatio', 0.01),
         maxP95Ms: get('staged.cloudWatch.maxP95Ms', 1000),
-        periodSeconds: get('staged.cloudWatch.periodSeconds', 60),
+        periodSeconds: period(get('staged.cloudWatch.periodSeconds', 60)),
         dimensions,
       },
     }),

@@ -79,7 +79,7 @@ describe('dnsVerifier (against the sandbox DNS stand-in)', () => {
     });
   });
 
-  it('fails a hold when no query is answered, naming the servers asked', async () => {
+  it('notes, and does not judge, a hold whose queries no server answers (an unreachable name server is not a sign the cutover is wrong)', async () => {
     const endpoints = await sandboxEndpoints(sandbox, client);
     const silent = dnsVerifier({
       endpointsOf: async () => endpoints,
@@ -87,10 +87,12 @@ describe('dnsVerifier (against the sandbox DNS stand-in)', () => {
       settings: { servers: ['127.0.0.1:9'], queries: 2, timeoutMs: 200 },
     });
     expect(await silent(runAt({ blue: 100, green: 0 }))).toEqual({
-      ok: false,
-      reason: expect.stringMatching(
-        /^DNS: none of 2 queries of burnham\.eks-blueprint\.example\.com was answered by 127\.0\.0\.1:9 \(/,
-      ),
+      ok: true,
+      notes: [
+        expect.stringMatching(
+          /^DNS: none of 2 queries of burnham\.eks-blueprint\.example\.com was answered by 127\.0\.0\.1:9 \(/,
+        ),
+      ],
     });
   });
 });

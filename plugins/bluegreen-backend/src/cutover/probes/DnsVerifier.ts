@@ -20,8 +20,8 @@ export interface DnsCheckSettings extends DnsQuerySettings {
  * servers, which answer each one by weight (no resolver cache in between), counted per
  * set identifier. The shares are shown, not judged (20 weighted draws are noisy); the
  * hold fails when an answer names a cluster the run set to weight 0 (Route 53 serves
- * something other than what the run wrote: reverted, or changed by someone) or when no
- * query is answered.
+ * something other than what the run wrote: reverted, or changed by someone). No answer at
+ * all is noted, not judged.
  */
 export function dnsVerifier(options: {
   endpointsOf(run: CutoverRunRecord): Promise<ProbeEndpoints>;
@@ -57,12 +57,16 @@ export function dnsVerifier(options: {
       );
     }
     const answered = counts.blue + counts.green + counts.other;
+    // Nothing to judge: noted, not failed (an unreachable name server is not a sign
+    // the cutover is wrong).
     if (answered === 0) {
       return {
-        ok: false,
-        reason: `DNS: none of ${settings.queries} queries of ${
-          endpoints.host
-        } was answered by ${settings.servers.join(', ')} (${errors[0]})`,
+        ok: true,
+        notes: [
+          `DNS: none of ${settings.queries} queries of ${
+            endpoints.host
+          } was answered by ${settings.servers.join(', ')} (${errors[0]})`,
+        ],
       };
     }
     const clusters: Partial<Record<ClusterColour, ClusterProbeResult>> = {};
@@ -75,8 +79,17 @@ export function dnsVerifier(options: {
         );
       }
     }
-    return problems.length
-      ? { ok: false, reason: problems.join('; '), clusters }
-      : { ok: true, clusters };
+    const notes =
+      counts.other > 0
+        ? [
+            `DNS: ${counts.other} of ${answered} answers named no cluster's record`,
+          ]
+        : [];
+    return {
+      ok: problems.length === 0,
+      ...(problems.length > 0 && { reason: problems.join('; ') }),
+      clusters,
+      ...(notes.length > 0 && { notes }),
+    };
   };
 }

@@ -85,12 +85,7 @@ export function probeOnce(options: Omit<HttpProbeOptions, 'count'>) {
       res => {
         let body = '';
         res.setEncoding('utf8');
-        res.on('data', chunk => {
-          // The cluster's name is near the top of the page; the rest is not needed.
-          if (body.length < 65_536) body += chunk;
-        });
-        res.on('error', error => settle({ error: error.message }));
-        res.on('end', () => {
+        const done = () => {
           const header = res.headers['x-cluster-name'];
           settle({
             status: res.statusCode,
@@ -98,7 +93,17 @@ export function probeOnce(options: Omit<HttpProbeOptions, 'count'>) {
               (Array.isArray(header) ? header[0] : header) ??
               CLUSTER_NAME.exec(body)?.[1],
           });
+        };
+        res.on('data', chunk => {
+          body += chunk;
+          // The cluster's name is near the top of the page; the rest is not read.
+          if (body.length >= 65_536) {
+            done();
+            res.destroy();
+          }
         });
+        res.on('error', error => settle({ error: error.message }));
+        res.on('end', done);
       },
     );
     // The whole answer within the timeout, not only each silence: a page that trickles

@@ -102,6 +102,24 @@ describe('probeVerifier (against the sandbox load balancer stand-ins)', () => {
     });
   });
 
+  it('cannot loosen the configured pass marks through an annotation (an owner cannot switch the gate off)', async () => {
+    lbs.setFaults(BLUE, { delayMs: 400 });
+    const loose = probeVerifier({
+      endpointsOf: async () =>
+        endpoints({ maxP95Ms: 60_000, minSuccessRatio: 0.0001 }),
+      thresholds: {
+        requests: 5,
+        minSuccessRatio: 0.99,
+        maxP95Ms: 200,
+        timeoutMs: 2000,
+      },
+    });
+    expect(await loose(runAt({ blue: 100, green: 0 }))).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/\(at most 200 ms allowed\)$/),
+    });
+  });
+
   it('does not probe a cluster at weight 0: a failing green serves nothing at 100/0', async () => {
     lbs.setFaults(GREEN, { errorRate: 1 });
     expect(await verifier()(runAt({ blue: 100, green: 0 }))).toEqual({

@@ -39,7 +39,7 @@ export interface ProbeEndpoints {
   loadBalancers: Record<ClusterColour, string>;
   /** What a DNS answer names for each cluster: its record's alias target (a DNS name), or its values. */
   answers: Record<ClusterColour, { aliasTarget?: string; values: string[] }>;
-  /** The service's own pass marks (its annotations), over the configured ones. */
+  /** The service's own pass marks (its annotations): they can only tighten the configured ones. */
   overrides: ProbeThresholdOverrides;
 }
 
@@ -58,7 +58,16 @@ export function probeVerifier(options: {
   const probe = options.probe ?? probeHttp;
   return async run => {
     const endpoints = await options.endpointsOf(run);
-    const thresholds = { ...configured, ...endpoints.overrides };
+    // A service's annotations may only tighten the configured pass marks.
+    const { minSuccessRatio, maxP95Ms } = endpoints.overrides;
+    const thresholds = {
+      ...configured,
+      minSuccessRatio: Math.max(
+        configured.minSuccessRatio,
+        minSuccessRatio ?? 0,
+      ),
+      maxP95Ms: Math.min(configured.maxP95Ms, maxP95Ms ?? Infinity),
+    };
     const problems: string[] = [];
     const clusters: Partial<Record<ClusterColour, ClusterProbeResult>> = {};
     for (const colour of CLUSTER_COLOURS) {

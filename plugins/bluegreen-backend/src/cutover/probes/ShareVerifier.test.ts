@@ -113,11 +113,38 @@ describe('shareVerifier (the hostname through the DNS stand-in, answered by the 
     )(runAt({ blue: 0, green: 100 }, 2, 60_000));
     expect(result).toEqual({
       ok: false,
-      reason: `share: blue answered 100 % of ${REQUESTS} requests to burnham.eks-blueprint.example.com, 0 % expected (±10 %) at the final step, past the TTL of 60 s; share: green answered 0 % of ${REQUESTS} requests to burnham.eks-blueprint.example.com, 100 % expected (±10 %) at the final step, past the TTL of 60 s`,
+      reason: `share: blue still answered 100 % of ${REQUESTS} requests to burnham.eks-blueprint.example.com at the final step (0/100), past the TTL of 60 s (at most 10 % allowed)`,
       clusters: {
         blue: { observedShare: 1, expectedShare: 0 },
         green: { observedShare: 0, expectedShare: 1 },
       },
+    });
+  });
+
+  it('notes, and does not judge, a hostname it cannot resolve (a backend that cannot reach the public name must not roll back a healthy cutover)', async () => {
+    const endpoints = await sandboxEndpoints(sandbox, client);
+    const blind = shareVerifier({
+      endpointsOf: async () => endpoints,
+      // A port nobody answers on.
+      settings: {
+        requests: 4,
+        servers: ['127.0.0.1:9'],
+        tolerance: 0.1,
+        timeoutMs: 200,
+      },
+      now: () => NOW,
+    });
+    expect(await blind(runAt({ blue: 0, green: 100 }, 2, 60_000))).toEqual({
+      ok: true,
+      clusters: {
+        blue: { expectedShare: 0 },
+        green: { expectedShare: 1 },
+      },
+      notes: [
+        expect.stringMatching(
+          /^share: 0 of 4 requests to burnham\.eks-blueprint\.example\.com were answered by a cluster, too few to judge \(burnham\.eks-blueprint\.example\.com: /,
+        ),
+      ],
     });
   });
 

@@ -189,6 +189,16 @@ export function CutoverRunTimeline(props: {
               ? 'passed'
               : `failed: ${run.verification.reason}`}
           </Typography>
+          {run.verification.notes?.map(note => (
+            <Typography
+              key={note}
+              variant="body2"
+              color="textSecondary"
+              data-testid="bluegreen-run-verification-note"
+            >
+              {note}
+            </Typography>
+          ))}
           {CLUSTER_COLOURS.map(colour => {
             const probe = run.verification!.clusters[colour];
             return probe ? (
