@@ -61,7 +61,7 @@ export function probeOnce(options: Omit<HttpProbeOptions, 'count'>) {
   }>(resolve => {
     const ms = () => Number(process.hrtime.bigint() - started) / 1e6;
     let settled = false;
-    let deadline: NodeJS.Timeout | undefined;
+    const timer: { deadline?: NodeJS.Timeout } = {};
     const settle = (result: {
       status?: number;
       cluster?: string;
@@ -69,7 +69,7 @@ export function probeOnce(options: Omit<HttpProbeOptions, 'count'>) {
     }) => {
       if (settled) return;
       settled = true;
-      clearTimeout(deadline);
+      clearTimeout(timer.deadline);
       resolve({ ...result, ms: ms() });
     };
     const req = client.request(
@@ -109,7 +109,7 @@ export function probeOnce(options: Omit<HttpProbeOptions, 'count'>) {
     );
     // The whole answer within the timeout, not only each silence: a page that trickles
     // in byte by byte must not hold the verification (and the run) up.
-    deadline = setTimeout(() => {
+    timer.deadline = setTimeout(() => {
       const error = new Error(`no answer within ${options.timeoutMs} ms`);
       settle({ error: error.message });
       req.destroy(error);
