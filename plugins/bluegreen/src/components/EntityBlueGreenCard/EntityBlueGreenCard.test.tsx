@@ -1,4 +1,10 @@
-import { fireEvent, screen, within, waitFor } from '@testing-library/react';
+import {
+  cleanup,
+  fireEvent,
+  screen,
+  within,
+  waitFor,
+} from '@testing-library/react';
 import {
   burnham,
   eksBlueprint,
@@ -67,6 +73,42 @@ describe('EntityBlueGreenCard', () => {
     );
     expect(screen.getByTestId('bluegreen-parity')).toHaveTextContent(
       'Parity: eks-blueprint-green: not ready burnham-worker 1/2',
+    );
+  });
+
+  it("says what staged steps hold for when configuration overrides the record's TTL (a scaled-down sandbox), and nothing when it does not", async () => {
+    await renderWithApis(
+      <EntityBlueGreenCard />,
+      { ...burnham, metadata: { ...burnham.metadata, name: 'burnham-floor' } },
+      {
+        status: {
+          'burnham-floor': {
+            ...burnhamStatus,
+            dnsFloor: { ttlSeconds: 5, insyncSeconds: 2 },
+          },
+        },
+        objects: { 'burnham-floor': burnhamObjects },
+      },
+    );
+    expect(await screen.findByTestId('bluegreen-record')).toHaveTextContent(
+      'TTL 60 s (ELB alias) · no external-dns owner: cutovers change Route 53 directly · staged steps hold at least 7 s (TTL 5 s as configured + INSYNC 2 s)',
+    );
+    cleanup();
+    await renderWithApis(
+      <EntityBlueGreenCard />,
+      { ...burnham, metadata: { ...burnham.metadata, name: 'burnham-real' } },
+      {
+        status: {
+          'burnham-real': {
+            ...burnhamStatus,
+            dnsFloor: { ttlSeconds: 60, insyncSeconds: 60 },
+          },
+        },
+        objects: { 'burnham-real': burnhamObjects },
+      },
+    );
+    expect(await screen.findByTestId('bluegreen-record')).not.toHaveTextContent(
+      'staged steps hold',
     );
   });
 

@@ -269,6 +269,15 @@ export function EntityBlueGreenCard() {
                     status.ttlSource === 'elb-alias' ? ' (ELB alias)' : ''
                   }`}{' '}
               · {ownerText(status)}
+              {status.dnsFloor &&
+                status.dnsFloor.ttlSeconds !== status.effectiveTtlSeconds &&
+                // A configured TTL override (scaled-down sandboxes): say what staged
+                // steps really hold for, beside the record's own TTL.
+                ` · staged steps hold at least ${
+                  status.dnsFloor.ttlSeconds + status.dnsFloor.insyncSeconds
+                } s (TTL ${
+                  status.dnsFloor.ttlSeconds
+                } s as configured + INSYNC ${status.dnsFloor.insyncSeconds} s)`}
             </Typography>
             {status.problems.map(problem => (
               <Typography key={problem} variant="body2" color="error">
