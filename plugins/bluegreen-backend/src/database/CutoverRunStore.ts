@@ -47,6 +47,8 @@ export interface CutoverRunStore {
     >,
   ): Promise<CutoverRunRecord>;
   get(id: string): Promise<CutoverRunRecord | undefined>;
+  /** The run's version alone: what a long-poll compares, many times a second. */
+  version(id: string): Promise<number | undefined>;
   /** An entity's runs, newest first. */
   listByEntity(entityRef: string, limit: number): Promise<CutoverRunRecord[]>;
   /** Runs not ended (running or paused): what the engine drives. */

@@ -79,6 +79,8 @@ describe('DatabaseCutoverRunStore (SQLite file shared by two replicas)', () => {
     expect(results.filter(Boolean)).toHaveLength(1);
     const after = await a.get(run.id);
     expect(after!.version).toBe(2);
+    expect(await b.version(run.id)).toBe(2);
+    expect(await b.version('no-such-run')).toBeUndefined();
     const winner = results[0] ? 'A' : 'B';
     expect((await a.events(run.id)).map(e => e.message)).toEqual([
       'started',

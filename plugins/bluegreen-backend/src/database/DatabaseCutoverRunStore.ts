@@ -107,6 +107,14 @@ export class DatabaseCutoverRunStore implements CutoverRunStore {
     return row ? recordOf(row) : undefined;
   }
 
+  async version(id: string) {
+    const row: Pick<RunRow, 'version'> | undefined = await this.db(RUNS)
+      .where({ id })
+      .first('version');
+    // PostgreSQL's bigint comes back as a string.
+    return row === undefined ? undefined : Number(row.version);
+  }
+
   async listByEntity(entityRef: string, limit: number) {
     const rows: RunRow[] = await this.db(RUNS)
       .where({ entity_ref: entityRef })

@@ -261,14 +261,18 @@ export class CutoverRuns {
         runId,
         options.afterEventId,
       );
-      // Read after the events: events saved between the two reads come next time.
-      const run = (await this.options.store.get(runId))!;
+      const changed =
+        options.version !== undefined &&
+        (await this.options.store.version(runId)) !== options.version;
       if (
         events.length > 0 ||
-        (options.version !== undefined && run.version !== options.version) ||
+        changed ||
         Date.now() >= deadline ||
         options.signal?.aborted
       ) {
+        // Read after the events: events saved between the two reads come next time.
+        const run = await this.options.store.get(runId);
+        if (!run) throw new NotFoundError(`no cutover run ${runId}`);
         return viewOf(run, events);
       }
       await new Promise(resolve => setTimeout(resolve, 50));
