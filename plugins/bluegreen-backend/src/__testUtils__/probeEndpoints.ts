@@ -1,10 +1,11 @@
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { CLUSTER_COLOURS, Weights } from '@bluegreen/plugin-bluegreen-common';
-import { Sandbox } from '@bluegreen/example-sandbox';
+import { Sandbox, startSandbox } from '@bluegreen/example-sandbox';
 import { ProbeEndpoints } from '../cutover/probes/ProbeVerifier';
 import {
   BURNHAM,
   CLUSTERS,
+  sandboxRoute53,
   sandboxZoneId,
   upsertRecord,
   weightedRecords,
@@ -61,3 +62,25 @@ export async function setSandboxWeights(
 /** The DNS stand-in's address as Node's resolver takes it. */
 export const dnsServer = (sandbox: Sandbox) =>
   `${sandbox.dns!.host}:${sandbox.dns!.port}`;
+
+/**
+ * A fresh sandbox per test with everything the probes read (the DNS stand-in, both
+ * clusters' load balancer stand-ins, an immediate INSYNC) and an SDK client for it.
+ */
+export function useProbeSandbox() {
+  const current = {} as { sandbox: Sandbox; client: Route53Client };
+  beforeEach(async () => {
+    current.sandbox = await startSandbox({
+      insyncDelayMs: 0,
+      throttle: false,
+      dns: {},
+      loadBalancers: { clusters: [CLUSTERS.blue, CLUSTERS.green] },
+    });
+    current.client = sandboxRoute53(current.sandbox.url);
+  });
+  afterEach(async () => {
+    current.client.destroy();
+    await current.sandbox.close();
+  });
+  return current;
+}

@@ -167,6 +167,15 @@ describe('staged cutover runs (API, engine, scheduler, sandbox)', () => {
 
   const user = mockCredentials.user.header();
   const STAGED = presetPlan('staged', { blue: 100, green: 0 }, 'green');
+  /** The staged preset with a soak on every step, or on the last one only. */
+  const soaked = (soakSeconds: number, which: 'all' | 'last' = 'all') => ({
+    ...STAGED,
+    steps: STAGED.steps.map((step, i) =>
+      which === 'all' || i === STAGED.steps.length - 1
+        ? { ...step, soakSeconds }
+        : step,
+    ),
+  });
 
   async function waitForRun(
     server: Parameters<typeof request>[0],
@@ -206,12 +215,7 @@ describe('staged cutover runs (API, engine, scheduler, sandbox)', () => {
       .post(CUTOVER)
       .set('Authorization', user)
       .send({
-        plan: {
-          ...STAGED,
-          steps: STAGED.steps.map((s, i) =>
-            i === STAGED.steps.length - 1 ? { ...s, soakSeconds: 2 } : s,
-          ),
-        },
+        plan: soaked(2, 'last'),
       });
     expect(res.status).toBe(201);
     const run = await waitForRun(server, res.body.runId, ended);
@@ -294,14 +298,11 @@ describe('staged cutover runs (API, engine, scheduler, sandbox)', () => {
 
   it("rolls back in stages when green's burnham-worker stops being ready during the 50/50 hold (the workloads, read again through the Kubernetes backend)", async () => {
     const { server } = await startBackend();
-    const soaked = {
-      ...STAGED,
-      steps: STAGED.steps.map(s => ({ ...s, soakSeconds: 2 })),
-    };
+    const plan = soaked(2);
     const res = await request(server)
       .post(CUTOVER)
       .set('Authorization', user)
-      .send({ plan: soaked });
+      .send({ plan });
     await waitForRun(
       server,
       res.body.runId,
@@ -342,10 +343,7 @@ describe('staged cutover runs (API, engine, scheduler, sandbox)', () => {
       .post(CUTOVER)
       .set('Authorization', user)
       .send({
-        plan: {
-          ...STAGED,
-          steps: STAGED.steps.map(s => ({ ...s, soakSeconds: 30 })),
-        },
+        plan: soaked(30),
       });
     expect(started.status).toBe(201);
 
@@ -380,10 +378,7 @@ describe('staged cutover runs (API, engine, scheduler, sandbox)', () => {
 
   it('refuses a second run while the first holds the record group (409, naming the run)', async () => {
     const { server } = await startBackend();
-    const slow = {
-      ...STAGED,
-      steps: STAGED.steps.map(s => ({ ...s, soakSeconds: 30 })),
-    };
+    const slow = soaked(30);
     const first = await request(server)
       .post(CUTOVER)
       .set('Authorization', user)
@@ -409,14 +404,11 @@ describe('staged cutover runs (API, engine, scheduler, sandbox)', () => {
 
   it('pauses at the current weights and resumes from any replica; abort rolls back in stages', async () => {
     const { server } = await startBackend();
-    const soaked = {
-      ...STAGED,
-      steps: STAGED.steps.map(s => ({ ...s, soakSeconds: 2 })),
-    };
+    const plan = soaked(2);
     const { body } = await request(server)
       .post(CUTOVER)
       .set('Authorization', user)
-      .send({ plan: soaked });
+      .send({ plan });
     await waitForRun(server, body.runId, r => r.holdLeftMs !== undefined);
     const paused = await request(server)
       .post(`${RUNS}/${body.runId}/pause`)
@@ -452,14 +444,11 @@ describe('staged cutover runs (API, engine, scheduler, sandbox)', () => {
 
   it('continues a run on a second backend on the same database after the one driving it stopped during a hold, each step applied exactly once', async () => {
     const first = await startBackend();
-    const soaked = {
-      ...STAGED,
-      steps: STAGED.steps.map(s => ({ ...s, soakSeconds: 1 })),
-    };
+    const plan = soaked(1);
     const { body } = await request(first.server)
       .post(CUTOVER)
       .set('Authorization', user)
-      .send({ plan: soaked });
+      .send({ plan });
     await waitForRun(
       first.server,
       body.runId,
@@ -522,10 +511,7 @@ describe('staged cutover runs (API, engine, scheduler, sandbox)', () => {
       .post(CUTOVER)
       .set('Authorization', user)
       .send({
-        plan: {
-          ...STAGED,
-          steps: STAGED.steps.map(s => ({ ...s, soakSeconds: 30 })),
-        },
+        plan: soaked(30),
       });
     const held = await waitForRun(
       server,

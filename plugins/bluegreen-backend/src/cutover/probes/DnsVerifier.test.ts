@@ -3,13 +3,11 @@
  * Route 53 records: a local stand-in for Route 53's name servers, not Route 53), with
  * the weights written through the real AWS SDK.
  */
-import { Route53Client } from '@aws-sdk/client-route-53';
 import { presetPlan, Weights } from '@bluegreen/plugin-bluegreen-common';
-import { Sandbox, startSandbox } from '@bluegreen/example-sandbox';
 import { CutoverRunRecord } from '../../database/CutoverRunStore';
-import { sandboxRoute53 } from '../../__testUtils__/sandbox';
 import {
   dnsServer,
+  useProbeSandbox,
   sandboxEndpoints,
   setSandboxWeights,
 } from '../../__testUtils__/probeEndpoints';
@@ -22,29 +20,13 @@ const runAt = (weights: Weights) =>
   ({ plan, state: { ...initialRunState(plan), weights } } as CutoverRunRecord);
 
 describe('dnsVerifier (against the sandbox DNS stand-in)', () => {
-  let sandbox: Sandbox;
-  let client: Route53Client;
-  beforeEach(async () => {
-    sandbox = await startSandbox({
-      insyncDelayMs: 0,
-      throttle: false,
-      dns: {},
-      loadBalancers: {
-        clusters: ['eks-blueprint-blue', 'eks-blueprint-green'],
-      },
-    });
-    client = sandboxRoute53(sandbox.url);
-  });
-  afterEach(async () => {
-    client.destroy();
-    await sandbox.close();
-  });
+  const env = useProbeSandbox();
   const verifier = async () => {
-    const endpoints = await sandboxEndpoints(sandbox, client);
+    const endpoints = await sandboxEndpoints(env.sandbox, env.client);
     return dnsVerifier({
       endpointsOf: async () => endpoints,
       settings: {
-        servers: [dnsServer(sandbox)],
+        servers: [dnsServer(env.sandbox)],
         queries: QUERIES,
         timeoutMs: 2000,
       },
@@ -52,7 +34,7 @@ describe('dnsVerifier (against the sandbox DNS stand-in)', () => {
   };
 
   it(`counts ${QUERIES} answers per set identifier at 50/50: each cluster 25-75 % (about 3.9 standard deviations), and passes`, async () => {
-    await setSandboxWeights(client, { blue: 50, green: 50 });
+    await setSandboxWeights(env.client, { blue: 50, green: 50 });
     const result = await (await verifier())(runAt({ blue: 50, green: 50 }));
     expect(result).toEqual({
       ok: true,
@@ -80,7 +62,7 @@ describe('dnsVerifier (against the sandbox DNS stand-in)', () => {
   });
 
   it('notes, and does not judge, a hold whose queries no server answers (an unreachable name server is not a sign the cutover is wrong)', async () => {
-    const endpoints = await sandboxEndpoints(sandbox, client);
+    const endpoints = await sandboxEndpoints(env.sandbox, env.client);
     const silent = dnsVerifier({
       endpointsOf: async () => endpoints,
       // A port nobody answers on.

@@ -4,17 +4,16 @@
  * points (the load balancer stand-ins, local HTTP servers answering like the seed's
  * burnham page), counted by the CLUSTER_NAME that answered.
  */
-import { Route53Client } from '@aws-sdk/client-route-53';
 import {
   CutoverPlan,
   presetPlan,
   Weights,
 } from '@bluegreen/plugin-bluegreen-common';
-import { Sandbox, startSandbox } from '@bluegreen/example-sandbox';
 import { CutoverRunRecord } from '../../database/CutoverRunStore';
-import { CLUSTERS, sandboxRoute53 } from '../../__testUtils__/sandbox';
+import { CLUSTERS } from '../../__testUtils__/sandbox';
 import {
   dnsServer,
+  useProbeSandbox,
   sandboxEndpoints,
   setSandboxWeights,
 } from '../../__testUtils__/probeEndpoints';
@@ -43,28 +42,14 @@ const runAt = (weights: Weights, stepIndex: number, sinceMs: number) =>
   } as CutoverRunRecord);
 
 describe('shareVerifier (the hostname through the DNS stand-in, answered by the load balancer stand-ins)', () => {
-  let sandbox: Sandbox;
-  let client: Route53Client;
-  beforeEach(async () => {
-    sandbox = await startSandbox({
-      insyncDelayMs: 0,
-      throttle: false,
-      dns: {},
-      loadBalancers: { clusters: [CLUSTERS.blue, CLUSTERS.green] },
-    });
-    client = sandboxRoute53(sandbox.url);
-  });
-  afterEach(async () => {
-    client.destroy();
-    await sandbox.close();
-  });
+  const env = useProbeSandbox();
   const verifier = async () => {
-    const endpoints = await sandboxEndpoints(sandbox, client);
+    const endpoints = await sandboxEndpoints(env.sandbox, env.client);
     return shareVerifier({
       endpointsOf: async () => endpoints,
       settings: {
         requests: REQUESTS,
-        servers: [dnsServer(sandbox)],
+        servers: [dnsServer(env.sandbox)],
         tolerance: 0.1,
         timeoutMs: 2000,
       },
@@ -73,7 +58,7 @@ describe('shareVerifier (the hostname through the DNS stand-in, answered by the 
   };
 
   it(`reports the observed share of ${REQUESTS} requests against the expected one at 50/50 (each 25-75 %), informative before the final step`, async () => {
-    await setSandboxWeights(client, { blue: 50, green: 50 });
+    await setSandboxWeights(env.client, { blue: 50, green: 50 });
     const result = await (
       await verifier()
     )(runAt({ blue: 50, green: 50 }, 1, 0));
@@ -87,11 +72,11 @@ describe('shareVerifier (the hostname through the DNS stand-in, answered by the 
       expect(share).toBeLessThanOrEqual(0.75);
     }
     // Every request went where DNS sent it, with the service's Host header.
-    const served = sandbox.loadBalancers!.served();
+    const served = env.sandbox.loadBalancers!.served();
     expect(
       (served[CLUSTERS.blue][200] ?? 0) + (served[CLUSTERS.green][200] ?? 0),
     ).toBe(REQUESTS);
-    expect(sandbox.loadBalancers!.hostsSeen()[CLUSTERS.green]).toEqual([
+    expect(env.sandbox.loadBalancers!.hostsSeen()[CLUSTERS.green]).toEqual([
       'burnham.eks-blueprint.example.com',
     ]);
   });
@@ -122,7 +107,7 @@ describe('shareVerifier (the hostname through the DNS stand-in, answered by the 
   });
 
   it('notes, and does not judge, a hostname it cannot resolve (a backend that cannot reach the public name must not roll back a healthy cutover)', async () => {
-    const endpoints = await sandboxEndpoints(sandbox, client);
+    const endpoints = await sandboxEndpoints(env.sandbox, env.client);
     const blind = shareVerifier({
       endpointsOf: async () => endpoints,
       // A port nobody answers on.
@@ -149,7 +134,7 @@ describe('shareVerifier (the hostname through the DNS stand-in, answered by the 
   });
 
   it('passes the final step once users reach the cluster it moved to', async () => {
-    await setSandboxWeights(client, { blue: 0, green: 100 });
+    await setSandboxWeights(env.client, { blue: 0, green: 100 });
     expect(
       await (
         await verifier()
