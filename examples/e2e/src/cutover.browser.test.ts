@@ -293,8 +293,8 @@ describe('the blue/green card in a real browser', () => {
       if (weights && weights !== seen[seen.length - 1]?.split) {
         seen.push({ split: weights, at: Date.now() });
       }
-      // The 10/90 hold once its first verification is on the card: every check's
-      // numbers for green (direct probe, share through the hostname, DNS, CloudWatch).
+      // A 10/90 hold (forward, or rolling back) once a verification with every check's
+      // numbers for green is on the card (direct probe, share, DNS, CloudWatch).
       const greenChecks =
         weights === '10/90' && !screenshotTaken
           ? await timeline
@@ -302,7 +302,8 @@ describe('the blue/green card in a real browser', () => {
               .innerText({ timeout: 1_000 })
               .catch(() => '')
           : '';
-      if (/share/.test(greenChecks) && !screenshotTaken) {
+      // CloudWatch comes last: it needs a whole metrics period (1 s) of the hold.
+      if (/CloudWatch/.test(greenChecks) && !screenshotTaken) {
         screenshotTaken = true;
         greenChecksSeen = greenChecks;
         await card.screenshot({
