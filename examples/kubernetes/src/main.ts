@@ -11,12 +11,20 @@
  *   kubeconfig                  contexts <cluster> (admin) and <cluster>-backstage
  * EXAMPLE_ALL_READY=1 seeds every pod ready (green's burnham-worker too, which is 1/2
  * otherwise), so that the cutover pre-flight passes both ways.
+ * Two LOCAL STAND-INS play the GitOps Bridge chain in each cluster: Argo CD carrying the
+ * cluster secret's route53_weight to the workloads' Ingresses, and external-dns writing
+ * the Ingresses' aws-weight to Route 53 at EXAMPLE_AWS_ENDPOINT (default the sandbox,
+ * http://127.0.0.1:4566) for the records it owns. EXAMPLE_GITOPS_STAND_INS=off leaves
+ * them out.
  * Ctrl-C (SIGINT) or SIGTERM stops the API servers and removes both files.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
+import { Route53Client } from '@aws-sdk/client-route-53';
+import { playArgoCdWeights } from './argoCdWeights';
 import { REPOSITORY_ROOT } from './binaries';
+import { playExternalDns } from './externalDns';
 import {
   BACKSTAGE_SERVICE_ACCOUNT,
   ExampleClusters,
@@ -119,6 +127,24 @@ async function main() {
   }
   // eslint-disable-next-line no-console
   console.log(`Kubernetes backend configuration: ${configFile}`);
+  if (process.env.EXAMPLE_GITOPS_STAND_INS !== 'off') {
+    const route53 = new Route53Client({
+      endpoint: process.env.EXAMPLE_AWS_ENDPOINT || 'http://127.0.0.1:4566',
+      region: 'us-east-1',
+      // The sandbox checks that a request is signed, not by whom.
+      credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' },
+    });
+    // eslint-disable-next-line no-console
+    const log = (message: string) => console.log(message);
+    for (const cluster of Object.values(example.clusters)) {
+      playArgoCdWeights(cluster, { log });
+      playExternalDns(cluster, route53, { log });
+    }
+    // eslint-disable-next-line no-console
+    console.log(
+      `GitOps Bridge stand-ins (not Argo CD, not external-dns) running in each cluster: kubectl --kubeconfig ${kubeconfigFile} --context eks-blueprint-green annotate secret -n argocd eks-blueprint-green route53_weight=100 --overwrite`,
+    );
+  }
 }
 
 main().catch(e => {
