@@ -109,6 +109,15 @@ describe("the Backstage Kubernetes backend against the example's real kube-apise
           podsNotReady: [],
         },
       ],
+      // The hop external-dns writes Route 53 from (GitOps mode).
+      ingresses: [
+        {
+          name: 'team-burnham/burnham',
+          hosts: ['burnham.eks-blueprint.example.com'],
+          setIdentifier: BLUE,
+          weight: '100',
+        },
+      ],
     });
     expect(clusterWorkloads(response, GREEN)).toEqual({
       state: 'ok',
@@ -130,6 +139,15 @@ describe("the Backstage Kubernetes backend against the example's real kube-apise
               /^burnham-worker-\w+-\w+ \(CrashLoopBackOff, 5 restarts\)$/,
             ),
           ],
+        },
+      ],
+      // The hop external-dns writes Route 53 from (GitOps mode).
+      ingresses: [
+        {
+          name: 'team-burnham/burnham',
+          hosts: ['burnham.eks-blueprint.example.com'],
+          setIdentifier: GREEN,
+          weight: '0',
         },
       ],
     });

@@ -13,11 +13,29 @@ export interface DeploymentSummary {
   podsNotReady: string[];
 }
 
+/**
+ * One of the entity's Ingresses with its external-dns weight: in GitOps mode, the source
+ * external-dns writes to Route 53 (the hop before Route 53).
+ */
+export interface IngressWeight {
+  /** `<namespace>/<name>` */
+  name: string;
+  hosts: string[];
+  setIdentifier?: string;
+  /** The `aws-weight` annotation as written (external-dns reads a value it cannot parse as 0). */
+  weight?: string;
+}
+
 /** What the Kubernetes backend told about the entity's workloads in one cluster. */
 export type ClusterWorkloads =
   | { state: 'loading' }
   | { state: 'unreachable'; error: string }
-  | { state: 'ok'; deployments: DeploymentSummary[] };
+  | {
+      state: 'ok';
+      deployments: DeploymentSummary[];
+      /** Its Ingresses that carry external-dns weight annotations, when it has any. */
+      ingresses?: IngressWeight[];
+    };
 
 type Meta = {
   name?: string;
@@ -29,6 +47,11 @@ type Deployment = {
   spec?: { replicas?: number };
   status?: { readyReplicas?: number };
 };
+type Ingress = {
+  metadata?: Meta & { annotations?: Record<string, string> };
+  spec?: { rules?: Array<{ host?: string }> };
+};
+const EXTERNAL_DNS = 'external-dns.alpha.kubernetes.io/';
 type Pod = {
   metadata?: Meta;
   status?: {
@@ -129,10 +152,41 @@ export function clusterWorkloads(
       podsNotReady,
     };
   });
+  const ingresses = resourcesOf<Ingress>(objects, 'ingresses')
+    .filter(i => i.metadata?.annotations?.[`${EXTERNAL_DNS}aws-weight`])
+    .map(i => ({
+      name: `${i.metadata?.namespace}/${i.metadata?.name}`,
+      hosts: (i.spec?.rules ?? []).flatMap(r => (r.host ? [r.host] : [])),
+      setIdentifier: i.metadata?.annotations?.[`${EXTERNAL_DNS}set-identifier`],
+      weight: i.metadata?.annotations?.[`${EXTERNAL_DNS}aws-weight`],
+    }));
   return {
     state: 'ok',
     deployments: deployments.sort((a, b) => a.name.localeCompare(b.name)),
+    ...(ingresses.length > 0 && { ingresses }),
   };
+}
+
+/**
+ * The external-dns weight the cluster's Ingress gives `hostname`'s record of
+ * `setIdentifier` (the hop before Route 53 in GitOps mode), as external-dns reads it: a
+ * value that is not a whole number counts as 0.
+ */
+export function ingressWeightFor(
+  workloads: ClusterWorkloads,
+  hostname: string,
+  setIdentifier: string,
+): { ingress: string; weight: number } | undefined {
+  if (workloads.state !== 'ok') return undefined;
+  const host = hostname.toLowerCase().replace(/\.$/, '');
+  const ingress = workloads.ingresses?.find(
+    i =>
+      i.setIdentifier === setIdentifier &&
+      i.hosts.some(h => h.toLowerCase() === host),
+  );
+  if (!ingress) return undefined;
+  const raw = ingress.weight?.trim() ?? '';
+  return { ingress: ingress.name, weight: /^\d+$/.test(raw) ? Number(raw) : 0 };
 }
 
 export function isReady(deployment: DeploymentSummary): boolean {

@@ -67,9 +67,11 @@ export function ClusterPanel(props: {
   record?: WeightedRecordStatus;
   /** The entity's workloads there; absent for a System (its components have them). */
   workloads?: ClusterWorkloads;
+  /** GitOps mode: the weight external-dns reads from the cluster's Ingress. */
+  ingressWeight?: { ingress: string; weight: number };
 }) {
   const classes = useStyles();
-  const { colour, name, cluster, record, workloads } = props;
+  const { colour, name, cluster, record, workloads, ingressWeight } = props;
   return (
     <Box
       className={classes.panel}
@@ -92,6 +94,22 @@ export function ClusterPanel(props: {
         weight={record?.weight}
         sharePercent={record?.sharePercent}
       />
+      {ingressWeight && (
+        <Typography
+          variant="body2"
+          color={
+            ingressWeight.weight === record?.weight ? 'textSecondary' : 'error'
+          }
+          data-testid={`bluegreen-ingress-weight-${colour}`}
+        >
+          Ingress {ingressWeight.ingress}: aws-weight {ingressWeight.weight}
+          {ingressWeight.weight === record?.weight
+            ? ' (in Route 53)'
+            : ` · Route 53 still holds ${
+                record?.weight ?? 'no record'
+              }: external-dns has not carried it yet`}
+        </Typography>
+      )}
       {workloads && <WorkloadList workloads={workloads} />}
     </Box>
   );

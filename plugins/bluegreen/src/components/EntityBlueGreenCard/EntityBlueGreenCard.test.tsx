@@ -112,6 +112,62 @@ describe('EntityBlueGreenCard', () => {
     );
   });
 
+  it("in GitOps mode shows each cluster's Ingress weight (the hop before Route 53), and says when external-dns has not carried it yet", async () => {
+    const withIngress = (cluster: string, weight: string) => ({
+      type: 'ingresses',
+      resources: [
+        {
+          metadata: {
+            name: 'burnham',
+            namespace: 'team-burnham',
+            annotations: {
+              'external-dns.alpha.kubernetes.io/set-identifier': cluster,
+              'external-dns.alpha.kubernetes.io/aws-weight': weight,
+            },
+          },
+          spec: { rules: [{ host: 'burnham.eks-blueprint.example.com' }] },
+        },
+      ],
+    });
+    const objects = {
+      items: burnhamObjectsAllReady.items.map(item => ({
+        ...item,
+        resources: [
+          ...item.resources,
+          withIngress(
+            item.cluster.name,
+            item.cluster.name === 'eks-blueprint-green' ? '100' : '0',
+          ),
+        ],
+      })),
+    };
+    await renderWithApis(
+      <EntityBlueGreenCard />,
+      { ...burnham, metadata: { ...burnham.metadata, name: 'burnham-hops' } },
+      {
+        status: {
+          'burnham-hops': {
+            ...burnhamStatus,
+            owner: { kind: 'external-dns', ownerIds: ['eks-blueprint-blue'] },
+            mode: 'gitops',
+          },
+        },
+        objects: { 'burnham-hops': objects as any },
+      },
+    );
+    // Route 53 still holds 100/0; the Ingresses already say 0/100.
+    expect(
+      await screen.findByTestId('bluegreen-ingress-weight-green'),
+    ).toHaveTextContent(
+      'Ingress team-burnham/burnham: aws-weight 100 · Route 53 still holds 0: external-dns has not carried it yet',
+    );
+    expect(
+      screen.getByTestId('bluegreen-ingress-weight-blue'),
+    ).toHaveTextContent(
+      'Ingress team-burnham/burnham: aws-weight 0 · Route 53 still holds 100',
+    );
+  });
+
   it('says green runs everything blue runs when it does, and names the external-dns owner', async () => {
     await renderWithApis(<EntityBlueGreenCard />, burnham, {
       status: {

@@ -27,6 +27,7 @@ import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import {
   clusterWorkloads,
+  ingressWeightFor,
   ClusterWorkloads,
   parity,
 } from '@bluegreen/plugin-bluegreen-common';
@@ -197,6 +198,19 @@ export function EntityBlueGreenCard() {
               cluster={status.clusters[colour]}
               record={status.records.find(r => r.colour === colour)}
               workloads={workloads?.[colour]}
+              // In GitOps mode external-dns writes Route 53 from the Ingress: the hop
+              // before Route 53, shown while the weight is on its way.
+              ingressWeight={
+                status.owner.kind === 'external-dns' &&
+                workloads &&
+                annotations.clusters[colour]
+                  ? ingressWeightFor(
+                      workloads[colour],
+                      status.hostname,
+                      annotations.clusters[colour]!,
+                    )
+                  : undefined
+              }
             />
           </Grid>
         ))}
