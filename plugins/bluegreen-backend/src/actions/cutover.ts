@@ -203,6 +203,30 @@ export function createCutoverAction(options: CutoverActionOptions) {
   });
 }
 
+const FOLLOW_ATTEMPTS = 5;
+
+/** One long-poll of the run, tried again a few times: a blip must not end the task. */
+async function followOnce(
+  runs: CutoverRunsClient,
+  runId: string,
+  after: number,
+  ctx: { logger: { warn(message: string): void } },
+): Promise<CutoverRunView> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await runs.follow(runId, after);
+    } catch (error) {
+      if (attempt >= FOLLOW_ATTEMPTS) throw error;
+      ctx.logger.warn(
+        `Reading run ${runId} failed (${
+          (error as Error).message
+        }); trying again (${attempt} of ${FOLLOW_ATTEMPTS - 1})`,
+      );
+      await new Promise(resolve => setTimeout(resolve, 2000 * attempt));
+    }
+  }
+}
+
 /** Logs the run's events as they come until it ends; a cancelled task aborts it. */
 async function follow(
   runs: CutoverRunsClient,
@@ -222,9 +246,23 @@ async function follow(
       ctx.logger.warn(
         'The task was cancelled: aborting the run (it rolls back in stages)',
       );
-      await runs.abort(credentials, runId, 'the scaffolder task was cancelled');
+      try {
+        await runs.abort(
+          credentials,
+          runId,
+          'the scaffolder task was cancelled',
+        );
+      } catch (error) {
+        // The abort acts as the initiator, whose token may have expired by now: say so
+        // plainly, and end the task; the run goes on until someone aborts it.
+        throw new Error(
+          `the task was cancelled, but its run ${runId} could not be aborted (${
+            (error as Error).message
+          }); it goes on: abort it from the card or with POST /api/bluegreen/cutover-runs/${runId}/abort`,
+        );
+      }
     }
-    const run = await runs.follow(runId, after);
+    const run = await followOnce(runs, runId, after, ctx);
     for (const event of run.events) {
       ctx.logger.info(
         `${event.actor === 'engine' ? '' : `${event.actor}: `}${event.message}`,

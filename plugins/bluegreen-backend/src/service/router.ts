@@ -271,12 +271,20 @@ export async function createRouter(
       { id: params.id },
       'run',
     ).id;
-  // Services too: a scaffolder task follows the run it started for longer than its
-  // initiator's token lives. Reading a run changes nothing.
+  // The scaffolder too (no other service): a task follows the run it started for longer
+  // than its initiator's token lives. Reading a run changes nothing.
   router.get('/cutover-runs/:id', async (req, res) => {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
+    if (
+      credentials.principal.type === 'service' &&
+      credentials.principal.subject !== 'plugin:scaffolder'
+    ) {
+      throw new NotAllowedError(
+        'only users and the scaffolder read cutover runs',
+      );
+    }
     const query = parseInput(runQuerySchema, req.query, 'query');
     // A viewer who went away stops the long-poll's reads.
     const gone = new AbortController();

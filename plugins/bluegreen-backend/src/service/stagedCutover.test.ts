@@ -533,4 +533,30 @@ describe('staged cutover runs (API, engine, scheduler, sandbox)', () => {
       Date.parse(held.verification!.at),
     );
   });
+
+  it('lets the scaffolder follow a run with its own credentials, and no other service (403)', async () => {
+    const { server } = await startBackend();
+    const res = await request(server)
+      .post(CUTOVER)
+      .set('Authorization', user)
+      .send({ plan: soaked(30) });
+    const as = (subject: string) =>
+      request(server)
+        .get(`${RUNS}/${res.body.runId}`)
+        .set(
+          'Authorization',
+          mockCredentials.service.header({
+            onBehalfOf: mockCredentials.service(subject),
+            targetPluginId: 'bluegreen',
+          }),
+        );
+    const scaffolder = await as('plugin:scaffolder');
+    expect(scaffolder.status).toBe(200);
+    expect(scaffolder.body.id).toBe(res.body.runId);
+    const other = await as('plugin:catalog');
+    expect(other.status).toBe(403);
+    expect(other.body.error.message).toBe(
+      'only users and the scaffolder read cutover runs',
+    );
+  });
 });

@@ -133,25 +133,22 @@ export class CutoverEngine {
       await this.options.lease?.release(run);
       return run;
     }
-    const { pausedAt } = run.state;
-    const maxPauseMs = this.options.maxPauseMs ?? 3_600_000;
-    if (
-      run.state.status === 'paused' &&
-      pausedAt !== undefined &&
-      this.now() - pausedAt > maxPauseMs
-    ) {
-      await this.command(
+    if (run.state.status === 'paused') {
+      // The state decides on what it holds when saved: a resume saved meanwhile (on any
+      // replica) wins, and only a pause that is still too old rolls back.
+      const expired = await this.command(
         runId,
         {
-          type: 'abort',
+          type: 'pause-expired',
           now: this.now(),
-          reason: `paused for longer than ${Math.round(
-            maxPauseMs / 60_000,
-          )} min (bluegreen.cutover.staged.maxPauseMinutes)`,
+          maxPauseMs: this.options.maxPauseMs ?? 3_600_000,
         },
         'engine',
       );
-      return this.advance(runId);
+      if (expired.state.status !== 'paused') {
+        return this.advance(runId);
+      }
+      // Still paused: the tick below keeps the record group's lease renewed.
     }
     const lease = this.options.lease;
     const saved = lease
@@ -296,7 +293,10 @@ export class CutoverEngine {
    */
   async command(
     runId: string,
-    input: Extract<RunInput, { type: 'pause' | 'resume' | 'abort' }>,
+    input: Extract<
+      RunInput,
+      { type: 'pause' | 'resume' | 'abort' | 'pause-expired' }
+    >,
     actor: string,
   ): Promise<CutoverRunRecord> {
     for (let attempt = 0; attempt < 20; attempt++) {

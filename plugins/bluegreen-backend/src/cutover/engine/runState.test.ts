@@ -390,4 +390,104 @@ describe('the staged cutover state machine (fake clock)', () => {
     }).state;
     expect(resumed.pausedAt).toBeUndefined();
   });
+
+  it('a pause queued behind a forward write that then fails does not survive into the rollback: the rollback runs to the start', () => {
+    let state = initialRunState(staged);
+    const tick = transition(staged, FLOOR, state, { type: 'tick', now: 0 });
+    state = transition(staged, FLOOR, tick.state, {
+      type: 'pause',
+      now: 1,
+    }).state;
+    expect(state.queued?.type).toBe('pause');
+    // Nothing took effect: the failed first write ends the run at the start.
+    const failed = transition(staged, FLOOR, state, {
+      type: 'write-failed',
+      now: 2,
+      reason: 'Throttling',
+    });
+    expect(failed.state).toMatchObject({ status: 'rolled-back' });
+    expect(failed.state.queued).toBeUndefined();
+  });
+
+  it('a pause queued behind a rollback write is dropped with a note, never jamming the rollback (any interleaving of pause with a failing step)', () => {
+    // At 50/50, its verification fails: the rollback's first write (90/10) is handed out.
+    const { state: at5050 } = drive(staged, { untilMs: FLOOR_MS + 100 });
+    const rolling = transition(staged, FLOOR, at5050, {
+      type: 'tick',
+      now: FLOOR_MS + 200,
+      verification: { ok: false, reason: 'green 5xx' },
+    });
+    expect(rolling.state.phase).toBe('rollback');
+    expect(rolling.write).toBeDefined();
+    // A queued pause from before (the state as an older replica saved it).
+    const withQueued = {
+      ...rolling.state,
+      queued: { type: 'pause' as const, now: FLOOR_MS + 250 },
+    };
+    const written = transition(staged, FLOOR, withQueued, {
+      type: 'written',
+      now: FLOOR_MS + 400,
+    });
+    expect(written.state).toMatchObject({
+      status: 'running',
+      phase: 'rollback',
+    });
+    expect(written.state.queued).toBeUndefined();
+    expect(written.events).toContain(
+      'pause dropped: a rollback cannot be paused: it is the way back to the plan\'s start (abort with "immediate" to go straight there)',
+    );
+  });
+
+  it('refuses a pause while an abort is queued (the abort is never lost), and a resume takes a queued pause back', () => {
+    const state = transition(staged, FLOOR, initialRunState(staged), {
+      type: 'tick',
+      now: 0,
+    }).state;
+    const aborting = transition(staged, FLOOR, state, {
+      type: 'abort',
+      now: 1,
+    }).state;
+    expect(() =>
+      transition(staged, FLOOR, aborting, { type: 'pause', now: 2 }),
+    ).toThrow(/^an abort is already queued/);
+    const pausing = transition(staged, FLOOR, state, {
+      type: 'pause',
+      now: 1,
+    }).state;
+    const resumed = transition(staged, FLOOR, pausing, {
+      type: 'resume',
+      now: 2,
+    });
+    expect(resumed.state.queued).toBeUndefined();
+    expect(resumed.events).toEqual([
+      'resume requested: the queued pause is dropped',
+    ]);
+  });
+
+  it('rolls back a pause only once it is older than the limit and still a pause (a resume saved first wins)', () => {
+    const { state } = drive(staged, { untilMs: 500 });
+    const paused = transition(staged, FLOOR, state, {
+      type: 'pause',
+      now: 1000,
+    }).state;
+    const check = (s: RunState, now: number) =>
+      transition(staged, FLOOR, s, {
+        type: 'pause-expired',
+        now,
+        maxPauseMs: 60_000,
+      });
+    expect(check(paused, 61_000).state).toBe(paused);
+    const expired = check(paused, 61_001);
+    expect(expired.state).toMatchObject({
+      status: 'running',
+      phase: 'rollback',
+      reason:
+        'paused for longer than 1 min (bluegreen.cutover.staged.maxPauseMinutes)',
+    });
+    const resumed = transition(staged, FLOOR, paused, {
+      type: 'resume',
+      now: 2000,
+    }).state;
+    expect(check(resumed, 120_000).state).toBe(resumed);
+  });
 });

@@ -67,7 +67,9 @@ export type RunInput =
   | { type: 'write-failed'; now: number; reason: string }
   | { type: 'pause'; now: number }
   | { type: 'resume'; now: number }
-  | { type: 'abort'; now: number; immediate?: boolean; reason?: string };
+  | { type: 'abort'; now: number; immediate?: boolean; reason?: string }
+  /** The engine's check of a pause's limit: rolls a pause older than it back. */
+  | { type: 'pause-expired'; now: number; maxPauseMs: number };
 
 export interface RunTransition {
   state: RunState;
@@ -154,7 +156,11 @@ function startRollback(
   const steps = rollbackSteps(plan, state.reached, { immediate });
   if (steps.length === 0) {
     // Nothing took effect, or the weights are back at the start already.
-    return endedAtStart(plan, { ...state, appliedAt: undefined }, reason);
+    return endedAtStart(
+      plan,
+      { ...state, appliedAt: undefined, queued: undefined },
+      reason,
+    );
   }
   const next: RunState = {
     ...state,
@@ -165,6 +171,9 @@ function startRollback(
     appliedAt: undefined,
     pausedHoldLeftMs: undefined,
     pausedAt: undefined,
+    // A queued pause does not survive into the rollback (a rollback is not paused); a
+    // queued abort does, and may still ask for "roll back now".
+    queued: state.queued?.type === 'abort' ? state.queued : undefined,
     reason,
   };
   return {
@@ -213,8 +222,18 @@ function thenQueued(
   if (!queued || isTerminal(state)) {
     return { ...result, state };
   }
-  const next = transition(plan, floor, state, queued);
-  return { ...next, events: [...result.events, ...next.events] };
+  try {
+    const next = transition(plan, floor, state, queued);
+    return { ...next, events: [...result.events, ...next.events] };
+  } catch (error) {
+    // A command the state refuses now is recorded, never left to jam the outcome.
+    if (!(error instanceof RunRefusal)) throw error;
+    return {
+      ...result,
+      state,
+      events: [...result.events, `${queued.type} dropped: ${error.message}`],
+    };
+  }
 }
 
 /** The tick of a held step once verified: wait out the hold, then the next step or the end. */
@@ -397,6 +416,11 @@ function apply(
         );
       }
       if (writePending(state)) {
+        if (state.queued?.type === 'abort') {
+          throw new RunRefusal(
+            'an abort is already queued; it applies once the write in flight is done',
+          );
+        }
         return {
           state: { ...state, queued: input },
           events: [
@@ -418,7 +442,13 @@ function apply(
     }
     case 'resume': {
       if (state.status !== 'paused') {
-        return { state, events: [] };
+        // A pause still queued behind a write is taken back.
+        return state.queued?.type === 'pause'
+          ? {
+              state: { ...state, queued: undefined },
+              events: ['resume requested: the queued pause is dropped'],
+            }
+          : { state, events: [] };
       }
       const hold = holdSeconds(step, floor) * 1000;
       const next: RunState = {
@@ -477,6 +507,28 @@ function apply(
         };
       }
       return startRollback(plan, state, reason, input.immediate ?? false);
+    }
+    case 'pause-expired': {
+      const { pausedAt } = state;
+      if (
+        state.status !== 'paused' ||
+        pausedAt === undefined ||
+        input.now - pausedAt <= input.maxPauseMs
+      ) {
+        return { state, events: [] }; // resumed meanwhile, or not old enough
+      }
+      const reason = `paused for longer than ${Math.round(
+        input.maxPauseMs / 60_000,
+      )} min (bluegreen.cutover.staged.maxPauseMinutes)`;
+      if (state.phase === 'rollback') {
+        // A rollback paused before rollbacks could not be: it goes on.
+        const resumed = apply(plan, floor, state, {
+          type: 'resume',
+          now: input.now,
+        });
+        return { ...resumed, events: [`${reason}: the rollback goes on`] };
+      }
+      return startRollback(plan, state, reason, false);
     }
     default:
       throw new Error(`unknown input ${(input as { type: string }).type}`);
