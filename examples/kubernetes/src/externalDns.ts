@@ -15,6 +15,7 @@ import {
   ResourceRecordSet,
   Route53Client,
 } from '@aws-sdk/client-route-53';
+import { externalDnsOwnerOf } from '@bluegreen/plugin-bluegreen-common';
 import { KubernetesCluster } from './cluster';
 
 const PREFIX = 'external-dns.alpha.kubernetes.io/';
@@ -23,7 +24,8 @@ const absolute = (name: string) => name.toLowerCase().replace(/\.?$/, '.');
 
 /** external-dns's parse of aws-weight: a value that does not parse is weight 0. */
 function weightOf(value: string): number {
-  return /^\d+$/.test(value.trim()) ? Number(value) : 0;
+  // As Go's ParseInt: digits only, no spaces, no sign.
+  return /^\d+$/.test(value) ? Number(value) : 0;
 }
 
 /** The most specific zone of `host` among `zones`. */
@@ -82,9 +84,8 @@ export async function reconcileExternalDns(
           t.Name === txtName &&
           t.Type === 'TXT' &&
           t.SetIdentifier === setIdentifier &&
-          (t.ResourceRecords ?? []).some(v =>
-            v.Value?.includes(`external-dns/owner=${owner}`),
-          ),
+          externalDnsOwnerOf((t.ResourceRecords ?? []).map(v => v.Value)) ===
+            owner,
       );
       const record: ResourceRecordSet | undefined = ResourceRecordSets.find(
         r =>

@@ -13,7 +13,7 @@ import {
 import { Sandbox, startSandbox } from '@bluegreen/example-sandbox';
 import { ExampleClusters, startExampleClusters } from './exampleClusters';
 import { playArgoCdWeights } from './argoCdWeights';
-import { playExternalDns } from './externalDns';
+import { playExternalDns, reconcileExternalDns } from './externalDns';
 
 jest.setTimeout(120_000);
 
@@ -81,11 +81,50 @@ describe('the GitOps Bridge stand-ins (Argo CD weight sync, external-dns) on rea
       '--overwrite',
     ]);
 
-  it("carries route53_weight from each cluster's Argo CD secret to its Ingresses and to the Route 53 records its external-dns owns (checkout), and leaves the ones it does not own (burnham)", async () => {
+  const ingressWeight = async (cluster: string, namespace: string) =>
+    JSON.parse(
+      await example.clusters[cluster].kubectl([
+        'get',
+        'ingress',
+        '-n',
+        namespace,
+        namespace.replace('team-', ''),
+        '-o',
+        'json',
+      ]),
+    ).metadata.annotations['external-dns.alpha.kubernetes.io/aws-weight'];
+
+  it("carries route53_weight from each cluster's Argo CD secret to its Ingresses and to the Route 53 records its external-dns owns (checkout), and leaves the ones it does not own (burnham: no registry record for green, another owner's for blue)", async () => {
     expect(await weights('checkout.eks-blueprint.example.com')).toEqual({
       [BLUE]: 100,
       [GREEN]: 0,
     });
+    // burnham's blue record, registered to another external-dns whose owner id starts
+    // with blue's: owner ids compare whole.
+    await route53.send(
+      new ChangeResourceRecordSetsCommand({
+        HostedZoneId: ZONE,
+        ChangeBatch: {
+          Changes: [
+            {
+              Action: 'CREATE',
+              ResourceRecordSet: {
+                Name: 'a-burnham.eks-blueprint.example.com.',
+                Type: 'TXT',
+                SetIdentifier: BLUE,
+                Weight: 100,
+                TTL: 300,
+                ResourceRecords: [
+                  {
+                    Value: `"heritage=external-dns,external-dns/owner=${BLUE}-old"`,
+                  },
+                ],
+              },
+            },
+          ],
+        },
+      }),
+    );
     // Gaining first, as a GitOps cutover applies the stacks: never both at 0.
     await annotateWeight(GREEN, 100);
     await annotateWeight(BLUE, 0);
@@ -110,7 +149,21 @@ describe('the GitOps Bridge stand-ins (Argo CD weight sync, external-dns) on rea
         'external-dns.alpha.kubernetes.io/aws-weight'
       ],
     ).toBe('100');
-    // burnham's records have no TXT registry record: nobody's to change.
+    // burnham's Ingresses say 0/100 now too; a reconcile of each cluster still leaves
+    // its records alone.
+    await eventually("burnham's Ingresses at 0/100", async () => {
+      return (
+        (await ingressWeight(BLUE, 'team-burnham')) === '0' &&
+        (await ingressWeight(GREEN, 'team-burnham')) === '100'
+      );
+    });
+    for (const cluster of [BLUE, GREEN]) {
+      expect(
+        (await reconcileExternalDns(example.clusters[cluster], route53)).filter(
+          change => change.startsWith('burnham.'),
+        ),
+      ).toEqual([]);
+    }
     expect(await weights('burnham.eks-blueprint.example.com')).toEqual({
       [BLUE]: 100,
       [GREEN]: 0,
@@ -137,9 +190,11 @@ describe('the GitOps Bridge stand-ins (Argo CD weight sync, external-dns) on rea
         },
       }),
     );
+    const ingress = Number(await ingressWeight(GREEN, 'team-checkout'));
+    expect(ingress).not.toBe(7);
     await eventually('green back at its Ingress weight', async () => {
       const now = await weights('checkout.eks-blueprint.example.com');
-      return now[GREEN] === 100;
+      return now[GREEN] === ingress;
     });
   });
 });

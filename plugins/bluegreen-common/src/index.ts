@@ -18,3 +18,4 @@ export * from './preflight';
 export * from './cutoverPlan';
 export * from './cutoverRun';
 export * from './probeThresholds';
+export * from './externalDns';

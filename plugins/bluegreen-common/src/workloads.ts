@@ -153,7 +153,9 @@ export function clusterWorkloads(
     };
   });
   const ingresses = resourcesOf<Ingress>(objects, 'ingresses')
-    .filter(i => i.metadata?.annotations?.[`${EXTERNAL_DNS}aws-weight`])
+    .filter(
+      i => i.metadata?.annotations?.[`${EXTERNAL_DNS}aws-weight`] !== undefined,
+    )
     .map(i => ({
       name: `${i.metadata?.namespace}/${i.metadata?.name}`,
       hosts: (i.spec?.rules ?? []).flatMap(r => (r.host ? [r.host] : [])),
@@ -185,7 +187,8 @@ export function ingressWeightFor(
       i.hosts.some(h => h.toLowerCase() === host),
   );
   if (!ingress) return undefined;
-  const raw = ingress.weight?.trim() ?? '';
+  // As Go's ParseInt: digits only, no spaces, no sign.
+  const raw = ingress.weight ?? '';
   return { ingress: ingress.name, weight: /^\d+$/.test(raw) ? Number(raw) : 0 };
 }
 

@@ -1,5 +1,6 @@
 import { ResourceRecordSet } from '@aws-sdk/client-route-53';
 import { Config } from '@backstage/config';
+import { externalDnsOwnerOf } from '@bluegreen/plugin-bluegreen-common';
 
 /** How the clusters' external-dns names its TXT registry records. */
 export interface ExternalDnsRegistrySettings {
@@ -59,19 +60,9 @@ export function registryNames(
   return [...names];
 }
 
-// external-dns's TXT registry value: "heritage=external-dns,external-dns/owner=<id>,...".
+/** The owner a TXT registry record names (see externalDnsOwnerOf). */
 export function externalDnsOwner(
   record: ResourceRecordSet,
 ): string | undefined {
-  for (const { Value } of record.ResourceRecords ?? []) {
-    const text = (Value ?? '').replace(/^"|"$/g, '');
-    if (!text.split(',').includes('heritage=external-dns')) {
-      continue;
-    }
-    const owner = text
-      .split(',')
-      .find(part => part.startsWith('external-dns/owner='));
-    return owner?.slice('external-dns/owner='.length) || 'default';
-  }
-  return undefined;
+  return externalDnsOwnerOf((record.ResourceRecords ?? []).map(r => r.Value));
 }

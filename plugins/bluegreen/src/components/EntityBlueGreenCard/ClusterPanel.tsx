@@ -103,11 +103,15 @@ export function ClusterPanel(props: {
           data-testid={`bluegreen-ingress-weight-${colour}`}
         >
           Ingress {ingressWeight.ingress}: aws-weight {ingressWeight.weight}
-          {ingressWeight.weight === record?.weight
-            ? ' (in Route 53)'
-            : ` · Route 53 still holds ${
-                record?.weight ?? 'no record'
-              }: external-dns has not carried it yet`}
+          {ingressWeight.weight === record?.weight && ' (in Route 53)'}
+          {ingressWeight.weight !== record?.weight &&
+            (record?.externalDnsOwner
+              ? ` · Route 53 still holds ${
+                  record?.weight ?? 'no record'
+                }: external-dns has not carried it yet`
+              : ` · Route 53 holds ${
+                  record?.weight ?? 'no record'
+                }, and no external-dns owns that record: none will carry it`)}
         </Typography>
       )}
       {workloads && <WorkloadList workloads={workloads} />}

@@ -91,7 +91,7 @@ describe('EntityBlueGreenCard', () => {
       },
     );
     expect(await screen.findByTestId('bluegreen-record')).toHaveTextContent(
-      'TTL 60 s (ELB alias) · no external-dns owner: cutovers change Route 53 directly · staged steps hold at least 7 s (TTL 5 s as configured + INSYNC 2 s)',
+      'TTL 60 s (ELB alias) · no external-dns owner: cutovers change Route 53 directly · staged steps hold at least 7 s (TTL 5 s + INSYNC 2 s)',
     );
     cleanup();
     await renderWithApis(
@@ -148,8 +148,17 @@ describe('EntityBlueGreenCard', () => {
         status: {
           'burnham-hops': {
             ...burnhamStatus,
-            owner: { kind: 'external-dns', ownerIds: ['eks-blueprint-blue'] },
+            owner: {
+              kind: 'external-dns',
+              ownerIds: ['eks-blueprint-blue', 'eks-blueprint-green'],
+            },
             mode: 'gitops',
+            // Green's record is registered to its external-dns; blue's to none.
+            records: burnhamStatus.records.map(r =>
+              r.colour === 'green'
+                ? { ...r, externalDnsOwner: 'eks-blueprint-green' }
+                : r,
+            ),
           },
         },
         objects: { 'burnham-hops': objects as any },
@@ -164,7 +173,7 @@ describe('EntityBlueGreenCard', () => {
     expect(
       screen.getByTestId('bluegreen-ingress-weight-blue'),
     ).toHaveTextContent(
-      'Ingress team-burnham/burnham: aws-weight 0 · Route 53 still holds 100',
+      'Ingress team-burnham/burnham: aws-weight 0 · Route 53 holds 100, and no external-dns owns that record: none will carry it',
     );
   });
 

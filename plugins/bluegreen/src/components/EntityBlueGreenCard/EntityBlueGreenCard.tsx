@@ -285,13 +285,13 @@ export function EntityBlueGreenCard() {
               · {ownerText(status)}
               {status.dnsFloor &&
                 status.dnsFloor.ttlSeconds !== status.effectiveTtlSeconds &&
-                // A configured TTL override (scaled-down sandboxes): say what staged
-                // steps really hold for, beside the record's own TTL.
+                // A TTL override (scaled-down sandboxes) or an alias whose TTL is
+                // unknown: say what staged steps really hold for.
                 ` · staged steps hold at least ${
                   status.dnsFloor.ttlSeconds + status.dnsFloor.insyncSeconds
-                } s (TTL ${
-                  status.dnsFloor.ttlSeconds
-                } s as configured + INSYNC ${status.dnsFloor.insyncSeconds} s)`}
+                } s (TTL ${status.dnsFloor.ttlSeconds} s + INSYNC ${
+                  status.dnsFloor.insyncSeconds
+                } s)`}
             </Typography>
             {status.problems.map(problem => (
               <Typography key={problem} variant="body2" color="error">
