@@ -256,27 +256,25 @@ export class CutoverRuns {
   ): Promise<CutoverRunView> {
     await this.get(runId, credentials);
     const deadline = Date.now() + (options.waitMs ?? 0);
-    for (;;) {
-      const events = await this.options.store.events(
-        runId,
-        options.afterEventId,
-      );
-      const changed =
-        options.version !== undefined &&
-        (await this.options.store.version(runId)) !== options.version;
-      if (
-        events.length > 0 ||
-        changed ||
-        Date.now() >= deadline ||
-        options.signal?.aborted
-      ) {
-        // Read after the events: events saved between the two reads come next time.
-        const run = await this.options.store.get(runId);
-        if (!run) throw new NotFoundError(`no cutover run ${runId}`);
-        return viewOf(run, events);
-      }
+    // Every saved change (an event's too) moves the version: with one to compare, each
+    // poll is that one small read; without, the events are what is waited for.
+    const moved = async () =>
+      options.version !== undefined
+        ? (await this.options.store.version(runId)) !== options.version
+        : (await this.options.store.events(runId, options.afterEventId))
+            .length > 0;
+    while (
+      !(await moved()) &&
+      Date.now() < deadline &&
+      !options.signal?.aborted
+    ) {
       await new Promise(resolve => setTimeout(resolve, 50));
     }
+    const events = await this.options.store.events(runId, options.afterEventId);
+    // Read after the events: events saved between the two reads come next time.
+    const run = await this.options.store.get(runId);
+    if (!run) throw new NotFoundError(`no cutover run ${runId}`);
+    return viewOf(run, events);
   }
 
   /** An entity's runs, newest first, each with its events. */
