@@ -7,6 +7,7 @@
  * route53_weight, as Argo CD's next sync would.
  */
 import { KubernetesCluster } from './cluster';
+import { playEvery } from './standInLoop';
 
 const ARGOCD = '/apis/argoproj.io/v1alpha1/namespaces/argocd';
 const AWS_WEIGHT = 'external-dns.alpha.kubernetes.io/aws-weight';
@@ -64,26 +65,17 @@ export async function syncArgoCdWeights(
 export function playArgoCdWeights(
   cluster: KubernetesCluster,
   options: { pollMs?: number; log?: (message: string) => void } = {},
-): { stop(): void } {
-  let stopped = false;
-  const loop = async () => {
-    while (!stopped) {
-      try {
-        for (const change of await syncArgoCdWeights(cluster)) {
-          options.log?.(
-            `Argo CD stand-in (${cluster.name}): synced ${AWS_WEIGHT} ${change}`,
-          );
-        }
-      } catch {
-        // The API server stopping under it: the next poll (or stop) decides.
-      }
-      await new Promise(resolve => setTimeout(resolve, options.pollMs ?? 1000));
-    }
-  };
-  void loop();
-  return {
-    stop: () => {
-      stopped = true;
-    },
-  };
+): { stop(): Promise<void> } {
+  const prefix = `Argo CD stand-in (${cluster.name}):`;
+  return playEvery(
+    options.pollMs ?? 1000,
+    async () =>
+      (await syncArgoCdWeights(cluster)).map(
+        change => `${prefix} synced ${AWS_WEIGHT} ${change}`,
+      ),
+    message =>
+      options.log?.(
+        message.startsWith(prefix) ? message : `${prefix} ${message}`,
+      ),
+  );
 }

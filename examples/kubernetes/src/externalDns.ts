@@ -17,6 +17,7 @@ import {
 } from '@aws-sdk/client-route-53';
 import { externalDnsOwnerOf } from '@bluegreen/plugin-bluegreen-common';
 import { KubernetesCluster } from './cluster';
+import { playEvery } from './standInLoop';
 
 const PREFIX = 'external-dns.alpha.kubernetes.io/';
 
@@ -123,32 +124,17 @@ export function playExternalDns(
   cluster: KubernetesCluster,
   route53: Route53Client,
   options: { intervalMs?: number; log?: (message: string) => void } = {},
-): { stop(): void } {
-  let stopped = false;
-  const loop = async () => {
-    while (!stopped) {
-      try {
-        for (const change of await reconcileExternalDns(cluster, route53)) {
-          options.log?.(
-            `external-dns stand-in (${cluster.name}): wrote ${change} to Route 53`,
-          );
-        }
-      } catch (error) {
-        options.log?.(
-          `external-dns stand-in (${cluster.name}): ${
-            (error as Error).message
-          }`,
-        );
-      }
-      await new Promise(resolve =>
-        setTimeout(resolve, options.intervalMs ?? 5000),
-      );
-    }
-  };
-  void loop();
-  return {
-    stop: () => {
-      stopped = true;
-    },
-  };
+): { stop(): Promise<void> } {
+  const prefix = `external-dns stand-in (${cluster.name}):`;
+  return playEvery(
+    options.intervalMs ?? 5000,
+    async () =>
+      (await reconcileExternalDns(cluster, route53)).map(
+        change => `${prefix} wrote ${change} to Route 53`,
+      ),
+    message =>
+      options.log?.(
+        message.startsWith(prefix) ? message : `${prefix} ${message}`,
+      ),
+  );
 }

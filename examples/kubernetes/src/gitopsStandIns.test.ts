@@ -26,7 +26,7 @@ describe('the GitOps Bridge stand-ins (Argo CD weight sync, external-dns) on rea
   let example: ExampleClusters;
   let sandbox: Sandbox;
   let route53: Route53Client;
-  const players: Array<{ stop(): void }> = [];
+  const players: Array<{ stop(): Promise<void> }> = [];
   beforeAll(async () => {
     example = await startExampleClusters();
     sandbox = await startSandbox({ insyncDelayMs: 0, throttle: false });
@@ -41,7 +41,7 @@ describe('the GitOps Bridge stand-ins (Argo CD weight sync, external-dns) on rea
     }
   });
   afterAll(async () => {
-    players.forEach(p => p.stop());
+    await Promise.all(players.map(p => p.stop()));
     route53?.destroy();
     await sandbox?.close();
     await example?.stop();
