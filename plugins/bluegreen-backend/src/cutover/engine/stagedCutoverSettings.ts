@@ -2,6 +2,7 @@ import { Resolver } from 'node:dns';
 import { Config } from '@backstage/config';
 import { CloudWatchCheckSettings } from '../probes/CloudWatchVerifier';
 import { DnsCheckSettings } from '../probes/DnsVerifier';
+import { normalizeDnsName } from '../probes/dnsAnswers';
 import { ShareCheckSettings } from '../probes/ShareVerifier';
 import {
   DEFAULT_PROBE_THRESHOLDS,
@@ -93,7 +94,7 @@ export function readStagedCutoverSettings(root: Config): StagedCutoverSettings {
   const dimensions: Record<string, string> = {};
   for (const entry of cutover?.getOptionalConfigArray('staged.loadBalancers') ??
     []) {
-    const name = entry.getString('dnsName').toLowerCase().replace(/\.$/, '');
+    const name = normalizeDnsName(entry.getString('dnsName'));
     const url = entry.getOptionalString('url');
     if (url !== undefined && !/^https?:\/\/[^\s]+$/.test(url)) {
       throw new Error(

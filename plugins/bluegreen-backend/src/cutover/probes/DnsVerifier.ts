@@ -6,6 +6,7 @@ import {
 import { CutoverRunRecord } from '../../database/CutoverRunStore';
 import { RunVerifier } from '../engine/CutoverEngine';
 import { answerOwners, createResolver, DnsQuerySettings } from './dnsAnswers';
+import { inBatches } from './inBatches';
 import { ProbeEndpoints } from './ProbeVerifier';
 
 /** bluegreen.cutover.staged.dns: the zone's name servers, asked directly. */
@@ -38,24 +39,19 @@ export function dnsVerifier(options: {
       other: 0,
     };
     const errors: string[] = [];
-    for (let i = 0; i < settings.queries; i += 10) {
-      const batch = Math.min(10, settings.queries - i);
-      await Promise.all(
-        Array.from({ length: batch }, async () => {
-          try {
-            const answer = await resolver.query(
-              endpoints.host,
-              endpoints.recordType,
-            );
-            // An ELB answers a few of its addresses: any of them names it.
-            const owner = answer.map(a => owners.get(a)).find(Boolean);
-            counts[owner ?? 'other']++;
-          } catch (error) {
-            errors.push((error as Error).message);
-          }
-        }),
-      );
-    }
+    await inBatches(settings.queries, 10, async () => {
+      try {
+        const answer = await resolver.query(
+          endpoints.host,
+          endpoints.recordType,
+        );
+        // An ELB answers a few of its addresses: any of them names it.
+        const owner = answer.map(a => owners.get(a)).find(Boolean);
+        counts[owner ?? 'other']++;
+      } catch (error) {
+        errors.push((error as Error).message);
+      }
+    });
     const answered = counts.blue + counts.green + counts.other;
     // Nothing to judge: noted, not failed (an unreachable name server is not a sign
     // the cutover is wrong).

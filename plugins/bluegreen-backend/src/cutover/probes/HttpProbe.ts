@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { inBatches } from './inBatches';
 
 /** What N requests to one endpoint saw. */
 export interface HttpProbeResult {
@@ -138,15 +139,7 @@ export async function probeHttp(
   options: HttpProbeOptions,
 ): Promise<HttpProbeResult> {
   assertProbePath(options.path);
-  const results: Awaited<ReturnType<typeof probeOnce>>[] = [];
-  for (let i = 0; i < options.count; i += 5) {
-    const batch = Math.min(5, options.count - i);
-    results.push(
-      ...(await Promise.all(
-        Array.from({ length: batch }, () => probeOnce(options)),
-      )),
-    );
-  }
+  const results = await inBatches(options.count, 5, () => probeOnce(options));
   const clusters: Record<string, number> = {};
   for (const r of results) {
     if (answeredOk(r.status) && r.cluster)

@@ -8,6 +8,7 @@ import { CutoverRunRecord } from '../../database/CutoverRunStore';
 import { RunVerifier } from '../engine/CutoverEngine';
 import { answerOwners, createResolver, DnsQuerySettings } from './dnsAnswers';
 import { answeredOk, assertProbePath, probeOnce } from './HttpProbe';
+import { inBatches } from './inBatches';
 import { ProbeEndpoints } from './ProbeVerifier';
 
 /** bluegreen.cutover.staged.share: the seed's check. */
@@ -90,10 +91,7 @@ export function shareVerifier(options: {
       if (answeredOk(reply.status) && colour) counts[colour]++;
       else failures.push(reply.error ?? `HTTP ${reply.status}`);
     };
-    for (let i = 0; i < settings.requests; i += 5) {
-      const batch = Math.min(5, settings.requests - i);
-      await Promise.all(Array.from({ length: batch }, once));
-    }
+    await inBatches(settings.requests, 5, once);
     const named = counts.blue + counts.green;
     const clusters: Partial<Record<ClusterColour, ClusterProbeResult>> = {};
     for (const colour of CLUSTER_COLOURS) {

@@ -5,7 +5,9 @@ import {
 } from '@bluegreen/plugin-bluegreen-common';
 import { ProbeEndpoints } from './ProbeVerifier';
 
-const normalize = (name: string) => name.toLowerCase().replace(/\.$/, '');
+/** A DNS name as the probes compare it: lower case, without the root's dot. */
+export const normalizeDnsName = (name: string) =>
+  name.toLowerCase().replace(/\.$/, '');
 
 /** Where the DNS checks ask: name servers by address (`ip` or `ip:port`), or the system's. */
 export interface DnsQuerySettings {
@@ -26,7 +28,7 @@ export function createResolver(settings: DnsQuerySettings) {
     /** One query of `name`: the answer values (addresses, or a CNAME's target). */
     async query(name: string, recordType: string): Promise<string[]> {
       if (recordType === 'CNAME') {
-        return (await resolver.resolveCname(name)).map(normalize);
+        return (await resolver.resolveCname(name)).map(normalizeDnsName);
       }
       return recordType === 'AAAA'
         ? resolver.resolve6(name)
@@ -61,7 +63,7 @@ export async function answerOwners(
   const claimed = await Promise.all(
     CLUSTER_COLOURS.map(async colour => {
       const { aliasTarget, values } = endpoints.answers[colour];
-      const answers = new Set(values.map(normalize));
+      const answers = new Set(values.map(normalizeDnsName));
       // An alias's or a CNAME's target resolves to the addresses users get.
       let names: string[] = [];
       if (aliasTarget) names = [aliasTarget];

@@ -9,16 +9,15 @@ import { Entity } from '@backstage/catalog-model';
 import { CutoverRunRecord } from '../../database/CutoverRunStore';
 import { WeightedRecordGroup } from '../../route53/Route53WeightedRecords';
 import { TrafficTarget } from '../../security/TrafficTargets';
+import { normalizeDnsName } from './dnsAnswers';
 import { ProbeEndpoints } from './ProbeVerifier';
-
-const dnsName = (name: string) => name.toLowerCase().replace(/\.$/, '');
 
 /** What a cluster's record answers: its alias target, or its values. */
 function answersOf(group: WeightedRecordGroup, setIdentifier: string) {
   const record = group.records.find(r => r.SetIdentifier === setIdentifier);
   const aliasTarget = record?.AliasTarget?.DNSName;
   const values = (record?.ResourceRecords ?? []).flatMap(r =>
-    r.Value ? [dnsName(r.Value)] : [],
+    r.Value ? [normalizeDnsName(r.Value)] : [],
   );
   if (!aliasTarget && values.length === 0) {
     throw new InputError(
@@ -26,7 +25,7 @@ function answersOf(group: WeightedRecordGroup, setIdentifier: string) {
     );
   }
   return aliasTarget
-    ? { aliasTarget: dnsName(aliasTarget), values }
+    ? { aliasTarget: normalizeDnsName(aliasTarget), values }
     : { values };
 }
 
