@@ -66,12 +66,22 @@ describe('CutoverEngine (Route 53 mode, against the AWS sandbox stand-in)', () =
       wrap?: (w: RunWriter) => RunWriter;
       verify?: RunVerifier;
       maxPauseMs?: number;
+      /** Runs before each of this replica's state writes (a barrier for another one). */
+      beforeUpdate?: () => Promise<void>;
     } = {},
   ) {
-    const store = await DatabaseCutoverRunStore.create({
+    const database = await DatabaseCutoverRunStore.create({
       database: sqliteDatabase(file),
       now: () => new Date(clock),
     });
+    const store: DatabaseCutoverRunStore = options.beforeUpdate
+      ? Object.assign(Object.create(database), {
+          update: async (...args: Parameters<typeof database.update>) => {
+            await options.beforeUpdate!();
+            return database.update(...args);
+          },
+        })
+      : database;
     const { targets, bindings } = testTargets([BURNHAM_ENTITY]);
     const writer = new Route53RunWriter({
       route53: async () => new Route53WeightedRecords(client),
@@ -317,6 +327,50 @@ describe('CutoverEngine (Route 53 mode, against the AWS sandbox stand-in)', () =
       `${CLUSTERS.blue}=50 ${CLUSTERS.green}=50`,
       `${CLUSTERS.blue}=90 ${CLUSTERS.green}=10`,
       `${CLUSTERS.blue}=100 ${CLUSTERS.green}=0`,
+    ]);
+  });
+
+  it('never rolls back a pause that a user resumed on another replica between the engine reading it and writing (both read the paused run before either writes)', async () => {
+    const file = dir.resolve('runs-pause-race.sqlite');
+    const b = await replica(file);
+    let barrier: (() => Promise<void>) | undefined;
+    const a = await replica(file, {
+      maxPauseMs: 60_000,
+      beforeUpdate: async () => barrier?.(),
+    });
+    const run = await start(a.store);
+    for (let i = 0; i < 200; i++) {
+      const now = await b.engine.advance(run.id);
+      if (now?.state.stepIndex === 1 && now.state.appliedAt !== undefined)
+        break;
+      clock += 250;
+    }
+    await b.engine.command(
+      run.id,
+      { type: 'pause', now: clock },
+      'user:default/mock',
+    );
+    clock += 61_000;
+    // A has read the paused run, too old, and is about to roll it back; B resumes first.
+    let resumed = false;
+    barrier = async () => {
+      if (resumed) return;
+      resumed = true;
+      await b.engine.command(
+        run.id,
+        { type: 'resume', now: clock },
+        'user:default/other',
+      );
+    };
+    const after = await a.engine.advance(run.id);
+    expect(resumed).toBe(true);
+    expect(after!.state).toMatchObject({ status: 'running', phase: 'forward' });
+    const messages = (await a.store.events(run.id)).map(e => e.message);
+    expect(messages).toContain('resumed at 50/50 (by user:default/other)');
+    expect(messages.join('\n')).not.toMatch(/paused for longer than/);
+    expect(changes()).toEqual([
+      `${CLUSTERS.blue}=90 ${CLUSTERS.green}=10`,
+      `${CLUSTERS.blue}=50 ${CLUSTERS.green}=50`,
     ]);
   });
 });
