@@ -333,12 +333,25 @@ describe('CutoverEngine (Route 53 mode, against the AWS sandbox stand-in)', () =
   it('never rolls back a pause that a user resumed on another replica between the engine reading it and writing (both read the paused run before either writes)', async () => {
     const file = dir.resolve('runs-pause-race.sqlite');
     const b = await replica(file);
-    let barrier: (() => Promise<void>) | undefined;
+    // Armed once the pause is too old: A has read the paused run and is about to roll
+    // it back; B resumes first.
+    let armed = false;
+    let resumed = false;
+    let runId = '';
     const a = await replica(file, {
       maxPauseMs: 60_000,
-      beforeUpdate: async () => barrier?.(),
+      beforeUpdate: async () => {
+        if (!armed || resumed) return;
+        resumed = true;
+        await b.engine.command(
+          runId,
+          { type: 'resume', now: clock },
+          'user:default/other',
+        );
+      },
     });
-    const run = await start(a.store);
+    const run = await start(b.store);
+    runId = run.id;
     for (let i = 0; i < 200; i++) {
       const now = await b.engine.advance(run.id);
       if (now?.state.stepIndex === 1 && now.state.appliedAt !== undefined)
@@ -351,17 +364,7 @@ describe('CutoverEngine (Route 53 mode, against the AWS sandbox stand-in)', () =
       'user:default/mock',
     );
     clock += 61_000;
-    // A has read the paused run, too old, and is about to roll it back; B resumes first.
-    let resumed = false;
-    barrier = async () => {
-      if (resumed) return;
-      resumed = true;
-      await b.engine.command(
-        run.id,
-        { type: 'resume', now: clock },
-        'user:default/other',
-      );
-    };
+    armed = true;
     const after = await a.engine.advance(run.id);
     expect(resumed).toBe(true);
     expect(after!.state).toMatchObject({ status: 'running', phase: 'forward' });
