@@ -147,6 +147,19 @@ export interface Config {
           /** How far the final step's share may be from the expected one, 0 to 1. Default 0.1. */
           tolerance?: number;
         };
+        /**
+         * gitops-mode steps: each runs the cutover template (bluegreen.cutover.templateRef)
+         * as a task started by the plugin, then waits for the weights to reach the Argo CD
+         * cluster secrets, the Ingresses and Route 53.
+         */
+        gitops?: {
+          /** A step's task is cancelled, and the step fails, after this long. Default 30. */
+          taskTimeoutMinutes?: number;
+          /** A hop whose weights do not arrive within this long fails the step. Default 600. */
+          hopTimeoutSeconds?: number;
+          /** How often the task and the hops are looked at. Default 5. */
+          pollSeconds?: number;
+        };
       };
     };
     terraform?: {

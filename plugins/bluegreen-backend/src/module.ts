@@ -97,9 +97,11 @@ export const bluegreenScaffolderModule = createBackendModule({
             deps.logger,
           ),
         });
+        const runs = new CutoverRunsClient({ discovery, auth });
         const guard = new ActionGuard({
           permissions: deps.permissions,
           auditor: deps.auditor,
+          runs,
         });
         const generationGuard = new GenerationGuard({
           guard,
@@ -137,10 +139,7 @@ export const bluegreenScaffolderModule = createBackendModule({
           createValidateGenerationAction({
             eksVersions,
           }),
-          createCutoverAction({
-            guard,
-            runs: new CutoverRunsClient({ discovery, auth }),
-          }),
+          createCutoverAction({ guard, runs }),
         );
       },
     });

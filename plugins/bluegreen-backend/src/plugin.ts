@@ -99,6 +99,9 @@ export const bluegreenPlugin = createBackendPlugin({
           database: deps.database,
         });
         const staged = readStagedCutoverSettings(config);
+        const cutoverTemplateRef =
+          config.getOptionalString('bluegreen.cutover.templateRef') ??
+          DEFAULT_CUTOVER_TEMPLATE;
         const { runs, driver } = await createStagedCutovers({
           settings: staged,
           database: deps.database,
@@ -114,6 +117,9 @@ export const bluegreenPlugin = createBackendPlugin({
           forgetStatus: target => traffic.forget(target),
           catalog: deps.catalog,
           auth: deps.auth,
+          discovery: deps.discovery,
+          scaffolder: deps.scaffolder,
+          cutoverTemplateRef,
           permissions: deps.permissions,
           auditor: deps.auditor,
           logger: deps.logger,
@@ -146,9 +152,7 @@ export const bluegreenPlugin = createBackendPlugin({
             eksVersions,
             logger: deps.logger,
             leases,
-            cutoverTemplateRef:
-              config.getOptionalString('bluegreen.cutover.templateRef') ??
-              DEFAULT_CUTOVER_TEMPLATE,
+            cutoverTemplateRef,
           }),
         );
       },

@@ -6,17 +6,20 @@ import {
   cutoverPlanSchema,
   DnsFloor,
 } from './cutoverPlan';
-import { CutoverMode } from './traffic';
+import { CUTOVER_MODES, CutoverMode } from './traffic';
 import { Weights } from './weights';
 
 /**
  * Body of POST /api/bluegreen/entity/:kind/:namespace/:name/cutover that starts a staged
  * run (a body with `weights` instead starts a single-step cutover task). `plan.from` must
- * be what Route 53 holds when the run starts.
+ * be what Route 53 holds when the run starts. `mode` defaults to the one the records call
+ * for (gitops when external-dns owns them): route53 steps are written by the backend,
+ * gitops steps each run the "Cut over traffic" template and wait for the weight to reach
+ * Route 53.
  * @public
  */
 export const stagedCutoverRequestSchema = z
-  .object({ plan: cutoverPlanSchema })
+  .object({ plan: cutoverPlanSchema, mode: z.enum(CUTOVER_MODES).optional() })
   .strict();
 
 /** @public */

@@ -16,6 +16,9 @@ import { z } from 'zod/v3';
 import { parseInput } from '../lib/parseInput';
 import { resolveStackDirectory } from '../lib/resolveStackDirectory';
 import { GenerationGuard } from '../security/GenerationGuard';
+import { Generations } from '../security/Generations';
+import { requireDelegated } from '../security/delegatedWrite';
+import { DelegatedWrite } from '../cutover/CutoverRunsClient';
 import { WeightChange } from '../security/WorkspaceVerifier';
 import { cliInputFields } from '../terraform/cliInputFields';
 import {
@@ -88,6 +91,13 @@ const inputSchema = z
       .describe(
         'Interrupt and rerun once when one resource stays in progress this long (default from config, 30)',
       ),
+    runId: z
+      .string()
+      .uuid('must be a cutover run id (a UUID)')
+      .optional()
+      .describe(
+        "Set only by a gitops-mode staged cutover's step task, which the bluegreen plugin starts itself: it may apply the cluster stacks of the run's generation with the run's pending weights, and nothing else. Refused from anyone else",
+      ),
   })
   .strict();
 
@@ -109,6 +119,24 @@ function applyArgs(input: ApplyInput): string[] {
     ([name, value]) => `-var=${name}=${String(value)}`,
   );
   return ['apply', '-auto-approve', '-input=false', '-json', ...variableArgs];
+}
+
+/** A staged run's step applies its generation's cluster stacks as they are, no more. */
+function matchesPendingWrite(input: ApplyInput, write: DelegatedWrite) {
+  requireDelegated(
+    write,
+    'generation',
+    Generations.refOf(input.generation),
+    write.generation,
+  );
+  requireDelegated(
+    write,
+    'stacks',
+    [...input.stacks].sort(),
+    Object.values(CLUSTER_STACKS).sort(),
+  );
+  requireDelegated(write, 'variables', input.variables, undefined);
+  requireDelegated(write, 'binary', input.binary, undefined);
 }
 
 export interface ApplyActionOptions {
@@ -158,6 +186,12 @@ export function createApplyAction(options: ApplyActionOptions) {
           generation: input.generation,
           meta: { stacks, variables: Object.keys(input.variables ?? {}) },
           weightFiles: 'may-change',
+          ...(input.runId && {
+            delegated: {
+              runId: input.runId,
+              matches: write => matchesPendingWrite(input, write),
+            },
+          }),
         },
         async (generation, runDirectory, weightChanges) => {
           // -var beats every variables file: it must not override what the

@@ -1,5 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
@@ -17,6 +18,10 @@ import {
 import { z } from 'zod/v3';
 import { redactAwsError } from '../aws/redactAwsError';
 import { CutoverLeases } from '../cutover/CutoverLeaseClient';
+import { DelegatedWrite } from '../cutover/CutoverRunsClient';
+import { runLeaseHolder } from '../cutover/engine/DatabaseRunLease';
+import { leaseKey } from '../database/LeaseStore';
+import { requireDelegated } from '../security/delegatedWrite';
 import { CutoverService } from '../cutover/CutoverService';
 import { GitopsWeightWriter } from '../cutover/GitopsWeightWriter';
 import { holdLease } from '../cutover/holdLease';
@@ -91,6 +96,13 @@ const inputSchema = z
       .max(3600)
       .default(300)
       .describe('route53 mode: how long to wait for the change to be INSYNC'),
+    runId: z
+      .string()
+      .uuid('must be a cutover run id (a UUID)')
+      .optional()
+      .describe(
+        "Set only by a gitops-mode staged cutover's step task, which the bluegreen plugin starts itself: it may make exactly the run's pending write, under the run's lease. Refused from anyone else",
+      ),
   })
   .strict();
 
@@ -182,6 +194,44 @@ function checkAgainstEntity(input: ParsedInput, target: TrafficTarget) {
   }
 }
 
+/** A staged run's step makes exactly the run's pending write (ActionGuard's delegation). */
+function matchesPendingWrite(input: ParsedInput, write: DelegatedWrite) {
+  const entityRef = stringifyEntityRef(
+    parseEntityRef(input.entityRef, { defaultKind: 'component' }),
+  );
+  requireDelegated(write, 'entityRef', entityRef, write.entityRef);
+  requireDelegated(write, 'mode', input.mode, 'gitops');
+  requireDelegated(write, 'force', input.force, false);
+  requireDelegated(write, 'weights', input.weights, write.weights);
+  requireDelegated(write, 'expected', input.expected, write.expected);
+}
+
+/**
+ * A staged run holds its record group's lease from start to end (its engine renews it
+ * while the step runs): its step task checks the lease is still the run's, and leaves it.
+ */
+async function underRunLease(
+  options: SetWeightActionOptions,
+  target: TrafficTarget,
+  write: DelegatedWrite,
+  work: () => Promise<void>,
+) {
+  const key = leaseKey(target.zone.zone, target.hostname, target.recordType);
+  requireDelegated(write, 'entityRef (its records)', key, write.leaseKey);
+  if (
+    !(await options.leases.renew(
+      key,
+      runLeaseHolder(write.runId),
+      options.leaseSeconds ?? 60,
+    ))
+  ) {
+    throw new ConflictError(
+      `cutover run ${write.runId} no longer holds the lease of ${target.hostname}; nothing was written`,
+    );
+  }
+  await work();
+}
+
 export interface SetWeightActionOptions {
   /**
    * Route 53 for a zone's configured account; resolved lazily so gitops runs without
@@ -243,9 +293,15 @@ export function createSetWeightAction(options: SetWeightActionOptions) {
             force: parsed.force,
             ...(parsed.expected && { expected: parsed.expected }),
           },
+          ...(parsed.runId && {
+            delegated: {
+              runId: parsed.runId,
+              matches: write => matchesPendingWrite(parsed, write),
+            },
+          }),
         },
         cutoverChecks(parsed.entityRef, parsed.force),
-        async () => {
+        async delegated => {
           const entity = await options.catalog.getEntityByRef(
             parsed.entityRef,
             { credentials },
@@ -281,8 +337,10 @@ export function createSetWeightAction(options: SetWeightActionOptions) {
                   expected: input.expected,
                   force: input.force,
                   insyncTimeoutSeconds: input.insyncTimeoutSeconds,
-                  // The same pre-flight as the cutover route, on what Route 53 holds now.
+                  // The same pre-flight as the cutover route, on what Route 53 holds now;
+                  // a staged run's step had it at the run's start, and its holds verify.
                   beforeWrite: async group => {
+                    if (delegated) return;
                     const checks = await options.cutover.preflight({
                       entity,
                       target,
@@ -301,6 +359,10 @@ export function createSetWeightAction(options: SetWeightActionOptions) {
           if (ctx.isDryRun) {
             // Reads only: no lease.
             await change();
+            return;
+          }
+          if (delegated) {
+            await underRunLease(options, target, delegated, change);
             return;
           }
           const principal = credentials.principal as { userEntityRef?: string };

@@ -10,13 +10,32 @@ import {
   CutoverRunView,
   StagedCutoverResponse,
   TrafficStatus,
+  Weights,
 } from '@bluegreen/plugin-bluegreen-common';
+
+/**
+ * The write a gitops-mode run waits for, which its step task (started by the plugin with
+ * its own credentials) may make, and nothing else.
+ */
+export interface DelegatedWrite {
+  runId: string;
+  /** The run's service. */
+  entityRef: string;
+  /** The service's generation (its System), whose cluster stacks the step applies. */
+  generation?: string;
+  /** Who started the run (authorised then for the cutover and the applies). */
+  startedBy: string;
+  leaseKey: string;
+  weights: Weights;
+  expected: Weights;
+}
 
 /**
  * The bluegreen plugin's staged cutover API as the scaffolder module reaches it: a call
  * that acts (start, abort) carries the task initiator's identity (an on-behalf-of
  * token), so the plugin authorises and audits the person, not the scaffolder. Following
- * a run only reads it, with the module's own credentials: a run outlives the initiator's
+ * a run, and asking for a run's pending write, only read, with the module's own
+ * credentials: a run outlives the initiator's
  * token (about an hour), and a task following its run must not fail when that expires.
  */
 export class CutoverRunsClient {
@@ -87,6 +106,14 @@ export class CutoverRunsClient {
     return this.call<CutoverRunView>(
       await this.options.auth.getOwnServiceCredentials(),
       `/cutover-runs/${encodeURIComponent(runId)}?after=${after}&waitMs=20000`,
+    );
+  }
+
+  /** The write a gitops run's step task may make now; refused when there is none. */
+  async pendingWrite(runId: string) {
+    return this.call<DelegatedWrite>(
+      await this.options.auth.getOwnServiceCredentials(),
+      `/cutover-runs/${encodeURIComponent(runId)}/pending-write`,
     );
   }
 

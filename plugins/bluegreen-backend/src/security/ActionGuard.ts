@@ -5,6 +5,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { NotAllowedError } from '@backstage/errors';
 import { JsonObject } from '@backstage/types';
+import { DelegatedWrite } from '../cutover/CutoverRunsClient';
 import { deniedChecks, PermissionCheck } from './permissionChecks';
 
 export type { PermissionCheck } from './permissionChecks';
@@ -18,6 +19,23 @@ export interface GuardedAttempt {
   dryRun: boolean;
   /** The validated input, as far as it is safe to record (never secrets). */
   meta: JsonObject;
+  /**
+   * The input's runId: a step task of a gitops-mode staged run, which the bluegreen
+   * plugin starts with its own credentials. Such a task may make exactly the run's pending
+   * write, which `matches` checks (throwing, naming the field that differs).
+   */
+  delegated?: { runId: string; matches(write: DelegatedWrite): void };
+}
+
+/** The principal the bluegreen plugin's own step tasks run as. */
+const BLUEGREEN_PLUGIN = 'plugin:bluegreen';
+
+function isBluegreenPlugin(credentials: BackstageCredentials): boolean {
+  const principal = credentials.principal as {
+    type: string;
+    subject?: string;
+  };
+  return principal.type === 'service' && principal.subject === BLUEGREEN_PLUGIN;
 }
 
 function initiatorOf(credentials: BackstageCredentials): string | undefined {
@@ -39,17 +57,21 @@ export class ActionGuard {
     private readonly options: {
       permissions: PermissionsService;
       auditor: AuditorService;
+      /** The staged runs' pending writes, for the plugin's own step tasks. */
+      runs?: { pendingWrite(runId: string): Promise<DelegatedWrite> };
     },
   ) {}
 
   /**
    * Authorises every check, then runs `work`; the audit event records the initiator,
-   * the permissions, the entity and the outcome (refused, failed or succeeded).
+   * the permissions, the entity and the outcome (refused, failed or succeeded). A step
+   * task of a staged run is not checked against permissions (its run's starter was, for
+   * this write) but against the run's pending write, which `work` gets.
    */
   async run<T>(
     attempt: GuardedAttempt,
     checks: PermissionCheck[],
-    work: () => Promise<T>,
+    work: (delegated?: DelegatedWrite) => Promise<T>,
   ): Promise<T> {
     const initiator = initiatorOf(attempt.credentials);
     const audit = await this.options.auditor.createEvent({
@@ -59,6 +81,7 @@ export class ActionGuard {
         action: attempt.action,
         initiator: initiator ?? null,
         ...(attempt.taskId ? { taskId: attempt.taskId } : {}),
+        ...(attempt.delegated ? { runId: attempt.delegated.runId } : {}),
         dryRun: attempt.dryRun,
         permissions: checks.map(c => ({
           permission: c.permission.name,
@@ -67,20 +90,60 @@ export class ActionGuard {
         input: attempt.meta,
       },
     });
+    let delegated: DelegatedWrite | undefined;
     try {
-      await this.authorize(attempt, initiator, checks);
+      delegated = await this.delegation(attempt);
+      if (!delegated) await this.authorize(attempt, initiator, checks);
     } catch (error) {
       await audit.fail({ error: error as Error, meta: { refused: true } });
       throw error;
     }
+    // A step task acts for the run's starter: the audit names them.
+    const onBehalfOf = delegated ? { onBehalfOf: delegated.startedBy } : {};
     try {
-      const result = await work();
-      await audit.success();
+      const result = await work(delegated);
+      await audit.success({ meta: onBehalfOf });
       return result;
     } catch (error) {
-      await audit.fail({ error: error as Error });
+      await audit.fail({ error: error as Error, meta: onBehalfOf });
       throw error;
     }
+  }
+
+  /** The pending write a step task of a staged run makes; undefined for anyone else. */
+  private async delegation(
+    attempt: GuardedAttempt,
+  ): Promise<DelegatedWrite | undefined> {
+    if (!isBluegreenPlugin(attempt.credentials)) {
+      if (attempt.delegated) {
+        throw new NotAllowedError(
+          `runId: only the bluegreen plugin's own step tasks of a staged cutover name a run; ${attempt.action} refuses it from anyone else`,
+        );
+      }
+      return undefined;
+    }
+    if (!attempt.delegated) {
+      throw new NotAllowedError(
+        `${attempt.action} runs for the bluegreen plugin only as a step of a staged cutover (input runId)`,
+      );
+    }
+    if (attempt.dryRun || !this.options.runs) {
+      throw new NotAllowedError(
+        `${attempt.action} makes a staged cutover's step only in a real task of a backend that knows the runs`,
+      );
+    }
+    let write: DelegatedWrite;
+    try {
+      write = await this.options.runs.pendingWrite(attempt.delegated.runId);
+    } catch (error) {
+      throw new NotAllowedError(
+        `runId: cutover run ${attempt.delegated.runId} waits for no write this task could make (${
+          (error as Error).message
+        })`,
+      );
+    }
+    attempt.delegated.matches(write);
+    return write;
   }
 
   /**

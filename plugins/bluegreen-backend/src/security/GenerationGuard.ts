@@ -2,8 +2,15 @@ import { ResourcePermission } from '@backstage/plugin-permission-common';
 import { ActionContext } from '@backstage/plugin-scaffolder-node';
 import { JsonObject } from '@backstage/types';
 import { RunDirectory } from '../terraform/RunDirectory';
-import { bluegreenCutoverPermission } from '@bluegreen/plugin-bluegreen-common';
-import { ActionGuard } from './ActionGuard';
+import {
+  bluegreenCutoverPermission,
+  CLUSTER_COLOURS,
+  CLUSTER_STACKS,
+} from '@bluegreen/plugin-bluegreen-common';
+import { ActionGuard, GuardedAttempt } from './ActionGuard';
+import { DelegatedWrite } from '../cutover/CutoverRunsClient';
+import { readStackWeight } from '../lib/generationFiles';
+import { requireDelegated } from './delegatedWrite';
 import { checkDeclaresGeneration } from './declaresGeneration';
 import { Generation, Generations } from './Generations';
 import { WeightChange, WorkspaceVerifier } from './WorkspaceVerifier';
@@ -35,6 +42,8 @@ export class GenerationGuard {
        * bluegreen.cutover on the generation too; must-match (destroy): it is refused.
        */
       weightFiles: 'may-change' | 'must-match';
+      /** A staged run's step task (see GuardedAttempt.delegated). */
+      delegated?: GuardedAttempt['delegated'];
     },
     work: (
       generation: Generation,
@@ -53,9 +62,10 @@ export class GenerationGuard {
         taskId: ctx.task?.id,
         dryRun,
         meta: attempt.meta,
+        delegated: attempt.delegated,
       },
       [{ permission: attempt.permission, entityRef }],
-      async () => {
+      async delegated => {
         const generation = await this.options.generations.resolve(
           entityRef,
           credentials,
@@ -77,7 +87,10 @@ export class GenerationGuard {
             const { referenceDir, changedWeightFiles } = verified;
             weightChanges = verified.weightChanges;
             await checkDeclaresGeneration(referenceDir, generation);
-            if (changedWeightFiles.length > 0) {
+            if (delegated) {
+              // The run's starter was authorised for the run's weights, and only those.
+              await requireRunWeights(ctx.workspacePath, delegated);
+            } else if (changedWeightFiles.length > 0) {
               await this.options.guard.check(
                 { action: attempt.action, credentials },
                 [{ permission: bluegreenCutoverPermission, entityRef }],
@@ -99,6 +112,20 @@ export class GenerationGuard {
           await run.dispose();
         }
       },
+    );
+  }
+}
+
+/** A step task applies the cluster stacks with exactly its run's pending weights. */
+async function requireRunWeights(workspacePath: string, write: DelegatedWrite) {
+  for (const colour of CLUSTER_COLOURS) {
+    const stack = CLUSTER_STACKS[colour];
+    const found = await readStackWeight(workspacePath, stack);
+    requireDelegated(
+      write,
+      `the workspace's ${stack} weight`,
+      'problem' in found ? found.problem : found.weight,
+      write.weights[colour],
     );
   }
 }

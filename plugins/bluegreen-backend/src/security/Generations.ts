@@ -53,6 +53,21 @@ export class Generations {
     return stringifyEntityRef(ref);
   }
 
+  /**
+   * The generation a service runs on: its spec.system, in its own namespace unless the
+   * reference names one (as the cutover template passes it to bluegreen:apply).
+   */
+  static ofService(entity: Entity): string | undefined {
+    const system = entity.spec?.system;
+    if (typeof system !== 'string' || system === '') return undefined;
+    return stringifyEntityRef(
+      parseEntityRef(system, {
+        defaultKind: 'system',
+        defaultNamespace: entity.metadata.namespace ?? 'default',
+      }),
+    );
+  }
+
   async resolve(
     entityRef: string,
     credentials: BackstageCredentials,

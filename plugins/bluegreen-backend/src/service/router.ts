@@ -300,6 +300,18 @@ export async function createRouter(
     if (!gone.signal.aborted) res.json(view);
   });
 
+  // The scaffolder asks (for bluegreen:set-weight and bluegreen:apply) which write a
+  // gitops run's step task may make; no one else may.
+  router.get('/cutover-runs/:id/pending-write', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['service'] });
+    if (credentials.principal.subject !== 'plugin:scaffolder') {
+      throw new NotAllowedError(
+        "only the scaffolder reads a run's pending write",
+      );
+    }
+    res.json(await options.runs.pendingWrite(runIdOf(req.params), credentials));
+  });
+
   router.post('/cutover-runs/:id/:command', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const { command } = parseInput(

@@ -164,8 +164,8 @@ describe('CutoverEngine (Route 53 mode, against the AWS sandbox stand-in)', () =
     const a = await replica(file, {
       wrap: writer => ({
         read: run => writer.read(run),
-        write: async (run, change) => {
-          await writer.write(run, change);
+        write: async (run, change, progress) => {
+          await writer.write(run, change, progress);
           if (label(change.weights) === '50/50') {
             dead = true;
             await new Promise(() => {});
@@ -258,7 +258,7 @@ describe('CutoverEngine (Route 53 mode, against the AWS sandbox stand-in)', () =
     const { store, engine } = await replica(file, {
       wrap: writer => ({
         read: run => writer.read(run),
-        write: async (run, change) => {
+        write: async (run, change, progress) => {
           // The user aborts while Route 53 takes the 50/50 step.
           if (label(change.weights) === '50/50') {
             await box.engine!.command(
@@ -267,7 +267,7 @@ describe('CutoverEngine (Route 53 mode, against the AWS sandbox stand-in)', () =
               'user:default/platform-engineer',
             );
           }
-          await writer.write(run, change);
+          await writer.write(run, change, progress);
         },
       }),
     });

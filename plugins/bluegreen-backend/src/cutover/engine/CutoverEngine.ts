@@ -9,7 +9,7 @@ import {
   CutoverRunRecord,
   CutoverRunStore,
 } from '../../database/CutoverRunStore';
-import { RunWriter } from './RunWriter';
+import { RunWriter, WriteProgress } from './RunWriter';
 import { redactAwsError } from '../../aws/redactAwsError';
 import {
   currentStep,
@@ -77,6 +77,16 @@ function handedBack(result: RunTransition): RunState {
   }
   const { writingSince: _, ...state } = result.state;
   return state;
+}
+
+/** Whether `current` still waits for the write handed out in `run` (same step, no outcome). */
+function waitsFor(current: CutoverRunRecord, run: CutoverRunRecord): boolean {
+  return (
+    current.state.writingSince !== undefined &&
+    current.state.appliedAt === undefined &&
+    current.state.phase === run.state.phase &&
+    current.state.stepIndex === run.state.stepIndex
+  );
 }
 
 /** A running step whose write nobody has handed out yet. */
@@ -192,7 +202,7 @@ export class CutoverEngine {
     const write = tick.write;
     let outcome: RunInput;
     try {
-      await this.options.writer.write(saved, write);
+      await this.options.writer.write(saved, write, this.progressOf(saved));
       outcome = { type: 'written', now: this.now() };
     } catch (error) {
       outcome = await this.afterFailedWrite(saved, write.weights, error);
@@ -248,6 +258,34 @@ export class CutoverEngine {
     return run;
   }
 
+  /** The write's progress, saved on the run as it is now while it waits for the write. */
+  private progressOf(run: CutoverRunRecord): WriteProgress {
+    return async (update = {}) => {
+      let current = await this.options.store.get(run.id);
+      for (let attempt = 0; attempt < 20; attempt++) {
+        if (!current || !waitsFor(current, run)) {
+          throw new Error(
+            'the run no longer waits for this write (another replica recorded it)',
+          );
+        }
+        const result = transition(current.plan, current.floor, current.state, {
+          type: 'write-progress',
+          now: this.now(),
+          taskId: update.taskId,
+        });
+        const saved = await this.save(
+          current,
+          result.state,
+          update.event ? [update.event] : [],
+          'engine',
+        );
+        if (saved) return;
+        current = await this.options.store.get(run.id);
+      }
+      throw new Error(`cutover run ${run.id} kept changing`);
+    };
+  }
+
   /**
    * Saves a write's outcome. A command that came meanwhile changed the version (and was
    * queued in the state): the outcome is applied to the run as it is now, as long as it
@@ -259,12 +297,7 @@ export class CutoverEngine {
   ): Promise<CutoverRunRecord | undefined> {
     let current: CutoverRunRecord | undefined = run;
     for (let attempt = 0; current && attempt < 20; attempt++) {
-      const waiting =
-        current.state.writingSince !== undefined &&
-        current.state.appliedAt === undefined &&
-        current.state.phase === run.state.phase &&
-        current.state.stepIndex === run.state.stepIndex;
-      if (!waiting) {
+      if (!waitsFor(current, run)) {
         return undefined; // another replica recorded it
       }
       const result = transition(

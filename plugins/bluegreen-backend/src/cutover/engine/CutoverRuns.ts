@@ -17,6 +17,8 @@ import type { Request } from 'express';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { JsonObject } from '@backstage/types';
 import {
+  bluegreenApplyPermission,
+  bluegreenCutoverPermission,
   CutoverRunCommand,
   CutoverRunCommandRequest,
   cutoverRunCommandSchema,
@@ -40,7 +42,12 @@ import {
   leaseKey,
   LeaseStore,
 } from '../../database/LeaseStore';
-import { cutoverChecks, deniedChecks } from '../../security/permissionChecks';
+import {
+  cutoverChecks,
+  deniedChecks,
+  PermissionCheck,
+} from '../../security/permissionChecks';
+import { Generations } from '../../security/Generations';
 import { TrafficTargets } from '../../security/TrafficTargets';
 import { CutoverService } from '../CutoverService';
 import { CutoverEngine } from './CutoverEngine';
@@ -50,7 +57,9 @@ import {
   initialRunState,
   isTerminal,
   RunRefusal,
+  writeInFlight,
 } from './runState';
+import { DelegatedWrite } from '../CutoverRunsClient';
 import { parseInput } from '../../lib/parseInput';
 
 /** How the DNS floor of a run is set: INSYNC from config, the TTL from the record. */
@@ -112,7 +121,7 @@ export class CutoverRuns {
     });
     try {
       const user = userOf(credentials);
-      const { plan } = parseInput(
+      const { plan, mode: requestedMode } = parseInput(
         stagedCutoverRequestSchema,
         request.body,
         'staged cutover',
@@ -131,9 +140,13 @@ export class CutoverRuns {
         throw new InputError(thresholds.problem);
       }
       const current = await this.options.status(entity);
-      // Staged runs write the records themselves: never records external-dns owns.
+      const mode = requestedMode ?? current.mode;
+      if (mode === 'gitops') {
+        await this.authorizeGitops(entity, credentials);
+      }
+      // route53-mode runs write the records themselves: never records external-dns owns.
       this.options.cutover.assertMode(
-        'route53',
+        mode,
         target,
         Object.fromEntries(
           current.records
@@ -187,7 +200,7 @@ export class CutoverRuns {
           id,
           entityRef: stringifyEntityRef(entity),
           leaseKey: key,
-          mode: 'route53',
+          mode,
           plan,
           floor: this.floorOf(current),
           state: initialRunState(plan),
@@ -198,7 +211,12 @@ export class CutoverRuns {
         throw error;
       }
       await audit.success({
-        meta: { runId: run.id, user, plan: plan as unknown as JsonObject },
+        meta: {
+          runId: run.id,
+          user,
+          mode,
+          plan: plan as unknown as JsonObject,
+        },
       });
       this.options.kick();
       return run;
@@ -275,6 +293,38 @@ export class CutoverRuns {
     const run = await this.options.store.get(runId);
     if (!run) throw new NotFoundError(`no cutover run ${runId}`);
     return viewOf(run, events);
+  }
+
+  /**
+   * The write a gitops run waits for now, which its step task may make (the scaffolder
+   * asks, for set-weight and apply): refused (409) when the run waits for none.
+   */
+  async pendingWrite(
+    runId: string,
+    credentials: BackstageCredentials,
+  ): Promise<DelegatedWrite> {
+    const run = await this.options.store.get(runId);
+    if (!run) throw new NotFoundError(`no cutover run ${runId}`);
+    const write =
+      run.mode === 'gitops' ? writeInFlight(run.plan, run.state) : undefined;
+    if (!write) {
+      throw new ConflictError(
+        `cutover run ${runId} (${run.mode} mode, ${run.state.status}) waits for no write`,
+      );
+    }
+    const entity = await this.options.catalog.getEntityByRef(run.entityRef, {
+      credentials,
+    });
+    if (!entity) throw new NotFoundError(`${run.entityRef} was not found`);
+    const generation = Generations.ofService(entity);
+    return {
+      runId,
+      entityRef: run.entityRef,
+      ...(generation && { generation }),
+      startedBy: run.startedBy,
+      leaseKey: run.leaseKey,
+      ...write,
+    };
   }
 
   /** An entity's runs, newest first, each with its events. */
@@ -355,14 +405,42 @@ export class CutoverRuns {
     }
   }
 
+  /**
+   * A gitops run's steps apply the generation's stacks with changed weight files, as the
+   * plugin on the starter's behalf: the starter must be allowed to do that themselves.
+   */
+  private async authorizeGitops(
+    entity: Entity,
+    credentials: BackstageCredentials,
+  ) {
+    const generation = Generations.ofService(entity);
+    if (!generation) {
+      throw new InputError(
+        `mode: gitops applies the generation's stacks, and ${stringifyEntityRef(
+          entity,
+        )} names no generation (spec.system)`,
+      );
+    }
+    await this.authorize(
+      generation,
+      credentials,
+      'apply the weight files of a staged cutover to',
+      [
+        { permission: bluegreenApplyPermission, entityRef: generation },
+        { permission: bluegreenCutoverPermission, entityRef: generation },
+      ],
+    );
+  }
+
   private async authorize(
     entityRef: string,
     credentials: BackstageCredentials,
     what: string,
+    checks: PermissionCheck[] = cutoverChecks(entityRef, false),
   ) {
     const denied = await deniedChecks(
       this.options.permissions,
-      cutoverChecks(entityRef, false),
+      checks,
       credentials,
     );
     if (denied.length > 0) {

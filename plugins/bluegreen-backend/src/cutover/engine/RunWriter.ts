@@ -1,6 +1,16 @@
 import { Weights } from '@bluegreen/plugin-bluegreen-common';
 import { CutoverRunRecord } from '../../database/CutoverRunStore';
 
+/**
+ * Tells the engine that a write is still alive (so no other replica takes it for
+ * abandoned), with what happened (`event`, for the run's history) and, in gitops mode, the
+ * task that makes it. Throws when the run no longer waits for this write.
+ */
+export type WriteProgress = (update?: {
+  event?: string;
+  taskId?: string;
+}) => Promise<void>;
+
 /** How the engine moves a run's record group from one step's weights to the next. */
 export interface RunWriter {
   /**
@@ -11,6 +21,7 @@ export interface RunWriter {
   write(
     run: CutoverRunRecord,
     change: { weights: Weights; expected: Weights },
+    progress: WriteProgress,
   ): Promise<void>;
   /** What the group holds now. */
   read(run: CutoverRunRecord): Promise<Weights>;

@@ -3,9 +3,11 @@ import {
   AuditorService,
   AuthService,
   DatabaseService,
+  DiscoveryService,
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
+import { ScaffolderService } from '@backstage/plugin-scaffolder-node';
 import { Entity } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { TrafficStatus } from '@bluegreen/plugin-bluegreen-common';
@@ -30,12 +32,17 @@ import { CutoverEngine } from './CutoverEngine';
 import { CutoverRuns } from './CutoverRuns';
 import { DatabaseRunLease } from './DatabaseRunLease';
 import { Route53RunWriter } from './Route53RunWriter';
+import { GitopsRunWriter } from './GitopsRunWriter';
+import { RunWriter } from './RunWriter';
 import { StagedCutoverSettings } from './stagedCutoverSettings';
+import { argoCdSecretHop, ingressHop, route53Hop } from './weightHops';
+import { clusterWeights } from '../recordGroupWeights';
 
 /**
  * The staged cutover engine as the plugin runs it: runs in the plugin's database, steps
- * written to Route 53 under the record's lease, holds verified by the direct probes, the
- * DNS, share and CloudWatch checks and the workloads.
+ * written under the record's lease (to Route 53, or in gitops mode by a task of the
+ * cutover template followed to Route 53), holds verified by the direct probes, the DNS,
+ * share and CloudWatch checks and the workloads.
  */
 export async function createStagedCutovers(options: {
   settings: StagedCutoverSettings;
@@ -53,6 +60,10 @@ export async function createStagedCutovers(options: {
   forgetStatus: (target: TrafficTarget) => Promise<void>;
   catalog: CatalogService;
   auth: AuthService;
+  discovery: DiscoveryService;
+  scaffolder: ScaffolderService;
+  /** The template a gitops step runs (bluegreen.cutover.templateRef). */
+  cutoverTemplateRef: string;
   permissions: PermissionsService;
   auditor: AuditorService;
   logger: LoggerService;
@@ -91,9 +102,9 @@ export async function createStagedCutovers(options: {
       ).read(),
     urls: settings.loadBalancers,
   });
-  const engine = new CutoverEngine({
-    store,
-    writer: new Route53RunWriter({
+  const ownCredentials = () => options.auth.getOwnServiceCredentials();
+  const writers: Record<CutoverRunRecord['mode'], RunWriter> = {
+    route53: new Route53RunWriter({
       route53: options.route53,
       bindings: options.bindings,
       cutover: options.cutover,
@@ -102,6 +113,40 @@ export async function createStagedCutovers(options: {
       insyncTimeoutSeconds: settings.insyncTimeoutSeconds,
       written: options.forgetStatus,
     }),
+    gitops: new GitopsRunWriter({
+      scaffolder: options.scaffolder,
+      credentials: ownCredentials,
+      targetOf,
+      hops: [
+        argoCdSecretHop({ discovery: options.discovery, auth: options.auth }),
+        ingressHop({
+          workloads: options.workloads,
+          credentials: ownCredentials,
+        }),
+        route53Hop(async target => {
+          const { read } = await boundRecordGroup(
+            options.route53,
+            options.bindings,
+            target,
+          );
+          return clusterWeights(await read(), target.clusters);
+        }),
+      ],
+      written: options.forgetStatus,
+      settings: {
+        ...settings.gitops,
+        templateRef: options.cutoverTemplateRef,
+      },
+      logger,
+    }),
+  };
+  const engine = new CutoverEngine({
+    store,
+    writer: {
+      write: (run, change, progress) =>
+        writers[run.mode].write(run, change, progress),
+      read: run => writers[run.mode].read(run),
+    },
     verify: combineVerifiers(
       [
         {
@@ -118,7 +163,7 @@ export async function createStagedCutovers(options: {
           verify: workloadsVerifier({
             targetOf,
             workloads: options.workloads,
-            credentials: () => options.auth.getOwnServiceCredentials(),
+            credentials: ownCredentials,
           }),
         },
         ...(settings.share

@@ -36,8 +36,16 @@ export interface RunState {
   weights: Weights;
   /** When the current step's write took effect (epoch ms); its hold counts from here. */
   appliedAt?: number;
-  /** When the current step's write was handed out (epoch ms), until its outcome. */
+  /**
+   * When the current step's write was handed out (epoch ms), until its outcome; moved on
+   * by the write's progress, so a long write (a GitOps task) is not taken for abandoned.
+   */
   writingSince?: number;
+  /**
+   * The scaffolder task making the current step's write (gitops mode): a replica taking
+   * the write over follows it instead of starting another.
+   */
+  writeTask?: { id: string; phase: RunState['phase']; stepIndex: number };
   /** Hold left when paused (ms), restored on resume. */
   pausedHoldLeftMs?: number;
   /** When it was paused (epoch ms): a pause has a limit (the engine's maxPauseMs). */
@@ -64,6 +72,8 @@ export type RunInput =
     }
   /** The current step's write took effect (INSYNC). */
   | { type: 'written'; now: number }
+  /** The write in flight is alive (and, in gitops mode, made by this task). */
+  | { type: 'write-progress'; now: number; taskId?: string }
   | { type: 'write-failed'; now: number; reason: string }
   | { type: 'pause'; now: number }
   | { type: 'resume'; now: number }
@@ -129,6 +139,11 @@ function pendingWrite(plan: CutoverPlan, state: RunState) {
     return undefined;
   }
   return { weights: currentStep(plan, state).weights, expected: state.weights };
+}
+
+/** The write handed out and not answered yet (in flight, or its driver died), if any. */
+export function writeInFlight(plan: CutoverPlan, state: RunState) {
+  return writePending(state) ? pendingWrite(plan, state) : undefined;
 }
 
 /** The run ends rolled back: the weights are where the plan started. */
@@ -300,7 +315,7 @@ export function transition(
     (input.type === 'written' || input.type === 'write-failed') &&
     result.state.writingSince !== undefined
   ) {
-    const { writingSince: _, ...rest } = result.state;
+    const { writingSince: _, writeTask: __, ...rest } = result.state;
     return { ...result, state: rest };
   }
   return result;
@@ -385,6 +400,25 @@ function apply(
           )} in effect; holding ${holdSeconds(step, floor)} s`,
         ],
       });
+    }
+    case 'write-progress': {
+      if (!writePending(state)) {
+        throw new RunRefusal('no write is in flight');
+      }
+      return {
+        state: {
+          ...state,
+          writingSince: input.now,
+          ...(input.taskId && {
+            writeTask: {
+              id: input.taskId,
+              phase: state.phase,
+              stepIndex: state.stepIndex,
+            },
+          }),
+        },
+        events: [],
+      };
     }
     case 'write-failed': {
       if (state.phase === 'forward') {

@@ -9,6 +9,7 @@ import {
   ProbeThresholds,
 } from '../probes/ProbeVerifier';
 import { DnsFloorSettings } from './CutoverRuns';
+import { GitopsStepSettings } from './GitopsRunWriter';
 
 /** bluegreen.cutover.staged, read once at startup. */
 export interface StagedCutoverSettings {
@@ -28,6 +29,8 @@ export interface StagedCutoverSettings {
   share?: ShareCheckSettings;
   /** The load balancers' CloudWatch metrics; off unless configured. */
   cloudWatch?: CloudWatchCheckSettings;
+  /** gitops-mode steps (their template is bluegreen.cutover.templateRef). */
+  gitops: Omit<GitopsStepSettings, 'templateRef'>;
   leaseTtlMs: number;
   /** A paused run rolls back in stages after this long. */
   maxPauseMs: number;
@@ -165,6 +168,13 @@ export function readStagedCutoverSettings(root: Config): StagedCutoverSettings {
         timeoutMs,
       },
     }),
+    gitops: {
+      taskTimeoutMs: get('staged.gitops.taskTimeoutMinutes', 30) * 60_000,
+      // Argo CD looks at its repositories every 3 minutes, external-dns at the
+      // Ingresses every minute: a hop gets both, and room to spare.
+      hopTimeoutMs: get('staged.gitops.hopTimeoutSeconds', 600) * 1000,
+      pollMs: get('staged.gitops.pollSeconds', 5) * 1000,
+    },
     leaseTtlMs: get('leaseSeconds', 60) * 1000,
     maxPauseMs: get('staged.maxPauseMinutes', 60) * 60_000,
   };

@@ -1,0 +1,22 @@
+import { NotAllowedError } from '@backstage/errors';
+import { isDeepStrictEqual } from 'node:util';
+import { DelegatedWrite } from '../cutover/CutoverRunsClient';
+
+/**
+ * Refuses a step task's input that differs from what its run waits for: the plugin's own
+ * task makes that write, and nothing a template or a retried task says instead.
+ */
+export function requireDelegated(
+  write: DelegatedWrite,
+  field: string,
+  given: unknown,
+  wanted: unknown,
+): void {
+  if (!isDeepStrictEqual(given, wanted)) {
+    throw new NotAllowedError(
+      `${field}: ${JSON.stringify(given)} is not what cutover run ${
+        write.runId
+      } waits for (${JSON.stringify(wanted)}); a step task makes exactly its run's pending write`,
+    );
+  }
+}
