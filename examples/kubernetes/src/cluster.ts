@@ -83,6 +83,8 @@ export interface KubernetesCluster {
    * a kubeconfig file (the token never on a command line); its stdout.
    */
   kubectl(args: string[], options?: { as?: string }): Promise<string>;
+  /** A kubeconfig file for the identity `as` (default admin), for clients run elsewhere. */
+  kubeconfigFile(as?: string): string;
   stop(): Promise<void>;
 }
 
@@ -464,6 +466,7 @@ export async function startKubernetesCluster(
         skipMetricsLookup: true,
       };
     },
+    kubeconfigFile: (as = 'admin') => kubeconfig(as),
     async kubectl(args, kubectlOptions = {}) {
       const { stdout } = await promisify(execFile)(
         binaries.kubectl,

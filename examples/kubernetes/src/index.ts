@@ -17,6 +17,8 @@ export type {
 export { kubernetesBinaries } from './binaries';
 export type { KubernetesBinaries } from './binaries';
 export { argoCdCrds, installArgoCdCrds, playArgoCd } from './argoCd';
+export { playArgoCdWeights } from './argoCdWeights';
+export { playExternalDns } from './externalDns';
 export { seedFixtureCluster, seedArgoCd, makeDeploymentReady } from './seed';
 export {
   startExampleClusters,

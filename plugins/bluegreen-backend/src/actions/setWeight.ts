@@ -336,6 +336,7 @@ export function createSetWeightAction(options: SetWeightActionOptions) {
                   weights: input.weights,
                   expected: input.expected,
                   force: input.force,
+                  applyAlways: Boolean(delegated),
                   insyncTimeoutSeconds: input.insyncTimeoutSeconds,
                   // The same pre-flight as the cutover route, on what Route 53 holds now;
                   // a staged run's step had it at the run's start, and its holds verify.

@@ -89,6 +89,7 @@ export class GitopsWeightWriter implements WeightWriter {
       colour => `${CLUSTER_STACKS[colour]}/${WEIGHT_FILE}`,
     );
     if (
+      !change.applyAlways &&
       sameWeights(previous, weights) &&
       sameWeights(served.weights, weights)
     ) {

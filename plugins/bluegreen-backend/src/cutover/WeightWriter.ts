@@ -26,6 +26,12 @@ export interface WeightChange {
   /** What the caller expects Route 53 to hold; anything else is a conflict. */
   expected?: Weights;
   force: boolean;
+  /**
+   * gitops: write and apply even when the checkout and Route 53 hold the weights: a
+   * staged run's earlier steps were applied from pull requests not merged yet, so the
+   * clusters' source may hold other weights than the checkout.
+   */
+  applyAlways?: boolean;
   insyncTimeoutSeconds: number;
   /** route53: a fixed GetChange interval (see WaitOptions.pollIntervalMs). */
   insyncPollMs?: number;

@@ -1,5 +1,4 @@
 import { NotAllowedError } from '@backstage/errors';
-import { isDeepStrictEqual } from 'node:util';
 import { DelegatedWrite } from '../cutover/CutoverRunsClient';
 
 /**
@@ -12,11 +11,24 @@ export function requireDelegated(
   given: unknown,
   wanted: unknown,
 ): void {
-  if (!isDeepStrictEqual(given, wanted)) {
+  if (canonical(given) !== canonical(wanted)) {
     throw new NotAllowedError(
       `${field}: ${JSON.stringify(given)} is not what cutover run ${
         write.runId
-      } waits for (${JSON.stringify(wanted)}); a step task makes exactly its run's pending write`,
+      } waits for (${JSON.stringify(
+        wanted,
+      )}); a step task makes exactly its run's pending write`,
     );
   }
+}
+
+/** JSON with sorted keys: values compare as the template and the run state say them. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value ?? null, (_key, v) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v).sort(([a], [b]) => a.localeCompare(b)),
+        )
+      : v,
+  );
 }

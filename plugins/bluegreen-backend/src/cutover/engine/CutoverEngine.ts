@@ -371,6 +371,7 @@ export class CutoverEngine {
       type: 'write-failed',
       now,
       reason: message(redactAwsError(error, this.options.logger)),
+      sourceMayHaveMoved: run.mode === 'gitops',
     };
   }
 

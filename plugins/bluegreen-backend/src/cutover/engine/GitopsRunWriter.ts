@@ -173,11 +173,12 @@ export class GitopsRunWriter implements RunWriter {
     const failed = [...events]
       .reverse()
       .find(e => e.body.status === 'failed' && e.body.stepId);
-    return (
+    const text =
       failed?.body.message ??
       [...events].reverse().find(e => e.body.message)?.body.message ??
-      'no log'
-    ).slice(0, 500);
+      'no log';
+    // The step's error as the log has it, without its stack.
+    return text.split(/\n\s+at /)[0].slice(0, 500);
   }
 
   private async waitFor(
@@ -221,7 +222,7 @@ export class GitopsRunWriter implements RunWriter {
         throw new Error(
           `the weights did not reach ${hop.name} within ${
             settings.hopTimeoutMs / 1000
-          } s: it holds blue ${held.blue ?? 'unknown'} / green ${
+          } s: it holds blue=${held.blue ?? 'unknown'} green=${
             held.green ?? 'unknown'
           }, not ${formatWeights(weights)}${
             'error' in reading ? ` (${reading.error})` : ''

@@ -74,7 +74,17 @@ export type RunInput =
   | { type: 'written'; now: number }
   /** The write in flight is alive (and, in gitops mode, made by this task). */
   | { type: 'write-progress'; now: number; taskId?: string }
-  | { type: 'write-failed'; now: number; reason: string }
+  | {
+      type: 'write-failed';
+      now: number;
+      reason: string;
+      /**
+       * The write may have moved the weights' source though Route 53 did not take them
+       * (a gitops step's files and applies): a rollback writes the start even when no
+       * step took effect.
+       */
+      sourceMayHaveMoved?: boolean;
+    }
   | { type: 'pause'; now: number }
   | { type: 'resume'; now: number }
   | { type: 'abort'; now: number; immediate?: boolean; reason?: string }
@@ -167,8 +177,13 @@ function startRollback(
   state: RunState,
   reason: string,
   immediate: boolean,
+  sourceMayHaveMoved = false,
 ): RunTransition {
-  const steps = rollbackSteps(plan, state.reached, { immediate });
+  const staged = rollbackSteps(plan, state.reached, { immediate });
+  const steps =
+    staged.length === 0 && sourceMayHaveMoved && state.reached < 0
+      ? [{ weights: plan.from, soakSeconds: 0 }]
+      : staged;
   if (steps.length === 0) {
     // Nothing took effect, or the weights are back at the start already.
     return endedAtStart(
@@ -429,6 +444,7 @@ function apply(
             step.weights,
           )}) failed: ${input.reason}`,
           false,
+          input.sourceMayHaveMoved,
         );
       }
       // A rollback that cannot write needs a person: nothing else is safe to try.

@@ -4,7 +4,6 @@ import {
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
-import { ResponseError } from '@backstage/errors';
 import {
   CLUSTER_COLOURS,
   ingressWeightFor,
@@ -73,16 +72,25 @@ export function argoCdSecretHop(options: {
           },
         );
         if (!res.ok) {
-          const error = await ResponseError.fromResponse(res);
+          // The API server's Status message (e.g. "secrets is forbidden: ...").
+          const text = await res.text();
+          let why = text;
+          try {
+            why = JSON.parse(text).message ?? text;
+          } catch {
+            // not JSON: the text itself
+          }
           return {
-            unreadable: `${cluster} answered ${res.status} (${error.body.error.message.slice(
+            unreadable: `${cluster} answered ${res.status}: ${why.slice(
               0,
               200,
-            )})`,
+            )}`,
           };
         }
         const body = (await res.json()) as {
-          items?: Array<{ metadata?: { annotations?: Record<string, string> } }>;
+          items?: Array<{
+            metadata?: { annotations?: Record<string, string> };
+          }>;
         };
         const annotation =
           body.items?.[0]?.metadata?.annotations?.route53_weight;

@@ -20,6 +20,17 @@ variable "sleep_once_seconds" {
   default     = 0
 }
 
+variable "argocd_kubeconfig" {
+  description = "Tests: a kubeconfig of the cluster whose Argo CD cluster secret gets the weight"
+  type        = string
+  default     = ""
+}
+
+variable "kubectl" {
+  type    = string
+  default = "kubectl"
+}
+
 module "eks_cluster" {
   source             = "../modules/eks_cluster"
   service_name       = "blue"
@@ -27,6 +38,8 @@ module "eks_cluster" {
   fail               = var.fail
   sleep_once_seconds = var.sleep_once_seconds
   route53_weight     = var.route53_weight
+  argocd_kubeconfig  = var.argocd_kubeconfig
+  kubectl            = var.kubectl
 }
 
 output "cluster_name" {

@@ -18,6 +18,14 @@ variable "sleep_once_seconds" {
   type = number
 }
 
+variable "argocd_kubeconfig" {
+  type = string
+}
+
+variable "kubectl" {
+  type = string
+}
+
 module "eks" {
   source             = "./eks"
   cluster_name       = var.cluster_name
@@ -41,8 +49,11 @@ module "eks_blueprints_addons" {
 }
 
 module "gitops_bridge_bootstrap" {
-  source     = "./gitops_bridge"
-  depends_on = [module.eks_blueprints_addons]
+  source            = "./gitops_bridge"
+  route53_weight    = var.route53_weight
+  argocd_kubeconfig = var.argocd_kubeconfig
+  kubectl           = var.kubectl
+  depends_on        = [module.eks_blueprints_addons]
 }
 
 # Outside the ordered modules: removed by the final full destroy.
