@@ -103,12 +103,15 @@ export function rulePermissionsFactory(rule: PermissionRule) {
   };
 }
 
-/** A guard with a recording auditor. */
-export function testGuard(rule: PermissionRule = () => true) {
+/** A guard with a recording auditor (and the staged runs' pending writes, if given). */
+export function testGuard(
+  rule: PermissionRule = () => true,
+  runs?: ConstructorParameters<typeof ActionGuard>[0]['runs'],
+) {
   const permissions = rulePermissions(rule);
   const auditor = mockServices.auditor.mock();
   return {
-    guard: new ActionGuard({ permissions: permissions.service, auditor }),
+    guard: new ActionGuard({ permissions: permissions.service, auditor, runs }),
     auditor,
     permissionRequests: permissions.requests,
   };

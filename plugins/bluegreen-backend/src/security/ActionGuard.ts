@@ -99,13 +99,15 @@ export class ActionGuard {
       throw error;
     }
     // A step task acts for the run's starter: the audit names them.
-    const onBehalfOf = delegated ? { onBehalfOf: delegated.startedBy } : {};
+    const onBehalfOf = delegated && {
+      meta: { onBehalfOf: delegated.startedBy },
+    };
     try {
       const result = await work(delegated);
-      await audit.success({ meta: onBehalfOf });
+      await audit.success(onBehalfOf);
       return result;
     } catch (error) {
-      await audit.fail({ error: error as Error, meta: onBehalfOf });
+      await audit.fail({ error: error as Error, ...onBehalfOf });
       throw error;
     }
   }
@@ -137,7 +139,9 @@ export class ActionGuard {
       write = await this.options.runs.pendingWrite(attempt.delegated.runId);
     } catch (error) {
       throw new NotAllowedError(
-        `runId: cutover run ${attempt.delegated.runId} waits for no write this task could make (${
+        `runId: cutover run ${
+          attempt.delegated.runId
+        } waits for no write this task could make (${
           (error as Error).message
         })`,
       );

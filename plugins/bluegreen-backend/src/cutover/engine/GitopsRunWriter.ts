@@ -26,6 +26,7 @@ export interface GitopsStepSettings {
 }
 
 const DONE = ['completed', 'failed', 'cancelled', 'skipped'];
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 /** How often a waiting step tells the run it is alive: well within a write's timeout (60 s at least). */
 const HEARTBEAT_MS = 15_000;
 
@@ -234,5 +235,3 @@ export class GitopsRunWriter implements RunWriter {
     }
   }
 }
-
-const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));

@@ -490,4 +490,71 @@ describe('the staged cutover state machine (fake clock)', () => {
     }).state;
     expect(check(resumed, 120_000).state).toBe(resumed);
   });
+
+  it("a long write's progress keeps it from being handed out again while it is alive, records its task, and the outcome forgets both; progress without a write in flight is refused", () => {
+    let state = initialRunState(staged);
+    const timeout = writeTimeoutMs(FLOOR);
+    state = transition(staged, FLOOR, state, { type: 'tick', now: 0 }).state;
+    const alive = transition(staged, FLOOR, state, {
+      type: 'write-progress',
+      now: timeout - 1,
+      taskId: 'task-1',
+    });
+    expect(alive.events).toEqual([]);
+    state = alive.state;
+    expect(state.writeTask).toEqual({
+      id: 'task-1',
+      phase: 'forward',
+      stepIndex: 0,
+    });
+    // Without the progress it would be handed out again at `timeout`.
+    expect(
+      transition(staged, FLOOR, state, { type: 'tick', now: timeout }).write,
+    ).toBeUndefined();
+    expect(
+      transition(staged, FLOOR, state, { type: 'tick', now: 2 * timeout - 1 })
+        .write,
+    ).toEqual({ weights: w(90, 10), expected: w(100, 0) });
+    // A bare heartbeat keeps the task it recorded.
+    state = transition(staged, FLOOR, state, {
+      type: 'write-progress',
+      now: timeout + 5,
+    }).state;
+    expect(state.writeTask?.id).toBe('task-1');
+    state = transition(staged, FLOOR, state, {
+      type: 'written',
+      now: timeout + 10,
+    }).state;
+    expect(state.writingSince).toBeUndefined();
+    expect(state.writeTask).toBeUndefined();
+    expect(() =>
+      transition(staged, FLOOR, state, {
+        type: 'write-progress',
+        now: timeout + 20,
+      }),
+    ).toThrow(new RunRefusal('no write is in flight'));
+  });
+
+  it('a failed first step whose source may have moved (gitops) rolls back by writing the start again; in route53 mode it ends at the start without a write', () => {
+    const fail = (sourceMayHaveMoved: boolean) => {
+      const handed = transition(staged, FLOOR, initialRunState(staged), {
+        type: 'tick',
+        now: 0,
+      });
+      return transition(staged, FLOOR, handed.state, {
+        type: 'write-failed',
+        now: 10,
+        reason: 'the weights did not reach Route 53',
+        sourceMayHaveMoved,
+      });
+    };
+    const gitops = fail(true);
+    expect(gitops.write).toEqual({ weights: w(100, 0), expected: w(100, 0) });
+    expect(gitops.state).toEqual(
+      expect.objectContaining({ status: 'running', phase: 'rollback' }),
+    );
+    const route53 = fail(false);
+    expect(route53.write).toBeUndefined();
+    expect(route53.state.status).toBe('rolled-back');
+  });
 });
