@@ -249,6 +249,28 @@ describe('CutoverDialog', () => {
       expect(submit()).toHaveTextContent('Start staged cutover');
     });
 
+    it('is the default in gitops mode too (records external-dns owns): each step a GitOps change, its wait named in the duration', async () => {
+      await open({}, jest.fn(), burnham, {
+        staged: true,
+        status: {
+          ...burnhamStatus,
+          mode: 'gitops',
+          dnsFloor: { ttlSeconds: 60, insyncSeconds: 60 },
+        },
+      });
+      expect(screen.getByTestId('bluegreen-staged')).toBeChecked();
+      expect(
+        dialog().getByText(
+          /each a GitOps change \(weight files, applies, pull request\)/,
+        ),
+      ).toBeInTheDocument();
+      expect(
+        screen.getByTestId('bluegreen-staged-duration').textContent,
+      ).toMatch(
+        /expected duration 6 min plus, for each step, its GitOps task \(the applies\) and the wait for Argo CD and external-dns to carry the weight to Route 53 if every step verifies/,
+      );
+    });
+
     it('cannot be forced past a failing pre-flight: the backend starts staged runs only when every check passes', async () => {
       const { startStagedCutover } = await open({}, jest.fn(), burnham, {
         staged: true,

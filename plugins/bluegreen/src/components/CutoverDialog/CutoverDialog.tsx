@@ -74,9 +74,7 @@ export function CutoverDialog(props: {
 }) {
   const { entity, status, workloads, onClose, onCompleted, onStagedStarted } =
     props;
-  // Staged runs write Route 53 themselves: records external-dns owns go in one GitOps step.
-  const stagedAvailable = status.mode === 'route53';
-  const [staged, setStaged] = useState(stagedAvailable);
+  const [staged, setStaged] = useState(true);
   const [stagedChoice, setStagedChoice] = useState({
     preset: 'staged' as StagedPreset,
     customShares: '5, 25, 100',
@@ -224,15 +222,14 @@ export function CutoverDialog(props: {
               control={
                 <Checkbox
                   checked={staged}
-                  disabled={!stagedAvailable}
                   onChange={e => setStaged(e.target.checked)}
                   inputProps={{ 'data-testid': 'bluegreen-staged' } as any}
                 />
               }
               label={
-                stagedAvailable
+                status.mode === 'route53'
                   ? 'Staged: move in verified steps, rolling back in stages by itself if a probe fails'
-                  : 'Staged cutovers change Route 53 directly; these records are owned by external-dns, so the cutover goes in one GitOps step'
+                  : 'Staged: move in verified steps, each a GitOps change (weight files, applies, pull request) followed until Route 53 holds it, rolling back in stages by itself if a check fails'
               }
             />
             <RadioGroup
@@ -266,6 +263,7 @@ export function CutoverDialog(props: {
                 plan={staging.plan}
                 problem={staging.problem}
                 floor={status.dnsFloor}
+                mode={status.mode}
               />
             )}
             {target === 'custom' && (

@@ -1,4 +1,5 @@
 import {
+  CutoverMode,
   CUTOVER_PRESETS,
   CutoverPlan,
   DnsFloor,
@@ -29,6 +30,8 @@ export function StagedPlanFields(props: {
   plan?: CutoverPlan;
   problem?: string;
   floor?: DnsFloor;
+  /** gitops: each step also waits for its task and for the weights to reach Route 53. */
+  mode?: CutoverMode;
 }) {
   const { plan, floor } = props;
   return (
@@ -82,8 +85,11 @@ export function StagedPlanFields(props: {
               Each step holds {holdSeconds(plan.steps[0], floor)} s (TTL{' '}
               {floor.ttlSeconds} s + INSYNC {floor.insyncSeconds} s + soak)
               while both clusters are probed; expected duration{' '}
-              {minutes(planDurationSeconds(plan, floor))} if every step
-              verifies. A failed probe rolls back in stages by itself.
+              {minutes(planDurationSeconds(plan, floor))}
+              {props.mode === 'gitops' &&
+                ' plus, for each step, its GitOps task (the applies) and the wait for Argo CD and external-dns to carry the weight to Route 53'}{' '}
+              if every step verifies. A failed probe rolls back in stages by
+              itself.
             </Typography>
           )}
         </div>
