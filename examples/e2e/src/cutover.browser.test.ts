@@ -272,7 +272,29 @@ describe('the blue/green card in a real browser', () => {
       .click({ timeout: UI_TIMEOUT_MS });
     await dialog.waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
 
-    // Watch the timeline's weights every 100 ms: when each split first shows.
+    // When each split first shows, recorded in the page as it renders (the loop below,
+    // which also takes screenshots, would notice late).
+    await p.evaluate(() => {
+      const shown: Array<{ split: string; at: number }> = [];
+      (window as any).bluegreenSplitsShown = shown;
+      const record = () => {
+        const split = document
+          .querySelector(
+            '[data-testid="bluegreen-cutover-run"] [data-testid="bluegreen-run-weights"]',
+          )
+          ?.textContent?.trim();
+        if (split && split !== shown[shown.length - 1]?.split) {
+          shown.push({ split, at: Date.now() });
+        }
+      };
+      new MutationObserver(record).observe(document.body, {
+        subtree: true,
+        childList: true,
+        characterData: true,
+      });
+      record();
+    });
+    // Watch the timeline's weights every 100 ms, to inject the fault at 50/50.
     const timeline = card.getByTestId('bluegreen-cutover-run');
     const seen: Array<{ split: string; at: number }> = [];
     let faulted = false;
@@ -347,8 +369,11 @@ describe('the blue/green card in a real browser', () => {
     expect(seen.map(s => s.split)).toEqual(
       expect.arrayContaining(['10/90', '50/50']),
     );
+    const shown: Array<{ split: string; at: number }> = await p.evaluate(
+      () => (window as any).bluegreenSplitsShown,
+    );
     const delays = batches.slice(0, 2).map(batch => {
-      const shownAt = seen.find(
+      const shownAt = shown.find(
         s => s.split === batch.split && s.at >= batch.at,
       )?.at;
       return shownAt === undefined ? Infinity : shownAt - batch.at;
