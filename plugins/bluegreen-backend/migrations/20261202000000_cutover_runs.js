@@ -24,7 +24,7 @@ exports.up = async function up(knex) {
       .text('floor_json')
       .notNullable()
       .comment('The DNS floor the holds were computed with');
-    table.text('state_json').notNullable().comment("The run's state");
+    table.text('state_json').notNullable().comment('The state of the run');
     table
       .string('status', 16)
       .notNullable()
@@ -43,7 +43,8 @@ exports.up = async function up(knex) {
     table.index(['status'], 'cutover_runs_status_idx');
   });
   await knex.schema.createTable('cutover_run_events', table => {
-    table.comment("What happened in a run, in order: the card's timeline");
+    // No apostrophes in comments: knex does not escape a table's on PostgreSQL.
+    table.comment('What happened in a run, in order: the timeline of the card');
     table.increments('id').primary();
     table
       .string('run_id', 64)

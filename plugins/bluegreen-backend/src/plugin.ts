@@ -19,6 +19,7 @@ import { RefreshLimiter } from './service/RefreshLimiter';
 import { DatabaseLeaseStore } from './database/DatabaseLeaseStore';
 import { createRouter } from './service/router';
 import { TrafficStatusService } from './service/TrafficStatusService';
+import { SharedReads } from './service/SharedReads';
 import { createStagedCutovers } from './cutover/engine/createStagedCutovers';
 import { readStagedCutoverSettings } from './cutover/engine/stagedCutoverSettings';
 
@@ -82,12 +83,16 @@ export const bluegreenPlugin = createBackendPlugin({
           deps.logger,
         );
         const route53 = route53RecordsFactory(aws, config);
+        const leases = await DatabaseLeaseStore.create({
+          database: deps.database,
+        });
         const traffic = new TrafficStatusService({
           route53,
           targets,
           bindings,
           clusterVersions,
           cache: deps.cache,
+          reads: new SharedReads({ cache: deps.cache, leases }),
           cacheTtlMs: cacheSeconds * 1000,
         });
         const workloads = new KubernetesBackendWorkloads({
@@ -95,9 +100,6 @@ export const bluegreenPlugin = createBackendPlugin({
           auth: deps.auth,
         });
         const cutover = new CutoverService({ workloads, clusterVersions });
-        const leases = await DatabaseLeaseStore.create({
-          database: deps.database,
-        });
         const staged = readStagedCutoverSettings(config);
         const cutoverTemplateRef =
           config.getOptionalString('bluegreen.cutover.templateRef') ??

@@ -8,20 +8,27 @@ export interface PackageProcess {
   hasExited(): boolean;
   /** Everything it has written to stdout and stderr so far. */
   log(): string;
-  /** The last lines of the log (default 40), for error messages. */
+  /**
+   * The last lines of the log (default 40), for error messages; without the access log
+   * of the launcher's own readiness polls, which would fill it while the backend starts.
+   */
   logTail(lines?: number): string;
   /** SIGTERM to the process group, SIGKILL after 10 s. Safe to call more than once. */
   stop(): Promise<void>;
+  /** SIGKILL to the process group now; resolves when the process has exited. */
+  kill(): Promise<void>;
 }
 
 /**
- * Starts `backstage-cli package start --config ../app-config.yaml` in `cwd` as
+ * Starts `backstage-cli package start --config ../app-config.yaml` (then each of
+ * `configs`) in `cwd` as
  * `yarn start` does (NODE_ENV=development; jest would pass on NODE_ENV=test), in its own
  * process group so that the CLI and what it forks stop together.
  */
 export function startPackageProcess(
   cwd: string,
   env: Record<string, string>,
+  configs: string[] = [],
 ): PackageProcess {
   const child = spawn(
     process.execPath,
@@ -31,6 +38,7 @@ export function startPackageProcess(
       'start',
       '--config',
       '../app-config.yaml',
+      ...configs.flatMap(config => ['--config', config]),
     ],
     {
       cwd,
@@ -47,17 +55,18 @@ export function startPackageProcess(
   );
   const hasExited = () => child.exitCode !== null || child.signalCode !== null;
 
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, name);
+    } catch {
+      // The group is already gone.
+    }
+  };
+
   async function stop(): Promise<void> {
     if (hasExited()) {
       return;
     }
-    const signal = (name: NodeJS.Signals) => {
-      try {
-        process.kill(-child.pid!, name);
-      } catch {
-        // The group is already gone.
-      }
-    };
     signal('SIGTERM');
     const timer = setTimeout(() => signal('SIGKILL'), 10_000);
     await exited;
@@ -69,7 +78,16 @@ export function startPackageProcess(
     exited,
     hasExited,
     log: () => output,
-    logTail: (lines = 40) => output.split('\n').slice(-lines).join('\n'),
+    logTail: (lines = 40) =>
+      output
+        .split('\n')
+        .filter(line => !line.includes('/.backstage/health/v1/readiness'))
+        .slice(-lines)
+        .join('\n'),
     stop,
+    async kill() {
+      signal('SIGKILL');
+      await exited;
+    },
   };
 }

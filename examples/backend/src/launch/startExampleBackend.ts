@@ -23,6 +23,13 @@ export interface ExampleBackendOptions {
    * before the backend is ready.
    */
   port?: number;
+  /**
+   * backend.baseUrl, when the backend is reached through something else (the replicas'
+   * round-robin proxy). Default: its own http://localhost:<port>.
+   */
+  publicUrl?: string;
+  /** More config files after ../app-config.yaml (absolute, or relative to examples/backend). */
+  configs?: string[];
 }
 
 export interface ExampleBackend {
@@ -54,9 +61,15 @@ export interface ExampleBackend {
   ): Promise<T>;
   /** SIGTERM to the process group, SIGKILL after 10 s. Safe to call more than once. */
   stop(): Promise<void>;
+  /** SIGKILL to the process group at once (a replica dying mid-step); resolves when gone. */
+  kill(): Promise<void>;
+  /** Whether the process has exited. */
+  hasExited(): boolean;
 }
 
 const DEFAULT_STARTUP_TIMEOUT_MS = 180_000;
+/** What the backend logs when a plugin failed to start. */
+const STARTUP_FAILED = 'Backend startup failed';
 /** What `backstage-cli package start` prints when a watched file changed. */
 const RESTART_MESSAGE = 'Change detected, restarting the development server';
 
@@ -83,10 +96,11 @@ export async function startExampleBackend(
     {
       ...options.env,
       APP_CONFIG_backend_listen_port: String(port),
-      APP_CONFIG_backend_baseUrl: baseUrl,
+      APP_CONFIG_backend_baseUrl: options.publicUrl ?? baseUrl,
     },
+    options.configs,
   );
-  const { child, logTail, stop } = proc;
+  const { child, logTail, stop, kill } = proc;
 
   async function waitFor<T>(
     what: string,
@@ -95,6 +109,12 @@ export async function startExampleBackend(
   ): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
+      // `backstage-cli package start` keeps watching after a failed start-up.
+      if (proc.log().includes(STARTUP_FAILED)) {
+        throw new Error(
+          `the example backend failed to start while waiting for ${what}:\n${logTail()}`,
+        );
+      }
       if (proc.hasExited()) {
         throw new Error(
           `the example backend exited with code ${child.exitCode}${
@@ -166,5 +186,7 @@ export async function startExampleBackend(
     guestToken,
     waitFor,
     stop,
+    kill,
+    hasExited: proc.hasExited,
   };
 }

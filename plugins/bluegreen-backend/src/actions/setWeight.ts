@@ -330,6 +330,7 @@ export function createSetWeightAction(options: SetWeightActionOptions) {
                   workspacePath: ctx.workspacePath,
                   output: (name, value) =>
                     ctx.output(name as any, value as any),
+                  checkpoint: (key, fn) => ctx.checkpoint({ key, fn }),
                 },
                 {
                   target,

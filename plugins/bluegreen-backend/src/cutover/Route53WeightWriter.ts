@@ -1,6 +1,10 @@
+import crypto from 'node:crypto';
 import { ConflictError } from '@backstage/errors';
-import { formatWeights } from '@bluegreen/plugin-bluegreen-common';
-import { WeightsChangedError } from '../route53/Route53WeightedRecords';
+import { formatWeights, Weights } from '@bluegreen/plugin-bluegreen-common';
+import {
+  WeightedRecordGroup,
+  WeightsChangedError,
+} from '../route53/Route53WeightedRecords';
 import { boundRecordGroup } from '../security/resolveBoundZone';
 import {
   clusterWeights,
@@ -14,6 +18,23 @@ import {
   WeightWriterOptions,
 } from './WeightWriter';
 
+/** What a sent change batch leaves for the INSYNC wait (a checkpoint's JSON). */
+type Submitted = {
+  previousWeights: Weights;
+  changed: boolean;
+  changeId?: string;
+};
+
+type BoundGroup = Awaited<ReturnType<typeof boundRecordGroup>>;
+
+async function weightsOf(
+  bound: BoundGroup,
+  target: WeightChange['target'],
+): Promise<{ group: WeightedRecordGroup; weights: Weights }> {
+  const group = await bound.read();
+  return { group, weights: clusterWeights(group, target.clusters) };
+}
+
 /**
  * route53 mode: one compare-and-swap change batch over the whole record group (every
  * record deleted and re-created, unchanged ones too), then INSYNC. After a failure it
@@ -23,16 +44,42 @@ export class Route53WeightWriter implements WeightWriter {
   constructor(private readonly options: WeightWriterOptions) {}
 
   async write(ctx: WeightWriteContext, change: WeightChange): Promise<void> {
-    const { target, weights } = change;
-    const { records, zone, read } = await boundRecordGroup(
+    const bound = await boundRecordGroup(
       this.options.route53,
       this.options.bindings,
-      target,
+      change.target,
     );
-    const readWeights = async () => {
-      const group = await read();
-      return { group, weights: clusterWeights(group, target.clusters) };
-    };
+    if (ctx.dryRun) {
+      await this.submit(ctx, change, bound, false);
+      return;
+    }
+    // Checkpointed: a task recovered on another replica after this one died mid-step
+    // neither sends the change batch again nor takes its own change for someone else's.
+    const attempt = crypto.randomUUID();
+    const first = await ctx.checkpoint('route53-attempt', async () => ({
+      attempt,
+    }));
+    const submitted = await ctx.checkpoint('route53-change', () =>
+      this.submit(ctx, change, bound, first.attempt !== attempt),
+    );
+    ctx.output('previousWeights', submitted.previousWeights);
+    ctx.output('changed', submitted.changed);
+    if (submitted.changeId) {
+      ctx.output('changeId', submitted.changeId);
+      await this.insync(ctx, change, submitted.changeId, bound);
+    }
+  }
+
+  /** Reads, checks and sends the change batch (or says what a dry run would send). */
+  private async submit(
+    ctx: WeightWriteContext,
+    change: WeightChange,
+    bound: BoundGroup,
+    recovered: boolean,
+  ): Promise<Submitted> {
+    const { target, weights } = change;
+    const { records, zone } = bound;
+    const readWeights = () => weightsOf(bound, target);
     const { group, weights: current } = await readWeights();
     ctx.log.info(
       `Route 53 ${target.recordType} ${group.name} in ${
@@ -45,6 +92,17 @@ export class Route53WeightWriter implements WeightWriter {
       group.owners,
       change.force,
     );
+    if (
+      recovered &&
+      change.expected &&
+      !sameWeights(change.expected, current) &&
+      sameWeights(current, weights)
+    ) {
+      ctx.log.warn(
+        `This task was recovered after its replica stopped mid-step, and Route 53 already holds the requested weights: the change batch it was sending was applied (the task held the record's lease throughout). INSYNC was not confirmed.`,
+      );
+      return { previousWeights: change.expected, changed: true };
+    }
     if (change.expected && !sameWeights(change.expected, current)) {
       throw new ConflictError(
         `changed by someone else: expected ${formatWeights(
@@ -56,7 +114,7 @@ export class Route53WeightWriter implements WeightWriter {
     if (sameWeights(current, weights)) {
       ctx.log.info('The records already hold these weights; nothing to do');
       ctx.output('changed', false);
-      return;
+      return { previousWeights: current, changed: false };
     }
     await change.beforeWrite(group);
     if (ctx.dryRun) {
@@ -66,7 +124,7 @@ export class Route53WeightWriter implements WeightWriter {
         )} in one compare-and-swap change batch`,
       );
       ctx.output('changed', true);
-      return;
+      return { previousWeights: current, changed: true };
     }
     let changeId: string;
     try {
@@ -89,8 +147,7 @@ export class Route53WeightWriter implements WeightWriter {
             found,
           )}. Its change id was lost, so INSYNC was not confirmed: resolvers may keep the old answer a little longer than the TTL.`,
         );
-        ctx.output('changed', true);
-        return;
+        return { previousWeights: current, changed: true };
       }
       if (found && !sameWeights(found, current)) {
         throw new ConflictError(
@@ -125,8 +182,19 @@ export class Route53WeightWriter implements WeightWriter {
         current,
       )} -> ${formatWeights(weights)}; waiting for INSYNC`,
     );
-    ctx.output('changeId', changeId);
-    ctx.output('changed', true);
+    return { previousWeights: current, changeId, changed: true };
+  }
+
+  /** Waits for the change to be INSYNC, then checks Route 53 holds its weights. */
+  private async insync(
+    ctx: WeightWriteContext,
+    change: WeightChange,
+    changeId: string,
+    bound: BoundGroup,
+  ): Promise<void> {
+    const { target, weights } = change;
+    const { records } = bound;
+    const readWeights = () => weightsOf(bound, target);
     const elapsed = await records
       .waitInsync(changeId, {
         timeoutMs: change.insyncTimeoutSeconds * 1000,

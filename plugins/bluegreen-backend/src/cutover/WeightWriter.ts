@@ -1,3 +1,4 @@
+import { JsonValue } from '@backstage/types';
 import { Weights } from '@bluegreen/plugin-bluegreen-common';
 import {
   Route53WeightedRecords,
@@ -17,6 +18,15 @@ export interface WeightWriteContext {
   workspacePath: string;
   /** Records a step output as soon as it is known, so a later failure keeps it. */
   output(name: string, value: unknown): void;
+  /**
+   * The scaffolder's checkpoint: `fn` runs once per task, and a task recovered on another
+   * replica (scaffolder.taskRecovery) gets the value it returned instead of running it
+   * again.
+   */
+  checkpoint<T extends JsonValue>(
+    key: string,
+    fn: () => Promise<T>,
+  ): Promise<T>;
 }
 
 /** One change of a record group's two weights. */

@@ -21,7 +21,7 @@ import { recordGroupProblems } from '../route53/recordGroupProblems';
 import { boundRecordGroup } from '../security/resolveBoundZone';
 import { TrafficBindings } from '../security/TrafficBindings';
 import { TrafficTarget, TrafficTargets } from '../security/TrafficTargets';
-import { JsonValue } from '@backstage/types';
+import { SharedReads } from './SharedReads';
 
 /** A Route 53 read as it is cached (JSON): the group and when it was read. */
 interface ObservedGroup {
@@ -65,13 +65,11 @@ const trafficKey = ({
   `traffic:${zone.zone}:${hostname}:${recordType}`;
 
 /**
- * The traffic status of entities. Route 53 reads are shared: cached per record through
- * CacheService (across replicas when the cache is shared) for a short time, and
- * concurrent identical reads in this process wait for one request.
+ * The traffic status of entities. Route 53 reads are shared (SharedReads): cached per
+ * record group through CacheService for a short time, one read per miss across every
+ * viewer of every replica.
  */
 export class TrafficStatusService {
-  private readonly inFlight = new Map<string, Promise<unknown>>();
-
   constructor(
     private readonly options: {
       /** Route 53 for a zone's configured account. */
@@ -81,40 +79,17 @@ export class TrafficStatusService {
       bindings: TrafficBindings;
       clusterVersions: EksClusterVersions;
       cache: CacheService;
+      reads: SharedReads;
       cacheTtlMs: number;
       now?: () => Date;
     },
   ) {}
 
-  private async shared<T>(
-    key: string,
-    ttl: number,
-    read: () => Promise<T>,
-    fresh = false,
-  ): Promise<T> {
-    const cached = fresh ? undefined : await this.options.cache.get(key);
-    if (cached !== undefined) {
-      return cached as T;
-    }
-    // Decided synchronously after the cache miss, so concurrent callers join one read.
-    let pending = this.inFlight.get(key) as Promise<T> | undefined;
-    if (!pending) {
-      pending = read()
-        .then(async value => {
-          await this.options.cache.set(key, value as JsonValue, { ttl });
-          return value;
-        })
-        .finally(() => this.inFlight.delete(key));
-      this.inFlight.set(key, pending);
-    }
-    return pending;
-  }
-
   private observe(
     traffic: TrafficTarget,
     fresh: boolean,
   ): Promise<ObservedGroup> {
-    return this.shared(
+    return this.options.reads.get(
       trafficKey(traffic),
       this.options.cacheTtlMs,
       async () => {
@@ -145,7 +120,7 @@ export class TrafficStatusService {
   }
 
   private clusterVersion(name: string): Promise<ClusterVersionStatus> {
-    return this.shared(`eks-version:${name}`, VERSION_CACHE_MS, () =>
+    return this.options.reads.get(`eks-version:${name}`, VERSION_CACHE_MS, () =>
       this.options.clusterVersions.describe(name),
     );
   }
