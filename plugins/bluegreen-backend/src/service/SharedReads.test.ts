@@ -1,0 +1,143 @@
+import { CacheService } from '@backstage/backend-plugin-api';
+import { CacheManager } from '@backstage/backend-defaults/cache';
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { RedisServer, startRedis } from '@bluegreen/example-replicas';
+import { databaseEngines } from '../__testUtils__/databases';
+import { DatabaseLeaseStore } from '../database/DatabaseLeaseStore';
+import { SharedReads } from './SharedReads';
+
+const engines = databaseEngines();
+let redis: RedisServer;
+
+// Not stopped after the tests: CacheService cannot close its Redis clients, which would
+// report the closed socket as an error. It goes with the test process (an exit hook).
+beforeAll(async () => {
+  redis = await startRedis();
+});
+
+/**
+ * One replica's CacheService on the shared Redis, through Backstage's own cache manager;
+ * replicas of one app share a namespace.
+ */
+function redisCache(namespace: string): CacheService {
+  return CacheManager.fromConfig(
+    new ConfigReader({
+      backend: {
+        cache: {
+          store: 'redis',
+          connection: redis.url,
+          redis: { client: { namespace } },
+        },
+      },
+    }),
+    { logger: mockServices.logger.mock() },
+  ).forPlugin('bluegreen');
+}
+
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+
+describe.each(engines)(
+  'SharedReads across replicas (Redis, leases in $name)',
+  engine => {
+    /** Two replicas: their own SharedReads, leases and cache clients, one Redis, one database. */
+    async function replicas(options: { readLeaseMs?: number } = {}) {
+      const shared = await engine.create();
+      const namespace = `test-${Math.random()}`;
+      const make = async () =>
+        new SharedReads({
+          cache: redisCache(namespace),
+          leases: await DatabaseLeaseStore.create({
+            database: shared.replica(),
+          }),
+          ...options,
+        });
+      return [await make(), await make()];
+    }
+
+    it('a miss seen by both replicas at once costs one read, over 20 random interleavings; every caller gets its value', async () => {
+      const [a, b] = await replicas();
+      for (let round = 0; round < 20; round++) {
+        let reads = 0;
+        const key = `traffic:round-${round}`;
+        const read = async () => {
+          reads += 1;
+          await sleep(Math.random() * 40);
+          return { round };
+        };
+        // Random start offsets: sometimes both miss before either claims, sometimes one
+        // claims first; several viewers per replica.
+        const callers = Array.from({ length: 6 }, async (_, i) => {
+          await sleep(Math.random() * 15);
+          return (i % 2 ? a : b).get(key, 10_000, read);
+        });
+        expect(await Promise.all(callers)).toEqual(
+          Array.from({ length: 6 }, () => ({ round })),
+        );
+        expect(reads).toBe(1);
+      }
+    });
+
+    it('after the reading replica fails, the waiting replica reads itself (one more read, not one per viewer)', async () => {
+      const [a, b] = await replicas();
+      let reads = 0;
+      let release!: () => void;
+      const failing = () =>
+        new Promise<never>((_, reject) => {
+          reads += 1;
+          release = () => reject(new Error('Throttling: Rate exceeded'));
+        });
+      const first = a.get('traffic:failing', 10_000, failing);
+      first.catch(() => undefined);
+      await sleep(100);
+      const waiting = Promise.all(
+        [1, 2, 3].map(() =>
+          b.get('traffic:failing', 10_000, async () => {
+            reads += 1;
+            return 'fresh from b';
+          }),
+        ),
+      );
+      await sleep(100);
+      expect(reads).toBe(1);
+      release();
+      await expect(first).rejects.toThrow('Throttling');
+      expect(await waiting).toEqual([
+        'fresh from b',
+        'fresh from b',
+        'fresh from b',
+      ]);
+      expect(reads).toBe(2);
+    });
+
+    it('a replica that dies mid-read holds the others up only until its read lease lapses', async () => {
+      const [a, b] = await replicas({ readLeaseMs: 500 });
+      // a's read never ends and never releases: its process is gone.
+      a.get('traffic:dead', 10_000, () => new Promise<never>(() => {}));
+      await sleep(50);
+      const started = Date.now();
+      expect(await b.get('traffic:dead', 10_000, async () => 'b read it')).toBe(
+        'b read it',
+      );
+      expect(Date.now() - started).toBeLessThan(2000);
+    });
+  },
+);
+
+describe('SharedReads without a lease store (one replica)', () => {
+  it('concurrent misses in one process still join one read', async () => {
+    const reads = new SharedReads({ cache: redisCache('single') });
+    let count = 0;
+    const values = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        reads.get('k', 10_000, async () => {
+          count += 1;
+          await sleep(20);
+          return 42;
+        }),
+      ),
+    );
+    expect(values).toEqual(Array(10).fill(42));
+    expect(count).toBe(1);
+  });
+});
