@@ -18,6 +18,16 @@ aws --version >/dev/null 2>&1 || packages+=(awscli)
 chromium --version >/dev/null 2>&1 || packages+=(chromium)
 # dig (Debian's dnsutils) queries the sandbox's DNS stand-in as a real resolver client.
 command -v dig >/dev/null || packages+=(dnsutils)
+# The replica tests and `scripts/start.sh --replicas N` run real PostgreSQL and Redis
+# servers (examples/replicas starts throw-away ones; no Docker). Debian's postgresql
+# package brings the server binaries (/usr/lib/postgresql/<version>/bin) and the
+# postgres user the server runs as when the tests run as root.
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null; then
+  packages+=(postgresql)
+elif [ "$(id -u)" -eq 0 ] && ! id postgres >/dev/null 2>&1; then
+  packages+=(postgresql)
+fi
+command -v redis-server >/dev/null || command -v valkey-server >/dev/null || packages+=(redis-server)
 
 if [ "${#packages[@]}" -eq 0 ]; then
   exit 0

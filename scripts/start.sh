@@ -5,9 +5,33 @@
 # http://127.0.0.1:4566, not AWS), the example's two clusters (examples/kubernetes: two real kube-apiservers on
 # kine/SQLite, no nodes, seeded with the example's workloads) and the example app
 # (http://localhost:3000) with its backend (http://localhost:7007). Ctrl-C stops them all.
+#
+#   bash scripts/start.sh                 one backend on in-memory SQLite (the quick start)
+#   bash scripts/start.sh --replicas 2    like production: PostgreSQL and Redis (real
+#                                         servers, throw-away, under .cache), 2 backends,
+#                                         and a round-robin proxy (a local stand-in for a
+#                                         load balancer) on :7007 in front of them
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
 cd "$BLUEGREEN_ROOT"
+
+replicas=0
+while [ "$#" -gt 0 ]; do
+  case "$1" in
+    --replicas)
+      if ! [[ "${2:-}" =~ ^[1-9][0-9]*$ ]]; then
+        echo "error: --replicas takes a positive whole number, e.g. --replicas 2" >&2
+        exit 2
+      fi
+      replicas="$2"
+      shift 2
+      ;;
+    *)
+      echo "error: unknown argument $1; usage: bash scripts/start.sh [--replicas N]" >&2
+      exit 2
+      ;;
+  esac
+done
 
 yarn install --immutable
 BLUEGREEN_KUBERNETES_BIN="$(bash scripts/ensure-kubernetes.sh)"
@@ -42,6 +66,12 @@ until [ -f "$kubernetes_config" ]; do
   fi
   sleep 1
 done
+
+if [ "$replicas" -gt 0 ]; then
+  # Not exec'd: the trap above stops the sandbox and the clusters afterwards.
+  yarn workspace @bluegreen/example-replicas start --replicas "$replicas" --config "$kubernetes_config"
+  exit
+fi
 
 echo "==> Starting the example app on http://localhost:3000 and its backend on http://localhost:7007"
 # A relative --config is relative to each started package (examples/app, examples/backend).

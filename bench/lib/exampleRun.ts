@@ -15,9 +15,13 @@ import {
   kubernetesClustersEnv,
   startExampleBackend,
 } from '../../examples/backend/src/launch';
+import {
+  Replicas,
+  startReplicas,
+} from '../../examples/replicas/src/startReplicas';
 
-function restartNote(backend: ExampleBackend): string {
-  return `the example backend restarted ${backend.restarts()} time(s) during the benchmark (backstage-cli package start restarts it when a source file it loaded changes, with a fresh in-memory database); rerun while the sources are not being edited`;
+function restartNote(restarts: number): string {
+  return `the example backend restarted ${restarts} time(s) during the benchmark (backstage-cli package start restarts it when a source file it loaded changes, with a fresh in-memory database); rerun while the sources are not being edited`;
 }
 
 /**
@@ -25,23 +29,34 @@ function restartNote(backend: ExampleBackend): string {
  * (every pod ready, so the cutover pre-flight passes both ways) and the example backend pointed at them, runs
  * measure (which prints its results and says whether the goal was met), then prints
  * `reproduce: <command>` and sets process.exitCode. Both are stopped afterwards, on
- * SIGINT/SIGTERM too.
+ * SIGINT/SIGTERM too. With `replicas` > 1, the backend runs like production
+ * (examples/replicas): that many replicas on one PostgreSQL and one Redis, and measure
+ * gets them all.
  */
 export async function withExampleBackend(
   command: string,
-  measure: (backend: ExampleBackend, sandbox: Sandbox) => Promise<boolean>,
+  measure: (
+    backend: ExampleBackend,
+    sandbox: Sandbox,
+    all: ExampleBackend[],
+  ) => Promise<boolean>,
   options: {
     /** Default insyncDelayMs 0. */
     sandbox?: SandboxOptions;
     /** More of the backend's environment, given the sandbox (APP_CONFIG_* overrides). */
     env?: (sandbox: Sandbox) => Record<string, string>;
+    /** Default 1: one backend on in-memory SQLite and cache, as the quick start runs. */
+    replicas?: number;
   } = {},
 ): Promise<void> {
   const sandbox = await startSandbox(options.sandbox ?? { insyncDelayMs: 0 });
   const kubernetes = await startExampleClusters({ allReady: true });
-  let backend: ExampleBackend | undefined;
+  let backends: ExampleBackend[] = [];
+  let replicas: Replicas | undefined;
   const cleanUp = async () => {
-    await backend?.stop();
+    await (replicas
+      ? replicas.stop()
+      : Promise.all(backends.map(backend => backend.stop())));
     await sandbox.close();
     await kubernetes.stop();
   };
@@ -50,30 +65,38 @@ export async function withExampleBackend(
       cleanUp().finally(() => process.exit(130));
     });
   }
+  const restarts = () => backends.reduce((sum, b) => sum + b.restarts(), 0);
 
   try {
-    console.log(
-      `starting the example backend (AWS sandbox, a local stand-in, at ${sandbox.url}) ...`,
-    );
-    backend = await startExampleBackend({
-      env: {
-        APP_CONFIG_bluegreen_aws_endpoint: sandbox.url,
-        ...kubernetesClustersEnv(kubernetes.clusterLocatorMethods()),
-        ...options.env?.(sandbox),
-      },
-    });
-    const pass = await measure(backend, sandbox);
+    const env = {
+      APP_CONFIG_bluegreen_aws_endpoint: sandbox.url,
+      ...kubernetesClustersEnv(kubernetes.clusterLocatorMethods()),
+      ...options.env?.(sandbox),
+    };
+    if ((options.replicas ?? 1) > 1) {
+      console.log(
+        `starting ${options.replicas} example backends on PostgreSQL and Redis (AWS sandbox, a local stand-in, at ${sandbox.url}) ...`,
+      );
+      replicas = await startReplicas({ replicas: options.replicas, env });
+      backends = replicas.backends;
+    } else {
+      console.log(
+        `starting the example backend (AWS sandbox, a local stand-in, at ${sandbox.url}) ...`,
+      );
+      backends = [await startExampleBackend({ env })];
+    }
+    const pass = await measure(backends[0], sandbox, backends);
     console.log(`reproduce: ${command}`);
     process.exitCode = pass ? 0 : 1;
-    if (backend.restarts() > 0) {
-      console.log(`INVALID: ${restartNote(backend)}`);
+    if (restarts() > 0) {
+      console.log(`INVALID: ${restartNote(restarts())}`);
       process.exitCode = 2;
     }
   } catch (error) {
     // A restart mid-run is the likely cause of the error; its log says why.
-    if (backend && backend.restarts() > 0) {
-      console.error(restartNote(backend));
-      console.error(backend.logTail());
+    if (restarts() > 0) {
+      console.error(restartNote(restarts()));
+      backends.forEach(backend => console.error(backend.logTail()));
     }
     throw error;
   } finally {

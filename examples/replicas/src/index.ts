@@ -11,3 +11,9 @@ export { startRoundRobinProxy } from './roundRobinProxy';
 export type { RoundRobinProxy } from './roundRobinProxy';
 export { startReplicas, REPLICAS_CONFIG } from './startReplicas';
 export type { Replicas, ReplicasOptions } from './startReplicas';
+export {
+  pollStatus,
+  route53Requests,
+  ROUTE53_OPERATIONS,
+} from './statusViewers';
+export type { ViewersResult } from './statusViewers';

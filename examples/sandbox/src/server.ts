@@ -59,6 +59,11 @@ export interface SandboxFaults {
    * change (the SDK then retries the same batch).
    */
   dropChangeResponses(count: number): void;
+  /**
+   * How long a change stays PENDING before GetChange says INSYNC, from now on: a slow
+   * propagation that keeps a writer waiting mid-step.
+   */
+  insyncDelay(ms: number): void;
 }
 
 export interface Sandbox {
@@ -415,6 +420,7 @@ export async function startSandbox(
     },
     changeLog: () => store.changeLog(),
     faults: {
+      insyncDelay: ms => store.setInsyncDelayMs(ms),
       dropChangeResponses: n => {
         dropChangeResponses = n;
       },

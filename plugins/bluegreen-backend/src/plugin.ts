@@ -82,17 +82,18 @@ export const bluegreenPlugin = createBackendPlugin({
           eksVersions,
           deps.logger,
         );
-        const route53 = route53RecordsFactory(aws, config);
         const leases = await DatabaseLeaseStore.create({
           database: deps.database,
         });
+        const reads = new SharedReads({ cache: deps.cache, leases });
+        const route53 = route53RecordsFactory(aws, config, reads);
         const traffic = new TrafficStatusService({
           route53,
           targets,
           bindings,
           clusterVersions,
           cache: deps.cache,
-          reads: new SharedReads({ cache: deps.cache, leases }),
+          reads,
           cacheTtlMs: cacheSeconds * 1000,
         });
         const workloads = new KubernetesBackendWorkloads({

@@ -479,6 +479,11 @@ export class Route53Store {
     };
   }
 
+  /** How long changes stay PENDING from now on (those already submitted too). */
+  setInsyncDelayMs(ms: number): void {
+    this.options.insyncDelayMs = ms;
+  }
+
   changeLog(): SandboxChange[] {
     return this.log.map(c => structuredClone(c));
   }

@@ -601,6 +601,109 @@ describe('bluegreen:set-weight waiting for INSYNC (AWS sandbox stand-in)', () =>
   });
 });
 
+describe('bluegreen:set-weight resumed by scaffolder task recovery (AWS sandbox stand-in)', () => {
+  /** The task's checkpoints as the scaffolder keeps them for a recovered task. */
+  function checkpoints(saved = new Map<string, unknown>()) {
+    return {
+      saved,
+      checkpoint: async ({ key, fn }: { key: string; fn: () => unknown }) => {
+        if (!saved.has(key)) saved.set(key, await fn());
+        return saved.get(key);
+      },
+    };
+  }
+
+  function attempt(
+    client: Route53Client,
+    input: JsonObject,
+    saved: ReturnType<typeof checkpoints>,
+    signal?: AbortSignal,
+  ) {
+    const { action } = setWeightAction(
+      async () => new Route53WeightedRecords(client),
+    );
+    const ctx = {
+      ...createMockActionContext({ input }),
+      checkpoint: saved.checkpoint,
+      ...(signal && { signal }),
+    };
+    return { ctx, done: action.handler(ctx as any) };
+  }
+
+  it('a task whose replica died while it waited for INSYNC resumes waiting for the change it sent: no second change batch', async () => {
+    const sandbox = await startSandbox({
+      insyncDelayMs: 60_000,
+      throttle: false,
+    });
+    const client = sandboxRoute53(sandbox.url);
+    try {
+      const input = {
+        ...route53Input({ blue: 0, green: 100 }),
+        expected: { blue: 100, green: 0 },
+      };
+      const saved = checkpoints();
+      // The first attempt's replica goes away mid-wait (here: its signal).
+      const dying = new AbortController();
+      const first = attempt(client, input, saved, dying.signal);
+      while (sandbox.changeLog().length === 0) {
+        await new Promise(resolve => setTimeout(resolve, 20));
+      }
+      dying.abort();
+      await expect(first.done).rejects.toThrow(/cancelled while waiting/);
+      sandbox.faults.insyncDelay(100);
+
+      const resumed = attempt(client, input, saved);
+      await resumed.done;
+      expect(sandbox.changeLog()).toHaveLength(1);
+      expect(outputs(resumed.ctx as any)).toMatchObject({
+        changed: true,
+        changeId: sandbox.changeLog()[0].id,
+        previousWeights: { blue: 100, green: 0 },
+      });
+      expect(
+        await weightsIn(client, await sandboxZoneId(client), BURNHAM),
+      ).toEqual({
+        [CLUSTERS.blue]: 0,
+        [CLUSTERS.green]: 100,
+      });
+    } finally {
+      client.destroy();
+      await sandbox.close();
+    }
+  });
+
+  it('a task whose replica died after sending the batch but before recording it takes the weights it finds for its own change; a task that was not resumed calls them changed by someone else', async () => {
+    const sandbox = await startSandbox({ insyncDelayMs: 0, throttle: false });
+    const client = sandboxRoute53(sandbox.url);
+    try {
+      const input = {
+        ...route53Input({ blue: 0, green: 100 }),
+        expected: { blue: 100, green: 0 },
+      };
+      await attempt(client, input, checkpoints()).done;
+      // Recorded: the attempt; not recorded: the change it sent.
+      const resumed = attempt(
+        client,
+        input,
+        checkpoints(
+          new Map([['route53-attempt', { attempt: 'dead-replica' }]]),
+        ),
+      );
+      await resumed.done;
+      expect(outputs(resumed.ctx as any)).toMatchObject({ changed: true });
+      expect(sandbox.changeLog()).toHaveLength(1);
+
+      await expect(attempt(client, input, checkpoints()).done).rejects.toThrow(
+        'changed by someone else: expected blue=100 green=0, found blue=0 green=100',
+      );
+      expect(sandbox.changeLog()).toHaveLength(1);
+    } finally {
+      client.destroy();
+      await sandbox.close();
+    }
+  });
+});
+
 describe('bluegreen:set-weight, gitops mode (Route 53: the AWS sandbox stand-in)', () => {
   const workspace = createMockDirectory();
   const noRoute53 = async (): Promise<Route53WeightedRecords> => {

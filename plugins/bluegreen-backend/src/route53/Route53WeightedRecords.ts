@@ -1,3 +1,4 @@
+import type { SharedReads } from '../service/SharedReads';
 import {
   ChangeResourceRecordSetsCommand,
   GetChangeCommand,
@@ -115,12 +116,18 @@ export class Route53WeightedRecords {
     private readonly options: {
       registry?: ExternalDnsRegistrySettings;
       now?: () => number;
+      /**
+       * Zone look-ups shared with the other replicas through the cache (keys start with
+       * `prefix`, which names the account): one look-up per zone per hour for the fleet.
+       */
+      sharedZones?: { reads: SharedReads; prefix: string };
     } = {},
   ) {}
 
   /**
    * The zone named by id or name, or else the most specific public zone whose name ends
-   * the hostname; remembered for an hour, so a cutover step spends no request on it.
+   * the hostname; remembered for an hour (by the fleet, with sharedZones), so a cutover
+   * step spends no request on it.
    */
   resolveZone(hostname: string, zone?: string): Promise<HostedZone> {
     const key = `${normaliseName(hostname)} ${zone ?? ''}`;
@@ -129,7 +136,12 @@ export class Route53WeightedRecords {
     if (cached && at - cached.at < ZONE_CACHE_MS) {
       return cached.zone;
     }
-    const resolved = this.lookUpZone(hostname, zone);
+    const shared = this.options.sharedZones;
+    const resolved = shared
+      ? shared.reads.get(`${shared.prefix}${key}`, ZONE_CACHE_MS, () =>
+          this.lookUpZone(hostname, zone),
+        )
+      : this.lookUpZone(hostname, zone);
     this.zones.set(key, { at, zone: resolved });
     resolved.catch(() => this.zones.delete(key));
     return resolved;

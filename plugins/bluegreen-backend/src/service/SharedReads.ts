@@ -87,6 +87,12 @@ export class SharedReads {
       const claim = await leases.acquire(leaseKey, holder, this.readLeaseMs);
       if (claim.acquired) {
         try {
+          // Another replica may have read, cached and released between our miss and
+          // our claim: its value serves (it caches before it releases).
+          const cached = await this.options.cache.get(key);
+          if (cached !== undefined) {
+            return cached as T;
+          }
           return await store();
         } finally {
           await leases.release(leaseKey, holder.taskId);

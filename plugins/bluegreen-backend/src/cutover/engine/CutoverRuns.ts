@@ -139,6 +139,17 @@ export class CutoverRuns {
       if ('problem' in thresholds) {
         throw new InputError(thresholds.problem);
       }
+      const key = leaseKey(
+        target.zone.zone,
+        target.hostname,
+        target.recordType,
+      );
+      // Named up front: while another cutover runs, Route 53 holds what it wrote, and
+      // "the plan starts from other weights" would hide who is cutting over.
+      const holder = await this.options.leases.holder(key);
+      if (holder) {
+        throw leaseHeldError(target.hostname, holder);
+      }
       const current = await this.options.status(entity);
       const mode = requestedMode ?? current.mode;
       if (mode === 'gitops') {
@@ -179,11 +190,6 @@ export class CutoverRuns {
         }),
         false,
         this.options.logger,
-      );
-      const key = leaseKey(
-        target.zone.zone,
-        target.hostname,
-        target.recordType,
       );
       const id = crypto.randomUUID();
       const lease = await this.options.leases.acquire(
