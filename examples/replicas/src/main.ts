@@ -7,7 +7,7 @@
  * http://localhost:7007 in front of them, and the example frontend on
  * http://localhost:3000 pointed at the proxy. Ctrl-C (SIGINT) or SIGTERM stops them all.
  */
-import { startExampleApp } from '@bluegreen/example-backend/launch';
+import { ExampleApp, startExampleApp } from '@bluegreen/example-backend/launch';
 import { startReplicas } from './startReplicas';
 
 function parseArgs(argv: string[]) {
@@ -35,20 +35,22 @@ async function main() {
     log: line => console.log(`==> ${line}`),
   });
   let stopping = false;
+  // Set once the frontend is up; a Ctrl-C before that stops the rest.
+  const started: { app?: ExampleApp } = {};
   const stop = async () => {
     if (stopping) return;
     stopping = true;
     console.log(
       '==> stopping the frontend, the replicas, Redis and PostgreSQL',
     );
-    await app?.stop();
+    await started.app?.stop();
     await replicas.stop();
     process.exit(0);
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   console.log('==> starting the example frontend on http://localhost:3000');
-  const app = await startExampleApp({
+  started.app = await startExampleApp({
     baseUrl: 'http://localhost:3000',
     env: { APP_CONFIG_backend_baseUrl: replicas.proxy.url },
   }).catch(async error => {

@@ -3,8 +3,11 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 
-/** The repository's root (this file is examples/replicas/src/servers.ts). */
-export const REPOSITORY_ROOT = path.resolve(__dirname, '../../..');
+/** The repository's root: this package lives in examples/replicas. */
+export const REPOSITORY_ROOT = path.resolve(
+  path.dirname(require.resolve('@bluegreen/example-replicas/package.json')),
+  '../..',
+);
 
 /** A folder under the repository's git-ignored .cache, created when missing. */
 export function cacheDir(name: string): string {

@@ -485,6 +485,20 @@ describe('GetChange', () => {
     expect((await get()).ChangeInfo!.Status).toBe('INSYNC');
   });
 
+  it('keeps changes PENDING for as long as the insyncDelay fault says, from then on', async () => {
+    const green = await current(ctx.r53, 'eks-blueprint-green');
+    const out = await change(ctx.r53, [
+      { Action: 'UPSERT', ResourceRecordSet: { ...green, Weight: 3 } },
+    ]);
+    const get = () =>
+      ctx.r53.send(new GetChangeCommand({ Id: out.ChangeInfo!.Id }));
+    ctx.sandbox.faults.insyncDelay(60_000);
+    clock = new Date(clock.getTime() + 59_999);
+    expect((await get()).ChangeInfo!.Status).toBe('PENDING');
+    ctx.sandbox.faults.insyncDelay(2000);
+    expect((await get()).ChangeInfo!.Status).toBe('INSYNC');
+  });
+
   it('answers NoSuchChange for an unknown id', async () => {
     const e = await rejection(
       ctx.r53.send(new GetChangeCommand({ Id: '/change/CNOPE' })),

@@ -657,7 +657,7 @@ describe('bluegreen:set-weight resumed by scaffolder task recovery (AWS sandbox 
       expect(sandbox.changeLog()).toHaveLength(1);
       expect(outputs(resumed.ctx as any)).toMatchObject({
         changed: true,
-        changeId: sandbox.changeLog()[0].id,
+        changeId: sandbox.changeLog()[0].id.replace(/^\/change\//, ''),
         previousWeights: { blue: 100, green: 0 },
       });
       expect(
