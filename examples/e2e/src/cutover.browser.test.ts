@@ -38,23 +38,17 @@ import {
   startExampleApp,
   startExampleBackend,
 } from '@bluegreen/example-backend/launch';
-import { Browser, chromium, Locator, Page } from 'playwright-core';
-
-const CHROMIUM = process.env.BLUEGREEN_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { Browser, Locator, Page } from 'playwright-core';
+import {
+  launchChromium,
+  requireChromium,
+  UI_TIMEOUT_MS,
+  waitForText,
+} from './__testUtils__/browser';
 
 const BACKEND_STARTUP_TIMEOUT_MS = 240_000;
 // The first rspack bundle of the app takes 1-2 minutes on a 2-core machine.
 const FRONTEND_STARTUP_TIMEOUT_MS = 300_000;
-const UI_TIMEOUT_MS = 60_000;
 const CUTOVER_TIMEOUT_MS = 60_000;
 // The card re-reads the status with ?refresh=true when the task completes, and every 15 s.
 const NEW_WEIGHTS_TIMEOUT_MS = 45_000;
@@ -78,55 +72,6 @@ function log(message: string) {
 
 const isReactWarning = (line: string) =>
   line.startsWith('console error: Warning:');
-
-/** Polls until `read` returns something `accept` likes; the error names `what` and the last value read. */
-async function waitUntil<T>(
-  what: string,
-  read: () => Promise<T>,
-  accept: (value: T) => boolean,
-  timeoutMs: number,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      last = await read();
-      lastError = undefined;
-      if (accept(last)) {
-        return last;
-      }
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) {
-      const seen =
-        lastError !== undefined
-          ? `the last attempt failed: ${String(lastError).split('\n')[0]}`
-          : `it last read ${JSON.stringify(last)}`;
-      throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what}; ${seen}`,
-      );
-    }
-    await new Promise(resolve => setTimeout(resolve, 250));
-  }
-}
-
-/** Waits until the element's text (trimmed) is `expected`, or matches it. */
-function waitForText(
-  locator: Locator,
-  expected: string | RegExp,
-  what: string,
-  timeoutMs = UI_TIMEOUT_MS,
-): Promise<string> {
-  return waitUntil(
-    `${what} to read ${String(expected)}`,
-    async () => ((await locator.innerText({ timeout: 1_000 })) ?? '').trim(),
-    text =>
-      typeof expected === 'string' ? text === expected : expected.test(text),
-    timeoutMs,
-  );
-}
 
 describe('the blue/green card in a real browser', () => {
   let sandbox: Sandbox | undefined;
@@ -404,16 +349,7 @@ describe('the blue/green card in a real browser', () => {
   }
 
   it('cuts burnham over from blue to green through the dialog', async () => {
-    try {
-      fs.accessSync(CHROMIUM, fs.constants.X_OK);
-    } catch {
-      throw new Error(
-        `This browser test needs Chromium, and there is no executable at ${CHROMIUM}. ` +
-          "Install Debian's chromium (`sudo apt-get install chromium`, which " +
-          'scripts/install-system-deps.sh does), or set BLUEGREEN_CHROMIUM to a ' +
-          'Chromium or Chrome executable.',
-      );
-    }
+    requireChromium();
 
     fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
     log(`screenshots go to ${SCREENSHOT_DIR}`);
@@ -504,10 +440,7 @@ describe('the blue/green card in a real browser', () => {
       expect(sandbox!.changeLog()).toHaveLength(0);
 
       await step('launching Chromium', async () => {
-        browser = await chromium.launch({
-          executablePath: CHROMIUM,
-          args: CHROMIUM_ARGS,
-        });
+        browser = await launchChromium();
         const context = await browser.newContext({
           viewport: { width: 1400, height: 1000 },
         });

@@ -61,7 +61,7 @@ async function main() {
     [
       `==> ready: the app on http://localhost:3000, ${options.replicas} replicas behind the round-robin proxy (a local stand-in for a load balancer) at ${replicas.proxy.url}:`,
       ...replicas.backends.map((b, i) => `    replica ${i}: ${b.baseUrl}`),
-      `    PostgreSQL on 127.0.0.1:${replicas.postgres.port} (user ${replicas.postgres.user}), Redis at ${replicas.redis.url}`,
+      `    PostgreSQL on its Unix socket in ${replicas.postgres.host} (user ${replicas.postgres.user}), Redis on 127.0.0.1:${replicas.redis.port} (password in BLUEGREEN_REDIS_URL of the replicas)`,
       '    Ctrl-C stops them all.',
     ].join('\n'),
   );

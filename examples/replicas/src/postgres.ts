@@ -5,7 +5,6 @@ import path from 'node:path';
 import knexFactory, { Knex } from 'knex';
 import {
   cacheDir,
-  freePort,
   spawnServer,
   stopServer,
   removeOnExit,
@@ -14,9 +13,14 @@ import {
 
 /** A real PostgreSQL server started for the example or a test. */
 export interface PostgresServer {
+  /**
+   * The folder of its Unix socket (PostgreSQL clients take a path as the host): it
+   * listens on no TCP port, and the folder is its owner's only (0700).
+   */
   host: string;
+  /** The socket's number (.s.PGSQL.<port>); the same for every server, each in its own folder. */
   port: number;
-  /** The superuser (trust authentication on loopback only; nothing else can connect). */
+  /** The superuser, trusted on the socket: only the socket folder's owner (and root) reach it. */
   user: string;
   /** backend.database as Backstage reads it. */
   backstageConfig(): {
@@ -88,8 +92,8 @@ function serverUser(): { uid: number; gid: number } | undefined {
 
 /**
  * Starts a throw-away PostgreSQL cluster: initdb into a new folder under
- * .cache/postgres (git-ignored), the server on a free loopback port with its socket in
- * that folder, trust authentication for loopback only. Durability is off (fsync,
+ * .cache/postgres (git-ignored), the server listening only on a Unix socket in that
+ * folder (0700, so trust authentication lets in its owner only). Durability is off (fsync,
  * synchronous_commit): it is for the example and the tests, and dies with them. The
  * folder is removed when it stops, or when this process exits.
  */
@@ -123,79 +127,67 @@ export async function startPostgres(
     );
   }
 
-  let port = 0;
-  let server: ReturnType<typeof spawnServer> | undefined;
-  // A port is free when chosen; another process may take it first: try another.
-  for (let attempt = 0; attempt < 3 && !server; attempt++) {
-    port = await freePort();
-    const candidate = spawnServer(
-      postgres,
-      [
-        '-D',
-        data,
-        '-p',
-        String(port),
-        '-k',
-        dir,
-        '-c',
-        'listen_addresses=127.0.0.1',
-        '-c',
-        'fsync=off',
-        '-c',
-        'synchronous_commit=off',
-        '-c',
-        'max_connections=200',
-      ],
-      log,
-      { ...owner, cwd: dir },
+  // The socket lives in this server's own folder: any number is free there.
+  const port = 5432;
+  const running = spawnServer(
+    postgres,
+    [
+      '-D',
+      data,
+      '-p',
+      String(port),
+      '-k',
+      dir,
+      '-c',
+      // Empty: no TCP socket at all (no shell here, so no quotes).
+      'listen_addresses=',
+      '-c',
+      'fsync=off',
+      '-c',
+      'synchronous_commit=off',
+      '-c',
+      'max_connections=200',
+    ],
+    log,
+    { ...owner, cwd: dir },
+  );
+  const probe = knexFactory({
+    client: 'pg',
+    connection: { host: dir, port, user, database: 'postgres' },
+    pool: { min: 0, max: 1 },
+    // Refused connections are expected until the server listens.
+    log: { error: () => {}, warn: () => {} },
+  });
+  try {
+    await waitUntil(
+      `PostgreSQL on ${dir}/.s.PGSQL.${port}`,
+      async () => {
+        await probe.raw('select 1');
+        return true;
+      },
+      options.readyTimeoutMs ?? 30_000,
+      running,
     );
-    const probe = knexFactory({
-      client: 'pg',
-      connection: { host: '127.0.0.1', port, user, database: 'postgres' },
-      pool: { min: 0, max: 1 },
-      // Refused connections are expected until the server listens.
-      log: { error: () => {}, warn: () => {} },
-    });
-    try {
-      await waitUntil(
-        `PostgreSQL on 127.0.0.1:${port}`,
-        async () => {
-          await probe.raw('select 1');
-          return true;
-        },
-        options.readyTimeoutMs ?? 30_000,
-        candidate,
-      );
-      server = candidate;
-    } catch (error) {
-      await stopServer(candidate);
-      if (!/address already in use/i.test(tailOf(log, 20))) {
-        throw error;
-      }
-    } finally {
-      await probe.destroy();
-    }
-  }
-  if (!server) {
-    throw new Error(
-      `PostgreSQL could not bind a free port in 3 attempts:\n${tailOf(log)}`,
-    );
+  } catch (error) {
+    await stopServer(running);
+    throw new Error(`${(error as Error).message}:\n${tailOf(log)}`);
+  } finally {
+    await probe.destroy();
   }
 
   const clients: Knex[] = [];
-  const running = server;
   return {
-    host: '127.0.0.1',
+    host: dir,
     port,
     user,
     backstageConfig: () => ({
       client: 'pg',
-      connection: { host: '127.0.0.1', port, user },
+      connection: { host: dir, port, user },
     }),
     client(database = 'postgres') {
       const client = knexFactory({
         client: 'pg',
-        connection: { host: '127.0.0.1', port, user, database },
+        connection: { host: dir, port, user, database },
         pool: { min: 0, max: 4 },
       });
       clients.push(client);

@@ -315,6 +315,10 @@ it('a cutover task whose replica is killed mid-step (waiting for INSYNC) is reco
   expect(events.some(e => e.type === 'recovered')).toBe(true);
   expect(log).toContain('Task recovered - resuming from last known good state');
   expect(log).not.toContain('Route 53 accepted change');
+  expect(log).not.toContain('nothing to do');
+  // It waited for the very change it had sent before its replica died.
+  const sent = sandbox.changeLog()[changesBefore].id.replace(/^\/change\//, '');
+  expect(log).toMatch(new RegExp(`change ${sent}: INSYNC after`));
   expect(
     recordedWeights(sandbox.changeLog().slice(changesBefore)).map(split),
   ).toEqual([split(weights)]);

@@ -11,6 +11,29 @@ export interface RoundRobinProxy {
   close(): Promise<void>;
 }
 
+/** Headers of one connection, not of the request (RFC 9110 §7.6.1): not forwarded. */
+const HOP_BY_HOP = [
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+];
+
+function endToEnd(headers: http.IncomingHttpHeaders): http.OutgoingHttpHeaders {
+  const named = String(headers.connection ?? '')
+    .split(',')
+    .map(h => h.trim().toLowerCase());
+  return Object.fromEntries(
+    Object.entries(headers).filter(
+      ([name]) => !HOP_BY_HOP.includes(name) && !named.includes(name),
+    ),
+  );
+}
+
 /** Errors that mean the request never reached the upstream: safe to send elsewhere. */
 const NOT_SENT = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENOTFOUND']);
 
@@ -57,12 +80,15 @@ export async function startRoundRobinProxy(options: {
         method: req.method,
         path: req.url,
         headers: {
-          ...req.headers,
+          ...endToEnd(req.headers),
+          // Set, not appended: nothing in front of this stand-in is trusted.
           'x-forwarded-for': req.socket.remoteAddress ?? '',
+          'x-forwarded-host': req.headers.host ?? '',
+          'x-forwarded-proto': 'http',
         },
       },
       incoming => {
-        res.writeHead(incoming.statusCode ?? 502, incoming.headers);
+        res.writeHead(incoming.statusCode ?? 502, endToEnd(incoming.headers));
         incoming.pipe(res);
         incoming.once('error', () => res.destroy());
       },

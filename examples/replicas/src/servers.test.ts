@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { startPostgres } from './postgres';
@@ -5,7 +6,7 @@ import { startRedis } from './redis';
 import { startRoundRobinProxy } from './roundRobinProxy';
 
 describe('the real servers for the replicas', () => {
-  it('PostgreSQL starts on a free loopback port, answers SQL, and stops with its folder', async () => {
+  it('PostgreSQL starts on a Unix socket in its own folder, answers SQL, and stops with its folder', async () => {
     const postgres = await startPostgres({ name: 'servers-test' });
     try {
       const client = postgres.client();
@@ -16,18 +17,15 @@ describe('the real servers for the replicas', () => {
     } finally {
       await postgres.stop();
     }
-    await expect(
-      new Promise((resolve, reject) =>
-        net
-          .connect(postgres.port, '127.0.0.1', () => resolve('connected'))
-          .once('error', reject),
-      ),
-    ).rejects.toThrow(/ECONNREFUSED/);
+    expect(fs.existsSync(postgres.host)).toBe(false);
   });
 
-  it('Redis starts on a free loopback port without persistence', async () => {
+  it('Redis starts on a free loopback port without persistence, and answers only with its password', async () => {
     const redis = await startRedis();
     try {
+      expect(new URL(redis.url).password).toMatch(/^[0-9a-f]{32}$/);
+      expect(await redis.command('PING')).toBe('+PONG\r\n');
+      expect(await redis.unauthenticated('GET', 'k')).toMatch(/^-NOAUTH/);
       expect(await redis.command('SET', 'k', 'v')).toBe('+OK\r\n');
       expect(await redis.command('CONFIG', 'GET', 'appendonly')).toContain(
         'no',

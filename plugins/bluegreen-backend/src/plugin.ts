@@ -1,3 +1,4 @@
+import { Config } from '@backstage/config';
 import {
   coreServices,
   createBackendPlugin,
@@ -24,6 +25,13 @@ import { createStagedCutovers } from './cutover/engine/createStagedCutovers';
 import { readStagedCutoverSettings } from './cutover/engine/stagedCutoverSettings';
 
 const DEFAULT_CUTOVER_TEMPLATE = 'template:default/cut-over-traffic';
+
+/** Whether backend.cache is a store the replicas share (anything but memory). */
+function sharedCache(config: Config): boolean {
+  return (
+    (config.getOptionalString('backend.cache.store') ?? 'memory') !== 'memory'
+  );
+}
 
 /**
  * The bluegreen backend plugin: serves /api/bluegreen (traffic status and cutover).
@@ -85,10 +93,17 @@ export const bluegreenPlugin = createBackendPlugin({
         const leases = await DatabaseLeaseStore.create({
           database: deps.database,
         });
-        const reads = new SharedReads({ cache: deps.cache, leases });
-        const route53 = route53RecordsFactory(aws, config, reads);
+        const reads = new SharedReads({
+          cache: deps.cache,
+          // Without a shared cache a waiting replica never sees another's value: each
+          // replica then reads for itself (coalescing within the process only).
+          leases: sharedCache(config) ? leases : undefined,
+        });
+        // Writes resolve zones in this process: a zone id from the shared cache could
+        // otherwise steer a change batch. Status reads share the look-up.
+        const route53 = route53RecordsFactory(aws, config);
         const traffic = new TrafficStatusService({
-          route53,
+          route53: route53RecordsFactory(aws, config, reads),
           targets,
           bindings,
           clusterVersions,
@@ -148,10 +163,7 @@ export const bluegreenPlugin = createBackendPlugin({
             targets,
             cutover,
             runs,
-            refreshLimiter: new RefreshLimiter(
-              deps.cache,
-              refreshSeconds * 1000,
-            ),
+            refreshLimiter: new RefreshLimiter(leases, refreshSeconds * 1000),
             eksVersions,
             logger: deps.logger,
             leases,

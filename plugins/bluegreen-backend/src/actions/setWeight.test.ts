@@ -672,31 +672,71 @@ describe('bluegreen:set-weight resumed by scaffolder task recovery (AWS sandbox 
     }
   });
 
-  it('a task whose replica died after sending the batch but before recording it takes the weights it finds for its own change; a task that was not resumed calls them changed by someone else', async () => {
+  it('an attempt that died after marking its send but before recording the change: Route 53 says whether it was applied (taken for done, sent again, or refused as changed by someone else); without the mark, the compare-and-swap decides', async () => {
     const sandbox = await startSandbox({ insyncDelayMs: 0, throttle: false });
     const client = sandboxRoute53(sandbox.url);
-    try {
-      const input = {
-        ...route53Input({ blue: 0, green: 100 }),
-        expected: { blue: 100, green: 0 },
-      };
-      await attempt(client, input, checkpoints()).done;
-      // Recorded: the attempt; not recorded: the change it sent.
-      const resumed = attempt(
-        client,
-        input,
-        checkpoints(
-          new Map([['route53-attempt', { attempt: 'dead-replica' }]]),
-        ),
+    const sentFrom = (previous: { blue: number; green: number }) =>
+      checkpoints(
+        new Map([['route53-sending', { attempt: 'dead-replica', previous }]]),
       );
-      await resumed.done;
-      expect(outputs(resumed.ctx as any)).toMatchObject({ changed: true });
+    const toGreen = {
+      ...route53Input({ blue: 0, green: 100 }),
+      expected: { blue: 100, green: 0 },
+    };
+    try {
+      // Its batch was applied: done, from the weights it sent from; nothing sent again.
+      await attempt(client, toGreen, checkpoints()).done;
+      const applied = attempt(
+        client,
+        toGreen,
+        sentFrom({ blue: 100, green: 0 }),
+      );
+      await applied.done;
+      expect(outputs(applied.ctx as any)).toMatchObject({
+        changed: true,
+        previousWeights: { blue: 100, green: 0 },
+      });
       expect(sandbox.changeLog()).toHaveLength(1);
 
-      await expect(attempt(client, input, checkpoints()).done).rejects.toThrow(
+      // Without the mark, the same weights are someone else's change.
+      await expect(
+        attempt(client, toGreen, checkpoints()).done,
+      ).rejects.toThrow(
         'changed by someone else: expected blue=100 green=0, found blue=0 green=100',
       );
+      // Marked from 100/0, but Route 53 holds 0/100 and the task asks for 50/50:
+      // someone else moved it; nothing is sent.
+      await expect(
+        attempt(
+          client,
+          {
+            ...route53Input({ blue: 50, green: 50 }),
+            expected: { blue: 100, green: 0 },
+          },
+          sentFrom({ blue: 100, green: 0 }),
+        ).done,
+      ).rejects.toThrow(
+        'changed by someone else: an earlier attempt of this task sent its change from blue=100 green=0, and Route 53 now holds blue=0 green=100; nothing was sent again',
+      );
       expect(sandbox.changeLog()).toHaveLength(1);
+
+      // Marked from what Route 53 still holds: its batch never arrived; sent now.
+      const again = attempt(
+        client,
+        {
+          ...route53Input({ blue: 50, green: 50 }),
+          expected: { blue: 0, green: 100 },
+        },
+        sentFrom({ blue: 0, green: 100 }),
+      );
+      await again.done;
+      expect(sandbox.changeLog()).toHaveLength(2);
+      expect(
+        await weightsIn(client, await sandboxZoneId(client), BURNHAM),
+      ).toEqual({
+        [CLUSTERS.blue]: 50,
+        [CLUSTERS.green]: 50,
+      });
     } finally {
       client.destroy();
       await sandbox.close();

@@ -5,7 +5,10 @@ import {
   WeightedRecordGroup,
   WeightsChangedError,
 } from '../route53/Route53WeightedRecords';
-import { boundRecordGroup } from '../security/resolveBoundZone';
+import {
+  boundRecordGroup,
+  BoundRecordGroup,
+} from '../security/resolveBoundZone';
 import {
   clusterWeights,
   describeWeights,
@@ -25,10 +28,37 @@ type Submitted = {
   changeId?: string;
 };
 
-type BoundGroup = Awaited<ReturnType<typeof boundRecordGroup>>;
+/** Saved by an attempt just before it sends the batch: what it changed the group from. */
+type Sending = { attempt: string; previous: Weights };
+
+/** Thrown to read a checkpoint without saving one. */
+class NotSaved extends Error {}
+
+/**
+ * The sending marker an earlier attempt of this task saved, if one got as far as sending
+ * (its replica died, or a user retried the task). A checkpoint whose function fails saves
+ * nothing, so asking with a failing function only reads.
+ */
+async function earlierSending(
+  ctx: WeightWriteContext,
+  attempt: string,
+): Promise<Sending | undefined> {
+  try {
+    const marker = await ctx.checkpoint<Sending>(
+      'route53-sending',
+      async () => {
+        throw new NotSaved();
+      },
+    );
+    return marker.attempt === attempt ? undefined : marker;
+  } catch (error) {
+    if (error instanceof NotSaved) return undefined;
+    throw error;
+  }
+}
 
 async function weightsOf(
-  bound: BoundGroup,
+  bound: BoundRecordGroup,
   target: WeightChange['target'],
 ): Promise<{ group: WeightedRecordGroup; weights: Weights }> {
   const group = await bound.read();
@@ -50,18 +80,17 @@ export class Route53WeightWriter implements WeightWriter {
       change.target,
     );
     if (ctx.dryRun) {
-      await this.submit(ctx, change, bound, false);
+      await this.submit(ctx, change, bound);
       return;
     }
-    // Checkpointed: a task recovered on another replica after this one died mid-step
-    // neither sends the change batch again nor takes its own change for someone else's.
+    // Checkpointed: a task resumed after its replica died mid-step (scaffolder task
+    // recovery, or a retry) waits for the change it sent rather than sending another,
+    // and takes its own applied change for its own, not for someone else's.
     const attempt = crypto.randomUUID();
-    const first = await ctx.checkpoint('route53-attempt', async () => ({
-      attempt,
-    }));
     const submitted = await ctx.checkpoint('route53-change', () =>
-      this.submit(ctx, change, bound, first.attempt !== attempt),
+      this.submit(ctx, change, bound, attempt),
     );
+    // Again here: a resumed task's step outputs start empty.
     ctx.output('previousWeights', submitted.previousWeights);
     ctx.output('changed', submitted.changed);
     if (submitted.changeId) {
@@ -70,16 +99,20 @@ export class Route53WeightWriter implements WeightWriter {
     }
   }
 
-  /** Reads, checks and sends the change batch (or says what a dry run would send). */
+  /**
+   * Reads, checks and sends the change batch (or says what a dry run would send, without
+   * `attempt`).
+   */
   private async submit(
     ctx: WeightWriteContext,
     change: WeightChange,
-    bound: BoundGroup,
-    recovered: boolean,
+    bound: BoundRecordGroup,
+    attempt?: string,
   ): Promise<Submitted> {
     const { target, weights } = change;
     const { records, zone } = bound;
     const readWeights = () => weightsOf(bound, target);
+    const earlier = attempt ? await earlierSending(ctx, attempt) : undefined;
     const { group, weights: current } = await readWeights();
     ctx.log.info(
       `Route 53 ${target.recordType} ${group.name} in ${
@@ -93,17 +126,45 @@ export class Route53WeightWriter implements WeightWriter {
       change.force,
     );
     if (
-      recovered &&
+      earlier &&
       change.expected &&
-      !sameWeights(change.expected, current) &&
-      sameWeights(current, weights)
+      !sameWeights(change.expected, earlier.previous)
     ) {
-      ctx.log.warn(
-        `This task was recovered after its replica stopped mid-step, and Route 53 already holds the requested weights: the change batch it was sending was applied (the task held the record's lease throughout). INSYNC was not confirmed.`,
+      // It marked only after its compare-and-swap check passed: not this task's marker.
+      throw new Error(
+        `an earlier attempt of this task marked a change from ${formatWeights(
+          earlier.previous,
+        )}, not from the expected ${formatWeights(
+          change.expected,
+        )}; check the records`,
       );
-      return { previousWeights: change.expected, changed: true };
     }
-    if (change.expected && !sameWeights(change.expected, current)) {
+    if (earlier) {
+      // An earlier attempt of this task sent a batch from earlier.previous (and held the
+      // record's lease while it did): Route 53 says whether it was applied.
+      if (sameWeights(current, weights)) {
+        ctx.log.warn(
+          `An earlier attempt of this task (its replica stopped mid-step) sent the change from ${formatWeights(
+            earlier.previous,
+          )}, and Route 53 holds the requested weights: that change was applied and is not sent again. Its change id was lost, so INSYNC was not confirmed.`,
+        );
+        return { previousWeights: earlier.previous, changed: true };
+      }
+      if (!sameWeights(current, earlier.previous)) {
+        throw new ConflictError(
+          `changed by someone else: an earlier attempt of this task sent its change from ${formatWeights(
+            earlier.previous,
+          )}, and Route 53 now holds ${formatWeights(
+            current,
+          )}; nothing was sent again`,
+        );
+      }
+      ctx.log.warn(
+        `An earlier attempt of this task stopped before Route 53 applied its change; sending it again from ${formatWeights(
+          current,
+        )}`,
+      );
+    } else if (change.expected && !sameWeights(change.expected, current)) {
       throw new ConflictError(
         `changed by someone else: expected ${formatWeights(
           change.expected,
@@ -125,6 +186,12 @@ export class Route53WeightWriter implements WeightWriter {
       );
       ctx.output('changed', true);
       return { previousWeights: current, changed: true };
+    }
+    if (attempt) {
+      await ctx.checkpoint<Sending>('route53-sending', async () => ({
+        attempt,
+        previous: current,
+      }));
     }
     let changeId: string;
     try {
@@ -190,7 +257,7 @@ export class Route53WeightWriter implements WeightWriter {
     ctx: WeightWriteContext,
     change: WeightChange,
     changeId: string,
-    bound: BoundGroup,
+    bound: BoundRecordGroup,
   ): Promise<void> {
     const { target, weights } = change;
     const { records } = bound;

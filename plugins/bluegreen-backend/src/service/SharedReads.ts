@@ -84,7 +84,13 @@ export class SharedReads {
     const leaseKey = `read:${key}`;
     const holder = { taskId: `read:${crypto.randomUUID()}`, user: 'bluegreen' };
     for (;;) {
-      const claim = await leases.acquire(leaseKey, holder, this.readLeaseMs);
+      const claim = await leases
+        .acquire(leaseKey, holder, this.readLeaseMs)
+        .catch(() => undefined);
+      if (!claim) {
+        // The database is unreachable: read alone rather than show no status.
+        return store();
+      }
       if (claim.acquired) {
         try {
           // Another replica may have read, cached and released between our miss and
@@ -95,7 +101,8 @@ export class SharedReads {
           }
           return await store();
         } finally {
-          await leases.release(leaseKey, holder.taskId);
+          // A lease not released lapses by itself.
+          await leases.release(leaseKey, holder.taskId).catch(() => undefined);
         }
       }
       // Another replica is reading: its value arrives in the shared cache.
@@ -105,7 +112,7 @@ export class SharedReads {
         if (value !== undefined) {
           return value as T;
         }
-        if (!(await leases.holder(leaseKey))) {
+        if (!(await leases.holder(leaseKey).catch(() => undefined))) {
           // Cached before released: a value set just now is there.
           const late = await this.options.cache.get(key);
           if (late !== undefined) {
