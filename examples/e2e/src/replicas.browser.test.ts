@@ -17,7 +17,6 @@ import {
 } from '@bluegreen/example-kubernetes';
 import {
   Sandbox,
-  SandboxChange,
   stagedChecksEnv,
   startSandbox,
 } from '@bluegreen/example-sandbox';
@@ -27,7 +26,11 @@ import {
   kubernetesClustersEnv,
   startExampleApp,
 } from '@bluegreen/example-backend/launch';
-import { Replicas, startReplicas } from '@bluegreen/example-replicas';
+import {
+  changeSender,
+  Replicas,
+  startReplicas,
+} from '@bluegreen/example-replicas';
 import type { CutoverPlan } from '@bluegreen/plugin-bluegreen-common';
 import { Browser, Page } from 'playwright-core';
 import {
@@ -74,20 +77,6 @@ afterAll(async () => {
   await Promise.allSettled([app?.stop(), fleet?.stop()]);
   await Promise.allSettled([kubernetes?.stop(), sandbox?.close()]);
 });
-
-/** The replica whose log shows it sending `change` (its Route 53 change id). */
-function senderOf(change: SandboxChange): number {
-  const bare = change.id.replace(/^\/change\//, '');
-  return fleet!.backends.findIndex(backend =>
-    backend
-      .log()
-      .split('\n')
-      .some(
-        line =>
-          line.includes('Route 53 accepted change') && line.includes(bare),
-      ),
-  );
-}
 
 it('the card follows a staged cutover through the proxy while the replica that wrote its first step is killed: no gap, every step shown, then completed in the history', async () => {
   requireChromium();
@@ -228,7 +217,7 @@ it('the card follows a staged cutover through the proxy while the replica that w
     run => run.stepIndex === 0 && (run.holdLeftMs ?? 0) > 5000,
     60_000,
   );
-  const victim = senderOf(sandbox.changeLog()[0]);
+  const victim = changeSender(fleet.backends, sandbox.changeLog()[0].id);
   expect(victim).toBeGreaterThanOrEqual(0);
   const killedAt = Date.now();
   await fleet.backends[victim].kill();

@@ -17,3 +17,4 @@ export {
   ROUTE53_OPERATIONS,
 } from './statusViewers';
 export type { ViewersResult } from './statusViewers';
+export { changeSender } from './changeSender';

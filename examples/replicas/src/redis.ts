@@ -2,9 +2,9 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { freePort } from '@bluegreen/example-backend/launch';
 import {
   cacheDir,
-  freePort,
   removeOnExit,
   spawnServer,
   stopServer,

@@ -22,6 +22,7 @@ import type {
 } from '@bluegreen/plugin-bluegreen-common';
 import { Replicas, startReplicas } from './startReplicas';
 import { pollStatus } from './statusViewers';
+import { changeSender } from './changeSender';
 
 const ENTITY = 'component/default/burnham';
 const ENTITY_REF = 'component:default/burnham';
@@ -124,22 +125,11 @@ async function runToEnd(base: string, runId: string): Promise<CutoverRunView> {
   }
 }
 
-/** The replica whose log shows it sending `change` (its Route 53 change id). */
+/** The replica that sent `change`; exactly one did. */
 function replicaThatSent(change: SandboxChange): number {
-  const bare = change.id.replace(/^\/change\//, '');
-  const senders = fleet.backends
-    .map((backend, index) => ({ backend, index }))
-    .filter(({ backend }) =>
-      backend
-        .log()
-        .split('\n')
-        .some(
-          line =>
-            line.includes('Route 53 accepted change') && line.includes(bare),
-        ),
-    );
-  expect(senders.map(s => s.index)).toHaveLength(1);
-  return senders[0].index;
+  const sender = changeSender(fleet.backends, change.id);
+  expect(sender).toBeGreaterThanOrEqual(0);
+  return sender;
 }
 
 beforeAll(async () => {

@@ -1,6 +1,5 @@
 import { ChildProcess, spawn, SpawnOptions } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 
 /** The repository's root: this package lives in examples/replicas. */
@@ -15,18 +14,6 @@ export function cacheDir(name: string): string {
   // 0755: PostgreSQL, run as its own user when we are root, must reach its folder.
   fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
   return dir;
-}
-
-/** A port that was free on 127.0.0.1 a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const running = new Set<ChildProcess>();
