@@ -22,8 +22,14 @@ for (const file of fs.readdirSync(dir).sort()) {
   }
 }
 
-const jestFile = path.join(dir, 'jest.json');
-if (fs.existsSync(jestFile)) {
+// One results file per jest run (the main run, the replica run).
+for (const name of ['jest.json', 'jest-replicas.json']) {
+  const jestFile = path.join(dir, name);
+  if (!fs.existsSync(jestFile)) {
+    failed += 1;
+    problems.push(`${name}: jest wrote no results (it did not run or crashed)`);
+    continue;
+  }
   const jest = JSON.parse(fs.readFileSync(jestFile, 'utf8'));
   passed += jest.numPassedTests;
   failed += jest.numFailedTests;
@@ -38,11 +44,8 @@ if (fs.existsSync(jestFile)) {
   }
   if (jest.numTotalTests === 0) {
     failed += 1;
-    problems.push('jest ran no test');
+    problems.push(`${name}: jest ran no test`);
   }
-} else {
-  failed += 1;
-  problems.push('jest wrote no results (it did not run or crashed)');
 }
 
 for (const problem of problems) {

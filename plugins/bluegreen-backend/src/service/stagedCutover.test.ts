@@ -459,7 +459,11 @@ describe('staged cutover runs (API, engine, scheduler, sandbox)', () => {
 
     const second = await startBackend();
     const run = await waitForRun(second.server, body.runId, ended);
-    expect(run.status).toBe('completed');
+    // With its reason: a rollback says which check failed.
+    expect({ status: run.status, reason: run.reason }).toEqual({
+      status: 'completed',
+      reason: undefined,
+    });
     expect(batches()).toEqual(['90/10', '50/50', '0/100']);
     expect(
       run.events.filter(e => e.message.startsWith('step 50/50 in effect')),
