@@ -41,18 +41,24 @@ describe.each(engines)(
   'SharedReads across replicas (Redis, leases in $name)',
   engine => {
     /** Two replicas: their own SharedReads, leases and cache clients, one Redis, one database. */
-    async function replicas(options: { readLeaseMs?: number } = {}) {
+    async function replicas(
+      options: { readLeaseMs?: number; firstDies?: boolean } = {},
+    ) {
       const shared = await engine.create();
       const namespace = `test-${Math.random()}`;
-      const make = async () =>
-        new SharedReads({
-          cache: redisCache(namespace),
-          leases: await DatabaseLeaseStore.create({
-            database: shared.replica(),
-          }),
-          ...options,
+      const make = async (dies = false) => {
+        const leases = await DatabaseLeaseStore.create({
+          database: shared.replica(),
         });
-      return [await make(), await make()];
+        // A dead replica renews nothing.
+        if (dies) leases.renew = async () => false;
+        return new SharedReads({
+          cache: redisCache(namespace),
+          leases,
+          readLeaseMs: options.readLeaseMs,
+        });
+      };
+      return [await make(options.firstDies), await make()];
     }
 
     it('a miss seen by both replicas at once costs one read, over 20 random interleavings; every caller gets its value', async () => {
@@ -110,9 +116,24 @@ describe.each(engines)(
       expect(reads).toBe(2);
     });
 
+    it('a slow read (longer than the read lease) keeps its lease: the other replica waits for its value instead of reading too', async () => {
+      const [a, b] = await replicas({ readLeaseMs: 300 });
+      let reads = 0;
+      const slow = async () => {
+        reads += 1;
+        await sleep(1000);
+        return 'slow value';
+      };
+      const first = a.get('traffic:slow', 10_000, slow);
+      await sleep(50);
+      expect(await b.get('traffic:slow', 10_000, slow)).toBe('slow value');
+      expect(await first).toBe('slow value');
+      expect(reads).toBe(1);
+    });
+
     it('a replica that dies mid-read holds the others up only until its read lease lapses', async () => {
-      const [a, b] = await replicas({ readLeaseMs: 500 });
-      // a's read never ends and never releases: its process is gone.
+      const [a, b] = await replicas({ readLeaseMs: 500, firstDies: true });
+      // a's read never ends, renews and releases nothing: its process is gone.
       a.get('traffic:dead', 10_000, () => new Promise<never>(() => {}));
       await sleep(50);
       const started = Date.now();

@@ -3,7 +3,7 @@ import { CacheService } from '@backstage/backend-plugin-api';
 import { JsonValue } from '@backstage/types';
 import { LeaseStore } from '../database/LeaseStore';
 
-/** How long one replica may take over a read before another may read instead. */
+/** How long a read lease lasts unless renewed (its reader renews it while reading). */
 const DEFAULT_READ_LEASE_MS = 10_000;
 const DEFAULT_POLL_MS = 50;
 
@@ -92,6 +92,15 @@ export class SharedReads {
         return store();
       }
       if (claim.acquired) {
+        // Kept while the read takes (an SDK backing off on Throttling): the others wait
+        // for it rather than read too, exactly when the budget is short.
+        const renewal = setInterval(
+          () =>
+            leases
+              .renew(leaseKey, holder.taskId, this.readLeaseMs)
+              .catch(() => undefined),
+          this.readLeaseMs / 3,
+        );
         try {
           // Another replica may have read, cached and released between our miss and
           // our claim: its value serves (it caches before it releases).
@@ -101,6 +110,7 @@ export class SharedReads {
           }
           return await store();
         } finally {
+          clearInterval(renewal);
           // A lease not released lapses by itself.
           await leases.release(leaseKey, holder.taskId).catch(() => undefined);
         }
