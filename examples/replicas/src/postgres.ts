@@ -122,6 +122,7 @@ export async function startPostgres(
       { stdio: ['ignore', 'pipe', 'pipe'], ...owner, cwd: dir },
     );
   } catch (error: any) {
+    fs.rmSync(dir, { recursive: true, force: true });
     throw new Error(
       `initdb failed: ${String(error.stderr ?? error.message).trim()}`,
     );
@@ -170,7 +171,9 @@ export async function startPostgres(
     );
   } catch (error) {
     await stopServer(running);
-    throw new Error(`${(error as Error).message}:\n${tailOf(log)}`);
+    const tail = tailOf(log);
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw new Error(`${(error as Error).message}:\n${tail}`);
   } finally {
     await probe.destroy();
   }

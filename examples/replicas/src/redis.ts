@@ -137,6 +137,7 @@ export async function startRedis(
       ) {
         continue;
       }
+      fs.rmSync(dir, { recursive: true, force: true });
       throw error;
     }
     return {

@@ -1,7 +1,6 @@
 import { CacheService } from '@backstage/backend-plugin-api';
-import { CacheManager } from '@backstage/backend-defaults/cache';
-import { mockServices } from '@backstage/backend-test-utils';
-import { ConfigReader } from '@backstage/config';
+import KeyvRedis from '@keyv/redis';
+import Keyv from 'keyv';
 import { RedisServer, startRedis } from '@bluegreen/example-replicas';
 import { databaseEngines } from '../__testUtils__/databases';
 import { DatabaseLeaseStore } from '../database/DatabaseLeaseStore';
@@ -10,29 +9,36 @@ import { SharedReads } from './SharedReads';
 const engines = databaseEngines();
 let redis: RedisServer;
 
-// Not stopped after the tests: CacheService cannot close its Redis clients, which would
-// report the closed socket as an error. It goes with the test process (an exit hook).
+const stores: Keyv[] = [];
+
 beforeAll(async () => {
   redis = await startRedis();
 });
+afterAll(async () => {
+  // Clients first: a server that goes away under them is an error of theirs.
+  await Promise.all(stores.map(store => store.disconnect()));
+  await redis?.stop();
+});
 
 /**
- * One replica's CacheService on the shared Redis, through Backstage's own cache manager;
- * replicas of one app share a namespace.
+ * One replica's CacheService on the shared Redis: Keyv on @keyv/redis, the store
+ * Backstage's cache manager uses for `store: redis`, here so the test can disconnect it
+ * (Backstage's CacheService has no close). Replicas of one app share a namespace.
  */
 function redisCache(namespace: string): CacheService {
-  return CacheManager.fromConfig(
-    new ConfigReader({
-      backend: {
-        cache: {
-          store: 'redis',
-          connection: redis.url,
-          redis: { client: { namespace } },
-        },
-      },
-    }),
-    { logger: mockServices.logger.mock() },
-  ).forPlugin('bluegreen');
+  const store = new Keyv({ store: new KeyvRedis(redis.url), namespace });
+  stores.push(store);
+  const cache: CacheService = {
+    get: async key => store.get(key),
+    set: async (key, value, options) => {
+      await store.set(key, value, options?.ttl as number | undefined);
+    },
+    delete: async key => {
+      await store.delete(key);
+    },
+    withOptions: () => cache,
+  };
+  return cache;
 }
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
