@@ -602,11 +602,19 @@ describe('bluegreen:set-weight waiting for INSYNC (AWS sandbox stand-in)', () =>
 });
 
 describe('bluegreen:set-weight resumed by scaffolder task recovery (AWS sandbox stand-in)', () => {
-  /** The task's checkpoints as the scaffolder keeps them for a recovered task. */
-  function checkpoints(saved = new Map<string, unknown>()) {
+  /**
+   * The task's checkpoints as the scaffolder keeps them for a resumed task; `sentFrom`
+   * seeds the marker an earlier attempt saved just before it sent (its key names the
+   * change: any `route53-sending-*`).
+   */
+  function checkpoints(sentFrom?: { blue: number; green: number }) {
+    const saved = new Map<string, unknown>();
     return {
       saved,
       checkpoint: async ({ key, fn }: { key: string; fn: () => unknown }) => {
+        if (sentFrom && key.startsWith('route53-sending-') && !saved.has(key)) {
+          saved.set(key, { previous: sentFrom });
+        }
         if (!saved.has(key)) saved.set(key, await fn());
         return saved.get(key);
       },
@@ -672,13 +680,45 @@ describe('bluegreen:set-weight resumed by scaffolder task recovery (AWS sandbox 
     }
   });
 
+  it('two changes made by one step (an `each` loop) keep their own checkpoints: the second is sent, not taken for the first', async () => {
+    const sandbox = await startSandbox({ insyncDelayMs: 0, throttle: false });
+    const client = sandboxRoute53(sandbox.url);
+    try {
+      const step = checkpoints();
+      await attempt(
+        client,
+        {
+          ...route53Input({ blue: 0, green: 100 }),
+          expected: { blue: 100, green: 0 },
+        },
+        step,
+      ).done;
+      await attempt(
+        client,
+        {
+          ...route53Input({ blue: 50, green: 50 }),
+          expected: { blue: 0, green: 100 },
+        },
+        step,
+      ).done;
+      expect(sandbox.changeLog()).toHaveLength(2);
+      expect(
+        await weightsIn(client, await sandboxZoneId(client), BURNHAM),
+      ).toEqual({
+        [CLUSTERS.blue]: 50,
+        [CLUSTERS.green]: 50,
+      });
+    } finally {
+      client.destroy();
+      await sandbox.close();
+    }
+  });
+
   it('an attempt that died after marking its send but before recording the change: Route 53 says whether it was applied (taken for done, sent again, or refused as changed by someone else); without the mark, the compare-and-swap decides', async () => {
     const sandbox = await startSandbox({ insyncDelayMs: 0, throttle: false });
     const client = sandboxRoute53(sandbox.url);
     const sentFrom = (previous: { blue: number; green: number }) =>
-      checkpoints(
-        new Map([['route53-sending', { attempt: 'dead-replica', previous }]]),
-      );
+      checkpoints(previous);
     const toGreen = {
       ...route53Input({ blue: 0, green: 100 }),
       expected: { blue: 100, green: 0 },

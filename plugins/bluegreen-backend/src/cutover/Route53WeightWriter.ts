@@ -29,28 +29,47 @@ type Submitted = {
 };
 
 /** Saved by an attempt just before it sends the batch: what it changed the group from. */
-type Sending = { attempt: string; previous: Weights };
+type Sending = { previous: Weights };
 
 /** Thrown to read a checkpoint without saving one. */
 class NotSaved extends Error {}
 
 /**
+ * The checkpoint keys of one change: its record group, weights and expected weights. A
+ * step's checkpoints are the step's (not its `each` iteration's), so each change of a
+ * step that makes several keeps its own.
+ */
+function checkpointKeys(change: WeightChange, zoneId: string) {
+  const id = crypto
+    .createHash('sha256')
+    .update(
+      JSON.stringify([
+        zoneId,
+        change.target.hostname,
+        change.target.recordType,
+        change.weights,
+        change.expected ?? null,
+      ]),
+    )
+    .digest('hex')
+    .slice(0, 16);
+  return { change: `route53-change-${id}`, sending: `route53-sending-${id}` };
+}
+
+/**
  * The sending marker an earlier attempt of this task saved, if one got as far as sending
- * (its replica died, or a user retried the task). A checkpoint whose function fails saves
- * nothing, so asking with a failing function only reads.
+ * (its replica died, or a user retried the task). Asked with a function that fails, the
+ * checkpoint returns a saved marker, or else records the failure (which a later success
+ * replaces) and saves nothing: a read.
  */
 async function earlierSending(
   ctx: WeightWriteContext,
-  attempt: string,
+  key: string,
 ): Promise<Sending | undefined> {
   try {
-    const marker = await ctx.checkpoint<Sending>(
-      'route53-sending',
-      async () => {
-        throw new NotSaved();
-      },
-    );
-    return marker.attempt === attempt ? undefined : marker;
+    return await ctx.checkpoint<Sending>(key, async () => {
+      throw new NotSaved();
+    });
   } catch (error) {
     if (error instanceof NotSaved) return undefined;
     throw error;
@@ -86,9 +105,9 @@ export class Route53WeightWriter implements WeightWriter {
     // Checkpointed: a task resumed after its replica died mid-step (scaffolder task
     // recovery, or a retry) waits for the change it sent rather than sending another,
     // and takes its own applied change for its own, not for someone else's.
-    const attempt = crypto.randomUUID();
-    const submitted = await ctx.checkpoint('route53-change', () =>
-      this.submit(ctx, change, bound, attempt),
+    const keys = checkpointKeys(change, bound.zone.id);
+    const submitted = await ctx.checkpoint(keys.change, () =>
+      this.submit(ctx, change, bound, keys.sending),
     );
     // Again here: a resumed task's step outputs start empty.
     ctx.output('previousWeights', submitted.previousWeights);
@@ -100,19 +119,21 @@ export class Route53WeightWriter implements WeightWriter {
   }
 
   /**
-   * Reads, checks and sends the change batch (or says what a dry run would send, without
-   * `attempt`).
+   * Reads, checks and sends the change batch, marking the send at `sendingKey` first (or
+   * says what a dry run would send, without one).
    */
   private async submit(
     ctx: WeightWriteContext,
     change: WeightChange,
     bound: BoundRecordGroup,
-    attempt?: string,
+    sendingKey?: string,
   ): Promise<Submitted> {
     const { target, weights } = change;
     const { records, zone } = bound;
     const readWeights = () => weightsOf(bound, target);
-    const earlier = attempt ? await earlierSending(ctx, attempt) : undefined;
+    const earlier = sendingKey
+      ? await earlierSending(ctx, sendingKey)
+      : undefined;
     const { group, weights: current } = await readWeights();
     ctx.log.info(
       `Route 53 ${target.recordType} ${group.name} in ${
@@ -187,9 +208,8 @@ export class Route53WeightWriter implements WeightWriter {
       ctx.output('changed', true);
       return { previousWeights: current, changed: true };
     }
-    if (attempt) {
-      await ctx.checkpoint<Sending>('route53-sending', async () => ({
-        attempt,
+    if (sendingKey) {
+      await ctx.checkpoint<Sending>(sendingKey, async () => ({
         previous: current,
       }));
     }

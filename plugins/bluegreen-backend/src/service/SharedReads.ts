@@ -94,13 +94,17 @@ export class SharedReads {
       if (claim.acquired) {
         // Kept while the read takes (an SDK backing off on Throttling): the others wait
         // for it rather than read too, exactly when the budget is short.
-        const renewal = setInterval(
-          () =>
-            leases
-              .renew(leaseKey, holder.taskId, this.readLeaseMs)
-              .catch(() => undefined),
-          this.readLeaseMs / 3,
-        );
+        // Not for ever: a read that never ends stops holding the others up after a minute.
+        const renewUntil = Date.now() + 6 * this.readLeaseMs;
+        const renewal = setInterval(() => {
+          if (Date.now() > renewUntil) {
+            clearInterval(renewal);
+            return;
+          }
+          leases
+            .renew(leaseKey, holder.taskId, this.readLeaseMs)
+            .catch(() => undefined);
+        }, this.readLeaseMs / 3);
         try {
           // Another replica may have read, cached and released between our miss and
           // our claim: its value serves (it caches before it releases).
