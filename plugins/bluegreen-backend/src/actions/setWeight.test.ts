@@ -621,6 +621,21 @@ describe('bluegreen:set-weight resumed by scaffolder task recovery (AWS sandbox 
     };
   }
 
+  /** The sandbox stand-in (no throttle) and a Route 53 client of it, for one test. */
+  async function inSandbox(
+    insyncDelayMs: number,
+    test: (sandbox: Sandbox, client: Route53Client) => Promise<void>,
+  ) {
+    const sandbox = await startSandbox({ insyncDelayMs, throttle: false });
+    const client = sandboxRoute53(sandbox.url);
+    try {
+      await test(sandbox, client);
+    } finally {
+      client.destroy();
+      await sandbox.close();
+    }
+  }
+
   function attempt(
     client: Route53Client,
     input: JsonObject,
@@ -639,12 +654,7 @@ describe('bluegreen:set-weight resumed by scaffolder task recovery (AWS sandbox 
   }
 
   it('a task whose replica died while it waited for INSYNC resumes waiting for the change it sent: no second change batch', async () => {
-    const sandbox = await startSandbox({
-      insyncDelayMs: 60_000,
-      throttle: false,
-    });
-    const client = sandboxRoute53(sandbox.url);
-    try {
+    await inSandbox(60_000, async (sandbox, client) => {
       const input = {
         ...route53Input({ blue: 0, green: 100 }),
         expected: { blue: 100, green: 0 },
@@ -674,16 +684,11 @@ describe('bluegreen:set-weight resumed by scaffolder task recovery (AWS sandbox 
         [CLUSTERS.blue]: 0,
         [CLUSTERS.green]: 100,
       });
-    } finally {
-      client.destroy();
-      await sandbox.close();
-    }
+    });
   });
 
   it('two changes made by one step (an `each` loop) keep their own checkpoints: the second is sent, not taken for the first', async () => {
-    const sandbox = await startSandbox({ insyncDelayMs: 0, throttle: false });
-    const client = sandboxRoute53(sandbox.url);
-    try {
+    await inSandbox(0, async (sandbox, client) => {
       const step = checkpoints();
       await attempt(
         client,
@@ -708,22 +713,17 @@ describe('bluegreen:set-weight resumed by scaffolder task recovery (AWS sandbox 
         [CLUSTERS.blue]: 50,
         [CLUSTERS.green]: 50,
       });
-    } finally {
-      client.destroy();
-      await sandbox.close();
-    }
+    });
   });
 
   it('an attempt that died after marking its send but before recording the change: Route 53 says whether it was applied (taken for done, sent again, or refused as changed by someone else); without the mark, the compare-and-swap decides', async () => {
-    const sandbox = await startSandbox({ insyncDelayMs: 0, throttle: false });
-    const client = sandboxRoute53(sandbox.url);
     const sentFrom = (previous: { blue: number; green: number }) =>
       checkpoints(previous);
     const toGreen = {
       ...route53Input({ blue: 0, green: 100 }),
       expected: { blue: 100, green: 0 },
     };
-    try {
+    await inSandbox(0, async (sandbox, client) => {
       // Its batch was applied: done, from the weights it sent from; nothing sent again.
       await attempt(client, toGreen, checkpoints()).done;
       const applied = attempt(
@@ -777,10 +777,7 @@ describe('bluegreen:set-weight resumed by scaffolder task recovery (AWS sandbox 
         [CLUSTERS.blue]: 50,
         [CLUSTERS.green]: 50,
       });
-    } finally {
-      client.destroy();
-      await sandbox.close();
-    }
+    });
   });
 });
 

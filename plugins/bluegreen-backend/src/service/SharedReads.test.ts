@@ -48,7 +48,12 @@ describe.each(engines)(
   engine => {
     /** Two replicas: their own SharedReads, leases and cache clients, one Redis, one database. */
     async function replicas(
-      options: { readLeaseMs?: number; firstDies?: boolean } = {},
+      options: {
+        readLeaseMs?: number;
+        firstDies?: boolean;
+        /** Wraps each replica's cache (a barrier, say). */
+        cache?: (cache: CacheService) => CacheService;
+      } = {},
     ) {
       const shared = await engine.create();
       const namespace = `test-${Math.random()}`;
@@ -59,13 +64,52 @@ describe.each(engines)(
         // A dead replica renews nothing.
         if (dies) leases.renew = async () => false;
         return new SharedReads({
-          cache: redisCache(namespace),
+          cache: (options.cache ?? (c => c))(redisCache(namespace)),
           leases,
           readLeaseMs: options.readLeaseMs,
         });
       };
       return [await make(options.firstDies), await make()];
     }
+
+    it('when both replicas miss the cache before either claims the read (a barrier), the miss still costs one read', async () => {
+      // Each replica's first cache read of the key waits until both have made it.
+      let arrived = 0;
+      let open!: () => void;
+      const barrier = new Promise<void>(resolve => (open = resolve));
+      const [a, b] = await replicas({
+        cache: cache => {
+          let first = true;
+          const gated: CacheService = {
+            ...cache,
+            get: async <T>(key: string) => {
+              const value = await cache.get(key);
+              if (first && key === 'traffic:barrier') {
+                first = false;
+                if (++arrived === 2) open();
+                await barrier;
+              }
+              return value as T | undefined;
+            },
+          };
+          return gated;
+        },
+      });
+      let reads = 0;
+      const read = async () => {
+        reads += 1;
+        await sleep(20);
+        return 'once';
+      };
+      expect(
+        await Promise.all([
+          a.get('traffic:barrier', 10_000, read),
+          b.get('traffic:barrier', 10_000, read),
+        ]),
+      ).toEqual(['once', 'once']);
+      expect(arrived).toBe(2);
+      expect(reads).toBe(1);
+    });
 
     it('a miss seen by both replicas at once costs one read, over 20 random interleavings; every caller gets its value', async () => {
       const [a, b] = await replicas();
