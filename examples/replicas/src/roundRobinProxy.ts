@@ -55,17 +55,23 @@ export async function startRoundRobinProxy(options: {
   const counts: Record<string, number> = {};
   let next = 0;
 
+  // No keep-alive upstream: a pooled socket the replica has since closed would fail a
+  // request that never reached it.
+  const agent = new http.Agent({ keepAlive: false });
+
+  /** A request's turn: the next upstream, then (when resent) the ones after it. */
   const forward = (
     req: http.IncomingMessage,
     res: http.ServerResponse,
     body: Buffer,
+    first: number,
     tried: number,
   ) => {
-    const upstream = upstreams[next++ % upstreams.length];
+    const upstream = upstreams[(first + tried) % upstreams.length];
     counts[upstream.origin] = (counts[upstream.origin] ?? 0) + 1;
     const retry = (reason: string) => {
       if (tried + 1 < upstreams.length && !res.headersSent) {
-        forward(req, res, body, tried + 1);
+        forward(req, res, body, first, tried + 1);
       } else if (!res.headersSent) {
         res.writeHead(502, { 'content-type': 'text/plain' });
         res.end(`round-robin proxy: no replica answered (${reason})`);
@@ -75,6 +81,7 @@ export async function startRoundRobinProxy(options: {
     };
     const outgoing = http.request(
       {
+        agent,
         host: upstream.hostname,
         port: upstream.port,
         method: req.method,
@@ -117,7 +124,9 @@ export async function startRoundRobinProxy(options: {
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', chunk => chunks.push(chunk));
-    req.on('end', () => forward(req, res, Buffer.concat(chunks), 0));
+    req.on('end', () =>
+      forward(req, res, Buffer.concat(chunks), next++ % upstreams.length, 0),
+    );
   });
   // WebSocket and other upgrades: piped to the next upstream.
   server.on('upgrade', (req, socket, head) => {

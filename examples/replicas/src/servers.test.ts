@@ -126,7 +126,10 @@ describe('the round-robin proxy (a local stand-in for a load balancer)', () => {
     try {
       const get = await fetch(proxy.url);
       expect(await get.text()).toBe('b GET ');
-      // It took two turns (dying, then b): the next is the dying replica's.
+      // A resend takes no turn of its own: b's turn is next, then the dying one's.
+      expect(
+        await (await fetch(proxy.url, { method: 'POST', body: 'x' })).text(),
+      ).toBe('b POST x');
       const post = await fetch(proxy.url, { method: 'POST', body: 'y' });
       expect(post.status).toBe(502);
       expect(await post.text()).toMatch(/not resent, as it may have acted/);
