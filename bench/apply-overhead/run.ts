@@ -127,6 +127,11 @@ const action = createApplyAction({
       repositories: GenerationRepositories.fromConfig(config),
     }),
     verifier: new WorkspaceVerifier(fixtureUrlReader(REPOSITORY_URL)),
+    userInfo: {
+      async getUserInfo() {
+        throw new Error('the benchmark applies no new generation');
+      },
+    },
   }),
 });
 const quietLogger = {

@@ -33,6 +33,7 @@ export const BACKSTAGE_RBAC: Array<[string, object]> = [
         {
           apiGroups: [''],
           resources: [
+            'nodes',
             'pods',
             'services',
             'configmaps',

@@ -64,6 +64,8 @@ export interface KubernetesFixtureCluster {
   route53Weight?: number;
   /** The secret's other annotations (aws_cluster_name, eks_cluster_domain, ...). */
   gitopsBridge?: Record<string, string>;
+  /** How many worker Nodes the cluster has, each Ready. Default 2. */
+  nodes?: number;
   namespaces?: KubernetesFixtureNamespace[];
 }
 

@@ -122,7 +122,7 @@ async function main() {
   for (const cluster of Object.values(example.clusters)) {
     // eslint-disable-next-line no-console
     console.log(
-      `cluster ${cluster.name}: a real kube-apiserver (kine/SQLite, no nodes) on ${cluster.url}; kubectl --kubeconfig ${kubeconfigFile} --context ${cluster.name} get deployments -A`,
+      `cluster ${cluster.name}: a real kube-apiserver (kine/SQLite, Node objects but no kubelets) on ${cluster.url}; kubectl --kubeconfig ${kubeconfigFile} --context ${cluster.name} get deployments -A`,
     );
   }
   // eslint-disable-next-line no-console

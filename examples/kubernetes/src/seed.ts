@@ -12,6 +12,7 @@ const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
 /** Where each kind the fixtures expand to is created. */
 const COLLECTIONS: Record<string, (namespace?: string) => string> = {
   Namespace: () => '/api/v1/namespaces',
+  Node: () => '/api/v1/nodes',
   Deployment: ns => `/apis/apps/v1/namespaces/${ns}/deployments`,
   ReplicaSet: ns => `/apis/apps/v1/namespaces/${ns}/replicasets`,
   Pod: ns => `/api/v1/namespaces/${ns}/pods`,
@@ -92,8 +93,41 @@ export async function seedFixtureCluster(
     );
     created.push(status ? await writeStatus(cluster, object) : stored);
   }
+  await seedNodes(cluster, fixture);
   await seedArgoCd(cluster, fixture);
   return created;
+}
+
+/** The cluster's worker Nodes, each Ready as its kubelet would report (no kubelet runs). */
+async function seedNodes(
+  cluster: KubernetesCluster,
+  fixture: KubernetesFixtureCluster,
+) {
+  for (let i = 0; i < (fixture.nodes ?? 2); i++) {
+    const node: KubernetesObject = {
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: {
+        name: `ip-10-0-${i + 1}-10.us-west-2.compute.internal`,
+        labels: { 'eks.amazonaws.com/nodegroup': `${fixture.name}-core` },
+      },
+      status: {
+        conditions: [
+          {
+            type: 'Ready',
+            status: 'True',
+            reason: 'KubeletReady',
+            message: 'kubelet is posting ready status',
+            lastHeartbeatTime: new Date().toISOString(),
+            lastTransitionTime: new Date().toISOString(),
+          },
+        ],
+      },
+    };
+    const { status, ...body } = node;
+    await cluster.create(collectionOf(node), body);
+    await writeStatus(cluster, node);
+  }
 }
 
 /**
@@ -163,6 +197,8 @@ export async function seedArgoCd(
         project: 'default',
         destination: { server: 'https://kubernetes.default.svc', namespace },
       },
+      // As Argo CD's controller reports a deployed Application (no controller runs).
+      status: { sync: { status: 'Synced' }, health: { status: 'Healthy' } },
     });
   await application('argo-cd', 'argocd');
   await application(`addon-${fixture.name}-external-dns`, 'external-dns');

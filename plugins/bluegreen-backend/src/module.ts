@@ -1,4 +1,5 @@
 import {
+  BackstageCredentials,
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
@@ -11,8 +12,11 @@ import {
   createCutoverAction,
   createDestroyOrderedAction,
   createLinkTfvarsAction,
+  createSetClusterVersionAction,
   createSetWeightAction,
+  createUpdateCatalogInfoAction,
   createValidateGenerationAction,
+  createWaitClusterReadyAction,
 } from './actions';
 import { AwsClients, readAwsClientSettings } from './aws/AwsClients';
 import { EksClusterVersions } from './aws/EksClusterVersions';
@@ -53,6 +57,7 @@ export const bluegreenScaffolderModule = createBackendModule({
         auditor: coreServices.auditor,
         urlReader: coreServices.urlReader,
         logger: coreServices.logger,
+        userInfo: coreServices.userInfo,
         catalog: catalogServiceRef,
       },
       async init(deps) {
@@ -63,15 +68,17 @@ export const bluegreenScaffolderModule = createBackendModule({
         const awsCredentialsManager = config.has('aws')
           ? DefaultAwsCredentialsManager.fromConfig(config)
           : undefined;
-        const applicationTeardown = new ArgoCdApplicationTeardown(
-          (clusterName, credentials) =>
-            new KubernetesProxyClient({
-              auth,
-              discovery,
-              credentials,
-              clusterName,
-            }),
-        );
+        const clusterApi = (
+          clusterName: string,
+          credentials: BackstageCredentials,
+        ) =>
+          new KubernetesProxyClient({
+            auth,
+            discovery,
+            credentials,
+            clusterName,
+          });
+        const applicationTeardown = new ArgoCdApplicationTeardown(clusterApi);
         // The SDK clients fall back to the default credential chain without `aws` config,
         // as every AWS SDK user expects (unlike the CLI's environment above).
         const aws = new AwsClients(
@@ -107,22 +114,36 @@ export const bluegreenScaffolderModule = createBackendModule({
           guard,
           generations: new Generations({ catalog, repositories }),
           verifier: new WorkspaceVerifier(deps.urlReader),
+          userInfo: deps.userInfo,
+        });
+        const routeWeightCheck = new Route53RouteWeightCheck({
+          catalog,
+          auth,
+          targets,
+          bindings,
+          route53,
         });
         scaffolderActions.addActions(
           createLinkTfvarsAction(),
-          createApplyAction({ config, generationGuard, awsCredentialsManager }),
+          createApplyAction({
+            config,
+            generationGuard,
+            awsCredentialsManager,
+            routeWeightCheck,
+          }),
+          createSetClusterVersionAction({
+            generationGuard,
+            routeWeightCheck,
+            eksVersions,
+          }),
+          createWaitClusterReadyAction({ catalog, clusterApi }),
+          createUpdateCatalogInfoAction(),
           createDestroyOrderedAction({
             config,
             generationGuard,
             awsCredentialsManager,
             applicationTeardown,
-            routeWeightCheck: new Route53RouteWeightCheck({
-              catalog,
-              auth,
-              targets,
-              bindings,
-              route53,
-            }),
+            routeWeightCheck,
           }),
           createSetWeightAction({
             route53,

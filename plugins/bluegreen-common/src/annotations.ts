@@ -7,6 +7,13 @@ import type { Entity } from '@backstage/catalog-model';
 export const ANNOTATION_HOSTNAME = 'bluegreen/hostname';
 
 /**
+ * On a kubernetes-cluster Resource of a generation: "true" until its stack is applied and
+ * bluegreen:update-catalog-info writes its API server annotations.
+ * @public
+ */
+export const ANNOTATION_CLUSTER_PENDING = 'bluegreen/cluster-pending';
+
+/**
  * Name of the blue cluster (also its Route 53 set identifier).
  * @public
  */

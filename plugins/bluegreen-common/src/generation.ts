@@ -80,3 +80,55 @@ export const CLUSTER_DESTROY_ORDER = [
   'module.eks_cluster.module.vpc_cni_irsa',
   EKS_MODULE_ADDRESS,
 ] as const;
+
+/**
+ * The file of a cluster stack that sets its Kubernetes version, on one machine-owned line
+ * (`kubernetes_version = "1.35"`): "Upgrade the idle cluster" rewrites that line and
+ * nothing else.
+ * @public
+ */
+export const KUBERNETES_VERSION_FILE = 'main.tf';
+
+/**
+ * The machine-owned version line of {@link KUBERNETES_VERSION_FILE}: group 1 is its
+ * indentation, group 2 the version.
+ * @public
+ */
+export const KUBERNETES_VERSION_LINE =
+  /^(\s*)kubernetes_version\s*=\s*"(\d+\.\d+)"\s*$/;
+
+/**
+ * The Kubernetes version a stack's main.tf sets, or why it cannot be told: the file must
+ * set it on exactly one machine-owned line.
+ * @public
+ */
+export function kubernetesVersionIn(
+  mainTf: string,
+): { version: string; line: number } | { problem: string } {
+  const lines = mainTf.split('\n');
+  const found = lines.flatMap((line, index) => {
+    const match = KUBERNETES_VERSION_LINE.exec(line);
+    return match ? [{ version: match[2], line: index }] : [];
+  });
+  if (found.length !== 1) {
+    return {
+      problem: `sets kubernetes_version on ${found.length} lines of the form kubernetes_version = "<major>.<minor>" (expected exactly one)`,
+    };
+  }
+  return found[0];
+}
+
+/**
+ * main.tf with its machine-owned version line set to `version` (the rest unchanged).
+ * @public
+ */
+export function withKubernetesVersion(mainTf: string, version: string): string {
+  const found = kubernetesVersionIn(mainTf);
+  if ('problem' in found) {
+    throw new Error(`${KUBERNETES_VERSION_FILE} ${found.problem}`);
+  }
+  const lines = mainTf.split('\n');
+  const indent = KUBERNETES_VERSION_LINE.exec(lines[found.line])![1];
+  lines[found.line] = `${indent}kubernetes_version = "${version}"`;
+  return lines.join('\n');
+}

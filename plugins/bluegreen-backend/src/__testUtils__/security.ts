@@ -169,6 +169,7 @@ export function testGenerationGuard(options: {
       repositories: GenerationRepositories.fromConfig(config),
     }),
     verifier: new WorkspaceVerifier(options.urlReader),
+    userInfo: mockServices.userInfo(),
   });
   return { generationGuard, auditor, permissionRequests };
 }

@@ -174,6 +174,10 @@ describe('bluegreen:apply (real OpenTofu CLI)', () => {
       'eks-blue': {
         cluster_name: 'eks-blueprint-blue',
         cluster_endpoint: 'https://eks-blueprint-blue.eks.example.com',
+        cluster_certificate_authority_data: Buffer.from(
+          'fixture CA of eks-blueprint-blue',
+        ).toString('base64'),
+        kubernetes_version: '1.33',
       },
     });
     expect(ctx.output).toHaveBeenCalledWith('changes', {
@@ -546,6 +550,7 @@ describe('bluegreen:apply (real OpenTofu CLI)', () => {
         repositories,
       }),
       verifier: new WorkspaceVerifier(fixtureUrlReader(GENERATION_URL)),
+      userInfo: mockServices.userInfo(),
     });
   }
 

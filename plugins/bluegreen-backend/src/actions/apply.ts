@@ -6,12 +6,21 @@ import {
   CLUSTER_COLOURS,
   CLUSTER_STACKS,
   ClusterColour,
+  clusterName,
+  GenerationStack,
   generationStackSchema,
+  KUBERNETES_VERSION_FILE,
+  stackColour,
   WEIGHT_FILE,
   WEIGHT_VARIABLE,
 } from '@bluegreen/plugin-bluegreen-common';
 import { InputError } from '@backstage/errors';
-import { readSharedSettingNames } from '../lib/generationFiles';
+import {
+  readEnvironmentName,
+  readSharedSettingNames,
+} from '../lib/generationFiles';
+import { assertClusterIdle } from '../retire/assertClusterIdle';
+import { REBUILDING, RouteWeightCheck } from '../retire/RouteWeightCheck';
 import { z } from 'zod/v3';
 import { parseInput } from '../lib/parseInput';
 import { resolveStackDirectory } from '../lib/resolveStackDirectory';
@@ -91,6 +100,12 @@ const inputSchema = z
       .describe(
         'Interrupt and rerun once when one resource stays in progress this long (default from config, 30)',
       ),
+    newGeneration: z
+      .boolean()
+      .optional()
+      .describe(
+        'Set by the generation template right after it registered the generation: wait up to 2 minutes for the catalog to show it, and apply only if the initiator is its owner or a member of the owning group (besides bluegreen.apply)',
+      ),
     runId: z
       .string()
       .uuid('must be a cutover run id (a UUID)')
@@ -145,6 +160,11 @@ export interface ApplyActionOptions {
   generationGuard: GenerationGuard;
   /** AWS credentials for the CLI; without it the CLI gets none. */
   awsCredentialsManager?: AwsCredentialsManager;
+  /**
+   * Route 53's view of a cluster whose Kubernetes version the task changed; without it
+   * a changed version line is refused.
+   */
+  routeWeightCheck?: RouteWeightCheck;
   /** Replaces the CLI (tests); by default one is built from config and input. */
   runnerFactory?: RunnerFactory;
   /** How often to report resources still in progress. Default 30 s. */
@@ -186,6 +206,8 @@ export function createApplyAction(options: ApplyActionOptions) {
           generation: input.generation,
           meta: { stacks, variables: Object.keys(input.variables ?? {}) },
           weightFiles: 'may-change',
+          versionLines: 'may-change',
+          newGeneration: input.newGeneration,
           ...(input.runId && {
             delegated: {
               runId: input.runId,
@@ -193,7 +215,41 @@ export function createApplyAction(options: ApplyActionOptions) {
             },
           }),
         },
-        async (generation, runDirectory, weightChanges) => {
+        async (generation, runDirectory, weightChanges, versionChanges) => {
+          // A changed version line rebuilds (or upgrades in place) that cluster: only
+          // while it carries no traffic, the guard of a retirement.
+          for (const change of versionChanges) {
+            const changed = `${change.stack}/${KUBERNETES_VERSION_FILE} changes kubernetes_version ${change.from} → ${change.to}`;
+            if (input.runId || !(stacks as string[]).includes(change.stack)) {
+              throw new InputError(
+                `stacks: ${changed}; only a task that applies ${change.stack} itself may change it`,
+              );
+            }
+            if (!options.routeWeightCheck) {
+              throw new InputError(
+                `stacks: ${changed}, and this backend cannot read Route 53 to tell that the cluster carries no traffic`,
+              );
+            }
+            const colour = stackColour(change.stack as GenerationStack)!;
+            await assertClusterIdle({
+              workspacePath: ctx.workspacePath,
+              stack: change.stack,
+              clusterName: clusterName(
+                await readEnvironmentName(ctx.workspacePath),
+                colour,
+              ),
+              generation: generation.entity,
+              routeWeightCheck: options.routeWeightCheck,
+              purpose: REBUILDING,
+              log: {
+                info: line => ctx.logger.info(`[${change.stack}] ${line}`),
+                warn: line => ctx.logger.warn(`[${change.stack}] ${line}`),
+              },
+            });
+            ctx.logger.info(
+              `[${change.stack}] kubernetes_version ${change.from} → ${change.to}: the cluster carries no traffic, so it may be rebuilt`,
+            );
+          }
           // -var beats every variables file: it must not override what the
           // repository's terraform.tfvars sets (admin role, GitOps repositories, zone).
           const sharedSettings = new Set(

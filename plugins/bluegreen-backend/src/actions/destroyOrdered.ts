@@ -12,11 +12,10 @@ import {
   EKS_MODULE_ADDRESS,
   generationStackSchema,
   stackColour,
-  WEIGHT_FILE,
-  WEIGHT_VARIABLE,
 } from '@bluegreen/plugin-bluegreen-common';
 import { z } from 'zod/v3';
-import { readEnvironmentName, readStackWeight } from '../lib/generationFiles';
+import { readEnvironmentName } from '../lib/generationFiles';
+import { assertClusterIdle } from '../retire/assertClusterIdle';
 import { parseInput } from '../lib/parseInput';
 import { resolveStackDirectory } from '../lib/resolveStackDirectory';
 import { GenerationGuard } from '../security/GenerationGuard';
@@ -172,27 +171,13 @@ export function createDestroyOrderedAction(
           if (colour) {
             // Checked before any CLI runs: retiring a cluster that still serves traffic
             // would send that share of users to a dead endpoint.
-            const found = await readStackWeight(ctx.workspacePath, stack);
-            if ('problem' in found) {
-              throw new InputError(
-                `stack: cannot tell that ${expected} receives no traffic (${found.problem}), so it is not destroyed`,
-              );
-            }
-            if (found.weight > 0) {
-              throw new InputError(
-                `stack: ${expected} still has ${WEIGHT_VARIABLE} = ${found.weight} in ${stack}/${WEIGHT_FILE}; shift its traffic away (weight 0) and apply before retiring it`,
-              );
-            }
-            log(
-              `${WEIGHT_VARIABLE} = 0 in ${stack}/${WEIGHT_FILE}: the weight file sends no traffic to ${expected}`,
-            );
-            // A route53-mode cutover never writes the weight file: Route 53 itself must
-            // send none of the generation's hostnames to the cluster (a read, so in dry
-            // runs too).
-            await options.routeWeightCheck.assertNoTraffic({
-              generation: generation.entity,
+            await assertClusterIdle({
+              workspacePath: ctx.workspacePath,
+              stack,
               clusterName: expected,
-              offline: input.offline ?? false,
+              generation: generation.entity,
+              routeWeightCheck: options.routeWeightCheck,
+              offline: input.offline,
               log: {
                 info: log,
                 warn: line => ctx.logger.warn(`[${stack}] ${line}`),

@@ -9,3 +9,8 @@ export { createSetWeightAction } from './setWeight';
 export type { SetWeightActionOptions } from './setWeight';
 export { createValidateGenerationAction } from './validateGeneration';
 export type { ValidateGenerationActionOptions } from './validateGeneration';
+export { createSetClusterVersionAction } from './setClusterVersion';
+export type { SetClusterVersionActionOptions } from './setClusterVersion';
+export { createWaitClusterReadyAction } from './waitClusterReady';
+export type { WaitClusterReadyActionOptions } from './waitClusterReady';
+export { createUpdateCatalogInfoAction } from './updateCatalogInfo';

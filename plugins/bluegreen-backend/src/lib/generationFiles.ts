@@ -2,10 +2,13 @@ import fs from 'node:fs/promises';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import {
+  KUBERNETES_VERSION_FILE,
+  kubernetesVersionIn,
   SHARED_TFVARS_FILE,
   WEIGHT_FILE,
   WEIGHT_VARIABLE,
   weightFileContent,
+  withKubernetesVersion,
 } from '@bluegreen/plugin-bluegreen-common';
 
 // These files are written by the generation template and by bluegreen:set-weight, one
@@ -132,5 +135,37 @@ export async function writeStackWeight(
   await fs.writeFile(
     resolveSafeChildPath(workspacePath, `${stack}/${WEIGHT_FILE}`),
     weightFileContent(weight),
+  );
+}
+
+/** A cluster stack's Kubernetes version from its machine-owned main.tf line. */
+export async function readStackKubernetesVersion(
+  workspacePath: string,
+  stack: string,
+): Promise<{ version: string } | { problem: string }> {
+  const file = `${stack}/${KUBERNETES_VERSION_FILE}`;
+  const text = await readWorkspaceFile(workspacePath, file);
+  if (text === undefined) {
+    return { problem: `${file} is missing` };
+  }
+  const found = kubernetesVersionIn(text);
+  return 'problem' in found
+    ? { problem: `${file} ${found.problem}` }
+    : { version: found.version };
+}
+
+/** Rewrites the machine-owned version line of a cluster stack's main.tf, only that. */
+export async function writeStackKubernetesVersion(
+  workspacePath: string,
+  stack: string,
+  version: string,
+): Promise<void> {
+  const file = resolveSafeChildPath(
+    workspacePath,
+    `${stack}/${KUBERNETES_VERSION_FILE}`,
+  );
+  await fs.writeFile(
+    file,
+    withKubernetesVersion(await fs.readFile(file, 'utf8'), version),
   );
 }

@@ -17,7 +17,38 @@ import { boundRecordGroup } from '../security/resolveBoundZone';
 import { TrafficBindings } from '../security/TrafficBindings';
 import { TrafficTarget, TrafficTargets } from '../security/TrafficTargets';
 
-/** What a retirement asks before a cluster stack is destroyed. */
+/**
+ * Why a cluster must carry no traffic: it is about to be destroyed (retire), or rebuilt
+ * at another Kubernetes version (upgrade). It names the input field a refusal blames and
+ * the words of the messages.
+ */
+export interface IdlePurpose {
+  field: string;
+  /** "retiring", "rebuilding". */
+  doing: string;
+  /** "destroyed", "rebuilt". */
+  done: string;
+  /** Whether the offline override exists for this purpose (retire only). */
+  offlineHint: boolean;
+}
+
+/** @internal */
+export const RETIRING: IdlePurpose = {
+  field: 'stack',
+  doing: 'retiring',
+  done: 'destroyed',
+  offlineHint: true,
+};
+
+/** @internal */
+export const REBUILDING: IdlePurpose = {
+  field: 'colour',
+  doing: 'rebuilding',
+  done: 'rebuilt',
+  offlineHint: false,
+};
+
+/** What a retirement or a rebuild asks before a cluster stack is changed. */
 export interface RouteWeightCheckRequest {
   /** The generation's System entity. */
   generation: Entity;
@@ -25,6 +56,8 @@ export interface RouteWeightCheckRequest {
   clusterName: string;
   /** Retire without the check when Route 53 cannot be read (never when it can). */
   offline: boolean;
+  /** Default RETIRING. */
+  purpose?: IdlePurpose;
   log: { info(line: string): void; warn(line: string): void };
 }
 
@@ -119,6 +152,7 @@ export class Route53RouteWeightCheck implements RouteWeightCheck {
 
   async assertNoTraffic(request: RouteWeightCheckRequest): Promise<void> {
     const { clusterName, log } = request;
+    const purpose = request.purpose ?? RETIRING;
     const entities = await this.entitiesOf(request.generation);
     if (entities.length === 0) {
       log.info(
@@ -183,13 +217,13 @@ export class Route53RouteWeightCheck implements RouteWeightCheck {
       const share = recordShares(weights)[index];
       if (share > 0) {
         throw new InputError(
-          `stack: Route 53 still sends ${formatShare(share)} of ${
+          `${purpose.field}: Route 53 still sends ${formatShare(share)} of ${
             target.hostname
           } to ${clusterName} (weight ${weight} in zone ${zoneName}${
             total === 0
               ? ', where every record of the group has weight 0, so Route 53 shares it equally'
               : ''
-          }); cut traffic over before retiring it`,
+          }); cut traffic over before ${purpose.doing} it`,
         );
       }
       log.info(
@@ -203,12 +237,20 @@ export class Route53RouteWeightCheck implements RouteWeightCheck {
     const problem = unreadable.join('; ');
     if (request.offline) {
       log.warn(
-        `Route 53 check skipped by request (offline: true): cannot read Route 53 (${problem}); retiring ${clusterName} without knowing that it receives no traffic there`,
+        `Route 53 check skipped by request (offline: true): cannot read Route 53 (${problem}); ${purpose.doing} ${clusterName} without knowing that it receives no traffic there`,
       );
       return;
     }
     throw new InputError(
-      `stack: cannot read Route 53 to tell that ${clusterName} receives no traffic (${problem}); it is not destroyed. Only if Route 53 is unreachable and you know that the cluster gets no traffic, set offline: true to retire it without that check`,
+      `${
+        purpose.field
+      }: cannot read Route 53 to tell that ${clusterName} receives no traffic (${problem}); it is not ${
+        purpose.done
+      }${
+        purpose.offlineHint
+          ? '. Only if Route 53 is unreachable and you know that the cluster gets no traffic, set offline: true to retire it without that check'
+          : ''
+      }`,
     );
   }
 }

@@ -62,6 +62,7 @@ describe('GenerationGuard', () => {
         ),
       }),
       verifier: new WorkspaceVerifier(urlReader),
+      userInfo: mockServices.userInfo(),
     });
     const logger = mockServices.logger.mock();
     const credentials = extra.credentials ?? mockCredentials.user();

@@ -1,3 +1,9 @@
+import {
+  BackstageCredentials,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { NotAllowedError } from '@backstage/errors';
 import { ResourcePermission } from '@backstage/plugin-permission-common';
 import { ActionContext } from '@backstage/plugin-scaffolder-node';
 import { JsonObject } from '@backstage/types';
@@ -13,7 +19,14 @@ import { readStackWeight } from '../lib/generationFiles';
 import { requireDelegated } from './delegatedWrite';
 import { checkDeclaresGeneration } from './declaresGeneration';
 import { Generation, Generations } from './Generations';
-import { WeightChange, WorkspaceVerifier } from './WorkspaceVerifier';
+import {
+  VersionChange,
+  WeightChange,
+  WorkspaceVerifier,
+} from './WorkspaceVerifier';
+
+/** How long a new generation's first apply waits for the catalog to show it. */
+const NEW_GENERATION_WAIT_MS = 120_000;
 
 /**
  * The gate of the Terraform actions: authorise the initiator on the generation (audited),
@@ -27,6 +40,9 @@ export class GenerationGuard {
       guard: ActionGuard;
       generations: Generations;
       verifier: WorkspaceVerifier;
+      userInfo: UserInfoService;
+      /** Default 2 minutes. */
+      newGenerationWaitMs?: number;
     },
   ) {}
 
@@ -42,6 +58,16 @@ export class GenerationGuard {
        * bluegreen.cutover on the generation too; must-match (destroy): it is refused.
        */
       weightFiles: 'may-change' | 'must-match';
+      /**
+       * may-change (apply): a cluster stack's machine-owned kubernetes_version line may
+       * differ (the caller guards it); default must-match.
+       */
+      versionLines?: 'may-change' | 'must-match';
+      /**
+       * The generation was registered by this task: wait for the catalog to show it, and
+       * require the initiator to be among its owners besides the permission.
+       */
+      newGeneration?: boolean;
       /** A staged run's step task (see GuardedAttempt.delegated). */
       delegated?: GuardedAttempt['delegated'];
     },
@@ -50,6 +76,8 @@ export class GenerationGuard {
       run: RunDirectory,
       /** The cluster weights this task changed (none in a dry run). */
       weightChanges: WeightChange[],
+      /** The cluster versions this task changed (none in a dry run). */
+      versionChanges: VersionChange[],
     ) => Promise<T>,
   ): Promise<T> {
     const entityRef = Generations.refOf(attempt.generation);
@@ -61,7 +89,7 @@ export class GenerationGuard {
         credentials,
         taskId: ctx.task?.id,
         dryRun,
-        meta: attempt.meta,
+        meta: { ...attempt.meta, newGeneration: !!attempt.newGeneration },
         delegated: attempt.delegated,
       },
       [{ permission: attempt.permission, entityRef }],
@@ -69,9 +97,20 @@ export class GenerationGuard {
         const generation = await this.options.generations.resolve(
           entityRef,
           credentials,
+          attempt.newGeneration && !dryRun
+            ? {
+                waitMs:
+                  this.options.newGenerationWaitMs ?? NEW_GENERATION_WAIT_MS,
+                signal: ctx.signal,
+              }
+            : undefined,
         );
+        if (attempt.newGeneration) {
+          await this.requireOwner(credentials, generation.entity);
+        }
         const run = await RunDirectory.create(ctx.workspacePath);
         let weightChanges: WeightChange[] = [];
+        let versionChanges: VersionChange[] = [];
         try {
           if (dryRun) {
             ctx.logger.info(
@@ -83,9 +122,11 @@ export class GenerationGuard {
               repositoryUrl: generation.repository.url,
               scratchDir: await run.scratch('repository'),
               weightFiles: attempt.weightFiles,
+              versionLines: attempt.versionLines ?? 'must-match',
             });
             const { referenceDir, changedWeightFiles } = verified;
             weightChanges = verified.weightChanges;
+            versionChanges = verified.versionChanges;
             await checkDeclaresGeneration(referenceDir, generation);
             if (delegated) {
               // The run's starter was authorised for the run's weights, and only those.
@@ -107,12 +148,52 @@ export class GenerationGuard {
               }`,
             );
           }
-          return await work(generation, run, weightChanges);
+          return await work(generation, run, weightChanges, versionChanges);
         } finally {
           await run.dispose();
         }
       },
     );
+  }
+
+  /**
+   * A new generation's owner (spec.owner, from the repository the task just published)
+   * must be the initiator or one of their groups: the permission policy decides on the
+   * entity too, but nobody applies a new generation for a team they are not in.
+   */
+  private async requireOwner(
+    credentials: BackstageCredentials,
+    entity: { spec?: { owner?: unknown }; metadata: { namespace?: string } },
+  ) {
+    if ((credentials.principal as { type: string }).type !== 'user') {
+      throw new NotAllowedError(
+        'newGeneration: only a user applies a new generation (its owner or a member)',
+      );
+    }
+    const owner = entity.spec?.owner;
+    if (typeof owner !== 'string') {
+      throw new NotAllowedError(
+        'owner: the new generation names no spec.owner, so it is not applied',
+      );
+    }
+    const ownerRef = stringifyEntityRef(
+      parseEntityRef(owner, {
+        defaultKind: 'group',
+        defaultNamespace: entity.metadata.namespace ?? 'default',
+      }),
+    );
+    const { ownershipEntityRefs } = await this.options.userInfo.getUserInfo(
+      credentials,
+    );
+    if (
+      !ownershipEntityRefs.some(
+        ref => ref.toLowerCase() === ownerRef.toLowerCase(),
+      )
+    ) {
+      throw new NotAllowedError(
+        `owner: ${ownerRef} owns the new generation, and you are neither it nor one of its members; only its owners apply a new generation`,
+      );
+    }
   }
 }
 

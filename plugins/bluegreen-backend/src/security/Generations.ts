@@ -13,6 +13,8 @@ import {
   GenerationRepositories,
 } from './GenerationRepositories';
 
+const POLL_MS = 2_000;
+
 /** A cluster generation as the Terraform actions act on it. */
 export interface Generation {
   entity: Entity;
@@ -68,15 +70,35 @@ export class Generations {
     );
   }
 
+  /**
+   * With `wait`, a generation the catalog does not show yet (registered moments ago, still
+   * being processed) is asked for again every 2 s until `waitMs` have passed.
+   */
   async resolve(
     entityRef: string,
     credentials: BackstageCredentials,
+    wait?: { waitMs: number; signal?: AbortSignal },
   ): Promise<Generation> {
-    const entity = await this.options.catalog.getEntityByRef(entityRef, {
+    const deadline = Date.now() + (wait?.waitMs ?? 0);
+    let entity = await this.options.catalog.getEntityByRef(entityRef, {
       credentials,
     });
+    while (!entity && Date.now() < deadline && !wait?.signal?.aborted) {
+      await new Promise(resolve => setTimeout(resolve, POLL_MS));
+      entity = await this.options.catalog.getEntityByRef(entityRef, {
+        credentials,
+      });
+    }
     if (!entity) {
-      throw new NotFoundError(`generation: ${entityRef} was not found`);
+      throw new NotFoundError(
+        `generation: ${entityRef} was not found${
+          wait
+            ? ` in the catalog within ${Math.round(
+                wait.waitMs / 1000,
+              )} s of its registration; once the catalog shows it, run "Deploy cluster generation"`
+            : ''
+        }`,
+      );
     }
     const annotations = entity.metadata.annotations ?? {};
     const field = annotations[ANNOTATION_GENERATION_REPO]

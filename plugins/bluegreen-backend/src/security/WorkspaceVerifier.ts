@@ -5,9 +5,12 @@ import { InputError } from '@backstage/errors';
 import { ACTIONS_DIRECTORY } from '../terraform/RunDirectory';
 import {
   CLUSTER_STACKS,
+  KUBERNETES_VERSION_FILE,
+  kubernetesVersionIn,
   SHARED_TFVARS_FILE,
   WEIGHT_FILE,
   WEIGHT_VARIABLE,
+  withKubernetesVersion,
 } from '@bluegreen/plugin-bluegreen-common';
 
 type Entry =
@@ -21,7 +24,8 @@ type Entry =
 function skipped(rel: string, name: string): boolean {
   const depth = rel.split('/').length;
   return (
-    (name === ACTIONS_DIRECTORY && depth === 1) ||
+    // publish:github leaves the repository's own .git at the root; the CLI never reads it.
+    ((name === ACTIONS_DIRECTORY || name === '.git') && depth === 1) ||
     (name === '.terraform' && depth <= 2)
   );
 }
@@ -29,11 +33,44 @@ const LOCK_FILE = '.terraform.lock.hcl';
 const WEIGHT_FILES = new Set(
   Object.values(CLUSTER_STACKS).map(stack => `${stack}/${WEIGHT_FILE}`),
 );
+const VERSION_FILES = new Set(
+  Object.values(CLUSTER_STACKS).map(
+    stack => `${stack}/${KUBERNETES_VERSION_FILE}`,
+  ),
+);
 const TFVARS_LINK_TARGET = `../${SHARED_TFVARS_FILE}`;
 const WEIGHT_LINE = new RegExp(
   `^\\s*${WEIGHT_VARIABLE}\\s*=\\s*(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\s*$`,
 );
 const COMMENT_OR_BLANK = /^\s*(#.*)?$/;
+
+/** A cluster stack whose Kubernetes version line the task changed. */
+export interface VersionChange {
+  /** eks-blue or eks-green. */
+  stack: string;
+  from: string;
+  to: string;
+}
+
+/**
+ * The version change between the repository's main.tf and the workspace's, when the
+ * machine-owned version line is all that differs; undefined otherwise.
+ */
+function versionChangeOf(
+  stack: string,
+  expected: Buffer,
+  actual: Buffer,
+): VersionChange | undefined {
+  const before = kubernetesVersionIn(expected.toString('utf8'));
+  const after = kubernetesVersionIn(actual.toString('utf8'));
+  if ('problem' in before || 'problem' in after) return undefined;
+  const onlyTheLine =
+    withKubernetesVersion(expected.toString('utf8'), after.version) ===
+    actual.toString('utf8');
+  return onlyTheLine
+    ? { stack, from: before.version, to: after.version }
+    : undefined;
+}
 
 /** A cluster stack whose weight file the task changed. */
 export interface WeightChange {
@@ -102,16 +139,20 @@ export class WorkspaceVerifier {
    * Throws naming what differs; returns the reference checkout's directory and the
    * weight files that differ from the repository (a traffic change the caller must
    * authorise). With `weightFiles: 'must-match'` a differing weight file is refused too.
+   * With `versionLines: 'may-change'` a cluster stack's main.tf may differ in its
+   * machine-owned kubernetes_version line alone (returned as versionChanges).
    */
   async verify(options: {
     workspacePath: string;
     repositoryUrl: string;
     scratchDir: string;
     weightFiles: 'may-change' | 'must-match';
+    versionLines?: 'may-change' | 'must-match';
   }): Promise<{
     referenceDir: string;
     changedWeightFiles: string[];
     weightChanges: WeightChange[];
+    versionChanges: VersionChange[];
   }> {
     const { workspacePath, repositoryUrl, scratchDir } = options;
     const tree = await this.urlReader.readTree(repositoryUrl);
@@ -124,6 +165,7 @@ export class WorkspaceVerifier {
     const problems: string[] = [];
     const changedWeightFiles: string[] = [];
     const weightChanges: WeightChange[] = [];
+    const versionChanges: VersionChange[] = [];
     for (const [rel, entry] of workspace) {
       const expected = reference.get(rel);
       if (entry.type === 'link') {
@@ -171,7 +213,16 @@ export class WorkspaceVerifier {
         }
         continue;
       }
-      if (!expected) {
+      const versionChange =
+        options.versionLines === 'may-change' &&
+        VERSION_FILES.has(rel) &&
+        expected?.type === 'file' &&
+        !expected.content.equals(entry.content)
+          ? versionChangeOf(rel.split('/')[0], expected.content, entry.content)
+          : undefined;
+      if (versionChange) {
+        versionChanges.push(versionChange);
+      } else if (!expected) {
         if (path.basename(rel) !== LOCK_FILE) {
           problems.push(`${rel} is not in the repository`);
         }
@@ -196,6 +247,6 @@ export class WorkspaceVerifier {
         }); the Terraform actions run only the generation's own Terraform`,
       );
     }
-    return { referenceDir, changedWeightFiles, weightChanges };
+    return { referenceDir, changedWeightFiles, weightChanges, versionChanges };
   }
 }

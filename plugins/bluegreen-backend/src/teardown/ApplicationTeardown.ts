@@ -1,4 +1,5 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { sleep } from '../lib/sleep';
 import { KubernetesApi } from './KubernetesProxyClient';
 
 /** Removes a cluster's workloads before its infrastructure is destroyed. */
@@ -31,19 +32,6 @@ const applicationPath = (name: string) =>
  */
 const KEPT_APPLICATIONS =
   /^.*addon-|^.*argo-cd|^bootstrap-addons|^team-platform/;
-
-/** Waits, ending early when the signal aborts (the caller then sees it aborted). */
-function sleep(ms: number, signal?: AbortSignal) {
-  return new Promise<void>(resolve => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
 
 /**
  * The upstream `tear-down-applications.sh`, in order: delete every ApplicationSet with

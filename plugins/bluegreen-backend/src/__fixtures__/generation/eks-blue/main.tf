@@ -34,6 +34,7 @@ variable "kubectl" {
 module "eks_cluster" {
   source             = "../modules/eks_cluster"
   service_name       = "blue"
+  kubernetes_version = "1.33"
   cluster_name       = "${var.environment_name}-blue"
   fail               = var.fail
   sleep_once_seconds = var.sleep_once_seconds
@@ -48,4 +49,12 @@ output "cluster_name" {
 
 output "cluster_endpoint" {
   value = module.eks_cluster.cluster_endpoint
+}
+
+output "cluster_certificate_authority_data" {
+  value = module.eks_cluster.cluster_certificate_authority_data
+}
+
+output "kubernetes_version" {
+  value = module.eks_cluster.kubernetes_version
 }

@@ -6,6 +6,10 @@ variable "cluster_name" {
   type = string
 }
 
+variable "kubernetes_version" {
+  type = string
+}
+
 variable "route53_weight" {
   type = number
 }
@@ -29,6 +33,7 @@ variable "kubectl" {
 module "eks" {
   source             = "./eks"
   cluster_name       = var.cluster_name
+  kubernetes_version = var.kubernetes_version
   fail               = var.fail
   sleep_once_seconds = var.sleep_once_seconds
 }
@@ -71,4 +76,12 @@ output "cluster_name" {
 
 output "cluster_endpoint" {
   value = module.eks.cluster_endpoint
+}
+
+output "cluster_certificate_authority_data" {
+  value = module.eks.cluster_certificate_authority_data
+}
+
+output "kubernetes_version" {
+  value = module.eks.kubernetes_version
 }
