@@ -61,7 +61,10 @@ const inputSchema = z
   .strict();
 
 const outputSchema = z.object({
-  entityName: z.string().describe('The Resource entity that changed'),
+  entityName: z.string().describe('The Resource entity updated'),
+  changed: z
+    .boolean()
+    .describe('Whether catalog-info.yaml changed (false when it said so already)'),
 });
 
 /**
@@ -139,10 +142,14 @@ export function createUpdateCatalogInfoAction() {
           description.replace(/\s*Its API server and certificate authority[\s\S]*$/, ''),
         );
       }
-      await fs.writeFile(
-        file,
-        documents.map(doc => doc.toString({ lineWidth: 0 })).join(''),
-      );
+      // Only the cluster's document is rewritten: the others keep their text as it is.
+      const [start, , end] = target.range;
+      const updated = `${text.slice(0, start)}${target.toString()}${text.slice(
+        end,
+      )}`;
+      const changed = updated !== text;
+      await fs.writeFile(file, updated);
+      ctx.output('changed', changed);
       ctx.logger.info(
         `${CATALOG_INFO}: ${outputs.cluster_name} now has ${API_SERVER} ${outputs.cluster_endpoint}, its CA and ${AUTH_PROVIDER} ${authProvider}; ${ANNOTATION_CLUSTER_PENDING} removed`,
       );

@@ -15,6 +15,21 @@ import {
 
 const POLL_MS = 2_000;
 
+/**
+ * Where a generation names its repository: bluegreen/generation-repo, else its
+ * backstage.io/source-location.
+ */
+export function generationRepositoryAnnotation(entity: Entity): {
+  field: string;
+  value?: string;
+} {
+  const annotations = entity.metadata.annotations ?? {};
+  const field = annotations[ANNOTATION_GENERATION_REPO]
+    ? ANNOTATION_GENERATION_REPO
+    : ANNOTATION_SOURCE_LOCATION;
+  return { field, value: annotations[field] };
+}
+
 /** A cluster generation as the Terraform actions act on it. */
 export interface Generation {
   entity: Entity;
@@ -100,12 +115,9 @@ export class Generations {
         }`,
       );
     }
-    const annotations = entity.metadata.annotations ?? {};
-    const field = annotations[ANNOTATION_GENERATION_REPO]
-      ? ANNOTATION_GENERATION_REPO
-      : ANNOTATION_SOURCE_LOCATION;
+    const { field, value } = generationRepositoryAnnotation(entity);
     const repository = this.options.repositories.check(
-      annotations[field],
+      value,
       `${entityRef} ${field}`,
     );
     return { entity, entityRef, repository };

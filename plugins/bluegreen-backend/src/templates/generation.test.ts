@@ -11,10 +11,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  createBackendModule,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
   mockCredentials,
@@ -24,11 +21,6 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import githubModule from '@backstage/plugin-scaffolder-backend-module-github';
-import {
-  createTemplateAction,
-  initRepoAndPush,
-  scaffolderActionsExtensionPoint,
-} from '@backstage/plugin-scaffolder-node';
 import {
   AWS_COMMERCIAL_REGIONS,
   weightFileContent,
@@ -44,6 +36,7 @@ import {
   startGitHttpServer,
 } from '../__testUtils__/gitHttpServer';
 import { tofuBinary } from '../__testUtils__/tofu';
+import { gitHubStandInModule } from '../__testUtils__/gitRepositories';
 import bluegreenBackend from '../index';
 
 jest.setTimeout(180_000);
@@ -75,6 +68,8 @@ const valueSets = {
     ...seed,
     repoUrl: 'github.com?owner=acme&repo=eks-blueprint-generation',
     owner: 'group:default/team-burnham',
+    // Published only: "Apply now" runs in deployGeneration.test.ts, on fixture stacks.
+    applyNow: false,
   },
   'another region, split traffic and custom repositories': {
     ...seed,
@@ -94,57 +89,9 @@ const valueSets = {
     state_region: 'eu-central-1',
     repoUrl: 'github.com?owner=acme&repo=payments-prod-clusters',
     owner: 'group:default/team-payments',
+    applyNow: false,
   },
 };
-
-/** publish:github as a stand-in: the same push code, to the local git server. */
-function localPublishModule(server: GitHttpServer) {
-  return createBackendModule({
-    pluginId: 'scaffolder',
-    moduleId: 'local-publish',
-    register(reg) {
-      reg.registerInit({
-        deps: { actions: scaffolderActionsExtensionPoint },
-        async init({ actions }) {
-          actions.addActions(
-            createTemplateAction({
-              id: 'publish:github',
-              schema: {
-                input: z =>
-                  z.object({
-                    repoUrl: z.string(),
-                    description: z.string().optional(),
-                    defaultBranch: z.string().optional(),
-                    repoVisibility: z.string().optional(),
-                  }),
-              },
-              async handler(ctx) {
-                const params = new URLSearchParams(
-                  ctx.input.repoUrl.split('?')[1],
-                );
-                const name = `${params.get('owner')}/${params.get('repo')}`;
-                const { url } = server.createRepo(name);
-                await initRepoAndPush({
-                  dir: ctx.workspacePath,
-                  remoteUrl: url,
-                  auth: { username: 'test', password: 'test' },
-                  logger: ctx.logger,
-                  defaultBranch: ctx.input.defaultBranch ?? 'main',
-                  commitMessage: 'initial commit',
-                });
-                ctx.output('remoteUrl', `https://github.com/${name}`);
-                ctx.output(
-                  'repoContentsUrl',
-                  `https://github.com/${name}/blob/main`,
-                );
-              },
-            }),
-          );
-        },
-      });
-    },
-  });
-}
 
 describe('template: Create new cluster generation', () => {
   let sandbox: Sandbox;
@@ -173,7 +120,7 @@ describe('template: Create new cluster generation', () => {
       features: [
         scaffolderPlugin,
         bluegreenBackend,
-        localPublishModule(gitServer),
+        gitHubStandInModule(gitServer),
         createServiceFactory({
           service: catalogServiceRef,
           deps: {},

@@ -1,5 +1,6 @@
 import { TemplateFilter } from '@backstage/plugin-scaffolder-node';
 import { JsonValue } from '@backstage/types';
+import { generationRepository } from './generationRepository';
 
 // HCL's escapes are only \n \r \t \" \\ and \uNNNN (not JSON's \b or \f), so every other
 // control character (Cc) is written as \uNNNN; `${` and `%{` start template sequences
@@ -53,7 +54,11 @@ export function hclString(value: JsonValue): string {
 }
 
 /**
- * Template filters the generation skeleton uses, registered with the scaffolder by the
- * bluegreen module: `${{ values.x | hclString }}` inside an HCL string.
+ * Template filters of the bluegreen templates, registered with the scaffolder by the
+ * bluegreen module: `${{ values.x | hclString }}` inside an HCL string in the skeleton,
+ * `${{ (entity | generationRepository).url }}` in the deploy and upgrade templates.
  */
-export const templateFilters: Record<string, TemplateFilter> = { hclString };
+export const templateFilters: Record<string, TemplateFilter> = {
+  hclString,
+  generationRepository: generationRepository as TemplateFilter,
+};
