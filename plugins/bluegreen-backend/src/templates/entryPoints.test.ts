@@ -137,6 +137,8 @@ describe('entry points: the actions authorise the initiator themselves', () => {
             generation,
             template('cutover.yaml'),
             template('retire.yaml'),
+            template('upgrade.yaml'),
+            template('deploy.yaml'),
             applyTemplate,
           ],
         }),
@@ -257,6 +259,47 @@ describe('entry points: the actions authorise the initiator themselves', () => {
       'bluegreen:destroy-ordered',
       'bluegreen.retire',
     );
+  });
+
+  it('the upgrade template by a user without bluegreen.apply: refused before any CLI process and before the version line is written, audited', async () => {
+    const { server, auditor } = await startBackend();
+    const { status, log } = await runTask(
+      server,
+      MALLORY,
+      'template:default/upgrade-idle-cluster',
+      {
+        generation: 'system:default/eks-blueprint',
+        colour: 'green',
+        kubernetes_version: '1.35',
+      },
+    );
+    expect(status).toBe('failed');
+    expect(log).toContain(
+      'permission bluegreen.apply on system:default/eks-blueprint',
+    );
+    expect(log).not.toContain('kubernetes_version 1.34 → 1.35');
+    expect(calls()).toEqual([]);
+    await auditedRefusal(
+      auditor,
+      'bluegreen:set-cluster-version',
+      'bluegreen.apply',
+    );
+  });
+
+  it('the deploy template by a user without bluegreen.apply: refused before any CLI process, audited', async () => {
+    const { server, auditor } = await startBackend();
+    const { status, log } = await runTask(
+      server,
+      MALLORY,
+      'template:default/deploy-cluster-generation',
+      { generation: 'system:default/eks-blueprint' },
+    );
+    expect(status).toBe('failed');
+    expect(log).toContain(
+      'permission bluegreen.apply on system:default/eks-blueprint',
+    );
+    expect(calls()).toEqual([]);
+    await auditedRefusal(auditor, 'bluegreen:apply', 'bluegreen.apply');
   });
 
   it("someone else's template calling bluegreen:apply, run by a user without bluegreen.apply: refused before any CLI process", async () => {
