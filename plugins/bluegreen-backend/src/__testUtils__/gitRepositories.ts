@@ -43,7 +43,16 @@ export async function pushDirectory(
   await git(['init', '--quiet', '--initial-branch=main'], work);
   await git(['add', '-A'], work);
   await git(
-    ['-c', 'user.name=test', '-c', 'user.email=test@example.com', 'commit', '--quiet', '-m', 'initial commit'],
+    [
+      '-c',
+      'user.name=test',
+      '-c',
+      'user.email=test@example.com',
+      'commit',
+      '--quiet',
+      '-m',
+      'initial commit',
+    ],
     work,
   );
   await git(['push', '--quiet', bare, 'main'], work);
@@ -117,8 +126,16 @@ export function gitHubStandInModule(
               async handler(ctx) {
                 const name = repoName(ctx.input.repoUrl);
                 const clone = tempDir('bluegreen-pr-');
-                await git(['clone', '--quiet', `${server.url}/${name}.git`, clone]);
-                await git(['checkout', '--quiet', '-b', ctx.input.branchName], clone);
+                await git([
+                  'clone',
+                  '--quiet',
+                  `${server.url}/${name}.git`,
+                  clone,
+                ]);
+                await git(
+                  ['checkout', '--quiet', '-b', ctx.input.branchName],
+                  clone,
+                );
                 for (const file of await serializeDirectoryContents(
                   ctx.workspacePath,
                   { gitignore: true },
@@ -134,10 +151,22 @@ export function gitHubStandInModule(
                 }
                 await git(['add', '-A'], clone);
                 await git(
-                  ['-c', 'user.name=test', '-c', 'user.email=test@example.com', 'commit', '--quiet', '-m', ctx.input.title],
+                  [
+                    '-c',
+                    'user.name=test',
+                    '-c',
+                    'user.email=test@example.com',
+                    'commit',
+                    '--quiet',
+                    '-m',
+                    ctx.input.title,
+                  ],
                   clone,
                 );
-                await git(['push', '--quiet', 'origin', ctx.input.branchName], clone);
+                await git(
+                  ['push', '--quiet', 'origin', ctx.input.branchName],
+                  clone,
+                );
                 fs.rmSync(clone, { recursive: true, force: true });
                 pullRequests.push({
                   repo: name,
@@ -206,7 +235,10 @@ export function gitServerUrlReader(server: GitHttpServer): UrlReaderService {
           const clone = tempDir('bluegreen-read-');
           await git(['clone', '--quiet', `${server.url}/${name}.git`, clone]);
           fs.rmSync(path.join(clone, '.git'), { recursive: true, force: true });
-          fs.cpSync(clone, targetDir, { recursive: true, verbatimSymlinks: true });
+          fs.cpSync(clone, targetDir, {
+            recursive: true,
+            verbatimSymlinks: true,
+          });
           fs.rmSync(clone, { recursive: true, force: true });
           return targetDir;
         },

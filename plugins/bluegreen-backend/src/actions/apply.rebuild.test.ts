@@ -5,7 +5,10 @@
  * (Route 53 is the AWS sandbox, a local stand-in). No CLI runs before that is settled.
  */
 import fs from 'node:fs';
-import { createMockDirectory, mockServices } from '@backstage/backend-test-utils';
+import {
+  createMockDirectory,
+  mockServices,
+} from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { JsonObject } from '@backstage/types';
@@ -61,7 +64,10 @@ describe('bluegreen:apply with a changed kubernetes_version line', () => {
       file,
       fs
         .readFileSync(file, 'utf8')
-        .replace(/kubernetes_version = "[^"]*"/, `kubernetes_version = "${version}"`),
+        .replace(
+          /kubernetes_version = "[^"]*"/,
+          `kubernetes_version = "${version}"`,
+        ),
     );
   }
 
@@ -81,7 +87,9 @@ describe('bluegreen:apply with a changed kubernetes_version line', () => {
       },
     });
     const action = createApplyAction({
-      config: new ConfigReader({ bluegreen: { terraform: { binary: tofuBinary() } } }),
+      config: new ConfigReader({
+        bluegreen: { terraform: { binary: tofuBinary() } },
+      }),
       generationGuard: testGenerationGuard({
         entities: [generation],
         urlReader: fixtureUrlReader(GENERATION_URL),
@@ -97,7 +105,11 @@ describe('bluegreen:apply with a changed kubernetes_version line', () => {
         logger,
       }) as any,
     );
-    return { done, commands, lines: () => logger.info.mock.calls.map(c => String(c[0])) };
+    return {
+      done,
+      commands,
+      lines: () => logger.info.mock.calls.map(c => String(c[0])),
+    };
   }
 
   it('applies the idle cluster at its new version once Route 53 and its weight file give it no traffic', async () => {
@@ -143,10 +155,15 @@ describe('bluegreen:apply with a changed kubernetes_version line', () => {
       file,
       `${fs
         .readFileSync(file, 'utf8')
-        .replace('kubernetes_version = "1.34"', 'kubernetes_version = "1.35"')}\nresource "terraform_data" "extra" {}\n`,
+        .replace(
+          'kubernetes_version = "1.34"',
+          'kubernetes_version = "1.35"',
+        )}\nresource "terraform_data" "extra" {}\n`,
     );
     const { done, commands } = await apply({ stacks: ['eks-green'] });
-    await expect(done).rejects.toThrow('eks-green/main.tf differs from the repository');
+    await expect(done).rejects.toThrow(
+      'eks-green/main.tf differs from the repository',
+    );
     expect(commands).toEqual([]);
   });
 });

@@ -66,11 +66,12 @@ describe('bluegreen:set-cluster-version', () => {
 
   function setUp(rule?: PermissionRule) {
     const client = sandboxRoute53(sandbox.url);
-    const { generationGuard, auditor, permissionRequests } = testGenerationGuard({
-      entities: [generation],
-      urlReader: fixtureUrlReader(GENERATION_URL),
-      rule,
-    });
+    const { generationGuard, auditor, permissionRequests } =
+      testGenerationGuard({
+        entities: [generation],
+        urlReader: fixtureUrlReader(GENERATION_URL),
+        rule,
+      });
     const action = createSetClusterVersionAction({
       generationGuard,
       routeWeightCheck: testRouteWeightCheck([generation], client),
@@ -79,7 +80,11 @@ describe('bluegreen:set-cluster-version', () => {
     const logger = mockServices.logger.mock();
     const run = async (input: JsonObject, isDryRun = false) => {
       const ctx = {
-        ...createMockActionContext({ input, workspacePath: workspace.path, logger }),
+        ...createMockActionContext({
+          input,
+          workspacePath: workspace.path,
+          logger,
+        }),
         isDryRun,
       };
       await action.handler(ctx as any);
@@ -91,7 +96,7 @@ describe('bluegreen:set-cluster-version', () => {
   const mainTf = (colour: string) =>
     fs.readFileSync(workspace.resolve(`eks-${colour}/main.tf`), 'utf8');
 
-  it('sets only the idle cluster\'s version line, after the weight file, Route 53 and the version are checked', async () => {
+  it("sets only the idle cluster's version line, after the weight file, Route 53 and the version are checked", async () => {
     const { run, permissionRequests } = setUp();
     const before = mainTf('green');
     const ctx = await run({
@@ -100,7 +105,10 @@ describe('bluegreen:set-cluster-version', () => {
       kubernetesVersion: '1.35',
     });
     expect(mainTf('green')).toBe(
-      before.replace('kubernetes_version = "1.34"', 'kubernetes_version = "1.35"'),
+      before.replace(
+        'kubernetes_version = "1.34"',
+        'kubernetes_version = "1.35"',
+      ),
     );
     expect(ctx.output).toHaveBeenCalledWith('previousVersion', '1.34');
     expect(ctx.output).toHaveBeenCalledWith('servingVersion', '1.33');
@@ -125,7 +133,9 @@ describe('bluegreen:set-cluster-version', () => {
     expect(mainTf('green')).toBe(before);
     expect(auditor.createEvent).toHaveBeenCalledWith(
       expect.objectContaining({
-        meta: expect.objectContaining({ action: 'bluegreen:set-cluster-version' }),
+        meta: expect.objectContaining({
+          action: 'bluegreen:set-cluster-version',
+        }),
       }),
     );
   });
@@ -160,7 +170,10 @@ describe('bluegreen:set-cluster-version', () => {
     const { run } = setUp();
     fs.writeFileSync(
       workspace.resolve('eks-green/main.tf'),
-      mainTf('green').replace('kubernetes_version = "1.34"', 'kubernetes_version = var.v'),
+      mainTf('green').replace(
+        'kubernetes_version = "1.34"',
+        'kubernetes_version = var.v',
+      ),
     );
     await expect(
       run(
@@ -181,8 +194,14 @@ describe('bluegreen:set-cluster-version', () => {
     async (_description, example) => {
       const { run, client } = setUp();
       // After the cutover to green: files and Route 53 both say blue 0 / green 100.
-      fs.writeFileSync(workspace.resolve('eks-blue/traffic.auto.tfvars'), weightFileContent(0));
-      fs.writeFileSync(workspace.resolve('eks-green/traffic.auto.tfvars'), weightFileContent(100));
+      fs.writeFileSync(
+        workspace.resolve('eks-blue/traffic.auto.tfvars'),
+        weightFileContent(0),
+      );
+      fs.writeFileSync(
+        workspace.resolve('eks-green/traffic.auto.tfvars'),
+        weightFileContent(100),
+      );
       const zone = await sandboxZoneId(client);
       for (const record of await weightedRecords(client, zone, BURNHAM)) {
         await upsertRecord(client, zone, {

@@ -109,7 +109,10 @@ export function createSetClusterVersionAction(
             generation: generation.entity,
             routeWeightCheck: options.routeWeightCheck,
             purpose: REBUILDING,
-            log: { info: log, warn: line => ctx.logger.warn(`[${stack}] ${line}`) },
+            log: {
+              info: log,
+              warn: line => ctx.logger.warn(`[${stack}] ${line}`),
+            },
           });
           const [current, servingVersion] = await Promise.all(
             [stack, CLUSTER_STACKS[serving]].map(async s => {
@@ -134,7 +137,9 @@ export function createSetClusterVersionAction(
                 .join(', ')}; ${calendar.source})`,
             );
           }
-          if (compareKubernetesVersions(kubernetesVersion, servingVersion) <= 0) {
+          if (
+            compareKubernetesVersions(kubernetesVersion, servingVersion) <= 0
+          ) {
             throw new InputError(
               `kubernetesVersion: ${kubernetesVersion} is not newer than ${serving}'s ${servingVersion}, the cluster that serves; a rebuild moves the generation forward`,
             );

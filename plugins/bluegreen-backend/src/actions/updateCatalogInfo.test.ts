@@ -42,13 +42,15 @@ describe('bluegreen:update-catalog-info', () => {
     return ctx;
   }
 
-  const read = () => fs.readFileSync(workspace.resolve('catalog-info.yaml'), 'utf8');
-  const entities = () =>
-    yaml.parseAllDocuments(read()).map(doc => doc.toJS());
+  const read = () =>
+    fs.readFileSync(workspace.resolve('catalog-info.yaml'), 'utf8');
+  const entities = () => yaml.parseAllDocuments(read()).map(doc => doc.toJS());
 
   it("fills in the cluster's API server, CA and auth provider and drops cluster-pending; every other document keeps its text", async () => {
     const ctx = await run({ colour: 'green', outputs: OUTPUTS });
-    const green = entities().find(e => e.metadata.name === 'eks-blueprint-green');
+    const green = entities().find(
+      e => e.metadata.name === 'eks-blueprint-green',
+    );
     expect(green.metadata.annotations).toEqual({
       'kubernetes.io/api-server': OUTPUTS.cluster_endpoint,
       'kubernetes.io/api-server-certificate-authority': CA,
@@ -85,10 +87,13 @@ describe('bluegreen:update-catalog-info', () => {
       { ...OUTPUTS, cluster_name: 'eks-blueprint-purple' },
       'outputs.cluster_name: catalog-info.yaml has no kubernetes-cluster Resource named eks-blueprint-purple',
     ],
-  ])('refuses bad outputs naming the field, writing nothing: %j', async (outputs, message) => {
-    await expect(run({ colour: 'green', outputs })).rejects.toThrow(message);
-    expect(read()).toBe(original);
-  });
+  ])(
+    'refuses bad outputs naming the field, writing nothing: %j',
+    async (outputs, message) => {
+      await expect(run({ colour: 'green', outputs })).rejects.toThrow(message);
+      expect(read()).toBe(original);
+    },
+  );
 
   it.each(examples.map(example => [example.description, example]))(
     'example: %s',

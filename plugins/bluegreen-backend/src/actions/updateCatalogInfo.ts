@@ -64,7 +64,9 @@ const outputSchema = z.object({
   entityName: z.string().describe('The Resource entity updated'),
   changed: z
     .boolean()
-    .describe('Whether catalog-info.yaml changed (false when it said so already)'),
+    .describe(
+      'Whether catalog-info.yaml changed (false when it said so already)',
+    ),
 });
 
 /**
@@ -139,7 +141,10 @@ export function createUpdateCatalogInfoAction() {
         // The generated text tells a person to add these annotations: now done.
         target.setIn(
           ['metadata', 'description'],
-          description.replace(/\s*Its API server and certificate authority[\s\S]*$/, ''),
+          description.replace(
+            /\s*Its API server and certificate authority[\s\S]*$/,
+            '',
+          ),
         );
       }
       // Only the cluster's document is rewritten: the others keep their text as it is.

@@ -1,6 +1,4 @@
-import {
-  mockServices,
-} from '@backstage/backend-test-utils';
+import { mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { JsonObject } from '@backstage/types';
@@ -16,7 +14,9 @@ const NODES = '/api/v1/nodes';
 const APPS = '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications';
 const node = (name: string, ready: string) => ({
   metadata: { name },
-  status: { conditions: [{ type: 'Ready', status: ready, reason: 'KubeletNotReady' }] },
+  status: {
+    conditions: [{ type: 'Ready', status: ready, reason: 'KubeletNotReady' }],
+  },
 });
 const app = (name: string, sync: string, health: string) => ({
   metadata: { name },
@@ -87,7 +87,10 @@ describe('bluegreen:wait-cluster-ready', () => {
         [NODES]: [node('n1', 'False')],
         [APPS]: [app('burnham', 'OutOfSync', 'Progressing')],
       },
-      { [NODES]: [node('n1', 'True')], [APPS]: [app('burnham', 'Synced', 'Healthy')] },
+      {
+        [NODES]: [node('n1', 'True')],
+        [APPS]: [app('burnham', 'Synced', 'Healthy')],
+      },
     ]);
     const { ctx, done } = run(INPUT);
     await done;
@@ -98,14 +101,20 @@ describe('bluegreen:wait-cluster-ready', () => {
       'eks-blueprint-green is ready: 1 node(s) Ready, 1 Argo CD Application(s) Synced and Healthy',
     ]);
     expect(ctx.output).toHaveBeenCalledWith('clusters', {
-      'eks-blueprint-green': expect.objectContaining({ nodes: 1, applications: 1 }),
+      'eks-blueprint-green': expect.objectContaining({
+        nodes: 1,
+        applications: 1,
+      }),
     });
   });
 
   it('keeps waiting through errors of a cluster still being built, then fails at the timeout naming what is not ready', async () => {
     const { run } = setUp([
       { [NODES]: new Error('cluster eks-blueprint-green not found') as any },
-      { [NODES]: [node('n1', 'True')], [APPS]: [app('checkout', 'Synced', 'Degraded')] },
+      {
+        [NODES]: [node('n1', 'True')],
+        [APPS]: [app('checkout', 'Synced', 'Degraded')],
+      },
     ]);
     await expect(
       run({ ...INPUT, timeoutMinutes: 3 / 60 }).done,
@@ -125,9 +134,9 @@ describe('bluegreen:wait-cluster-ready', () => {
 
   it('refuses bad input naming the field', async () => {
     const { run } = setUp([]);
-    await expect(
-      run({ ...INPUT, colours: ['purple'] }).done,
-    ).rejects.toThrow('colours[0]: must be blue or green');
+    await expect(run({ ...INPUT, colours: ['purple'] }).done).rejects.toThrow(
+      'colours[0]: must be blue or green',
+    );
     await expect(
       run({ ...INPUT, argocdNamespace: '../secrets' }).done,
     ).rejects.toThrow('argocdNamespace: must be a Kubernetes namespace name');

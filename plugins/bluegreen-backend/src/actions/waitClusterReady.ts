@@ -39,7 +39,9 @@ const inputSchema = z
       .positive()
       .max(24 * 60)
       .optional()
-      .describe('Fail when a cluster is not ready after this long (default 30)'),
+      .describe(
+        'Fail when a cluster is not ready after this long (default 30)',
+      ),
     pollSeconds: z
       .number()
       .min(1)
@@ -118,9 +120,7 @@ export function createWaitClusterReadyAction(
       if (ctx.isDryRun) {
         for (const colour of input.colours) {
           ctx.logger.info(
-            `Dry run: would wait up to ${
-              timeoutMs / 60_000
-            } min for ${nameOf(
+            `Dry run: would wait up to ${timeoutMs / 60_000} min for ${nameOf(
               colour,
             )}: nodes Ready, every Argo CD Application in ${namespace} Synced and Healthy`,
           );

@@ -44,7 +44,9 @@ export async function readClusterReadiness(
     if (ready?.status !== 'True') {
       notReady.push(
         `node ${node.metadata.name}: ${
-          ready ? `Ready=${ready.status}${ready.reason ? ` (${ready.reason})` : ''}` : 'no Ready condition yet'
+          ready
+            ? `Ready=${ready.status}${ready.reason ? ` (${ready.reason})` : ''}`
+            : 'no Ready condition yet'
         }`,
       );
     }

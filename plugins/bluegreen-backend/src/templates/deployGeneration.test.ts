@@ -49,16 +49,26 @@ import bluegreenBackend from '../index';
 
 jest.setTimeout(300_000);
 
-const TEMPLATES = path.resolve(__dirname, '../../../../templates/eks-blue-green');
+const TEMPLATES = path.resolve(
+  __dirname,
+  '../../../../templates/eks-blue-green',
+);
 const FIXTURE = path.resolve(__dirname, '../__fixtures__/generation');
 const STACKS = ['environment', 'eks-blue', 'eks-green'];
 
 /** The fixture generation as a skeleton for fetch:template, beside a copy of template.yaml. */
-function fixtureTemplateDir(root: string, stateDir: string, failMarker: string) {
+function fixtureTemplateDir(
+  root: string,
+  stateDir: string,
+  failMarker: string,
+) {
   const dir = path.join(root, 'template');
   const skeleton = path.join(dir, 'skeleton');
   fs.cpSync(FIXTURE, skeleton, { recursive: true, verbatimSymlinks: true });
-  fs.copyFileSync(path.join(TEMPLATES, 'template.yaml'), path.join(dir, 'template.yaml'));
+  fs.copyFileSync(
+    path.join(TEMPLATES, 'template.yaml'),
+    path.join(dir, 'template.yaml'),
+  );
   const real = path.join(TEMPLATES, 'skeleton');
   fs.rmSync(path.join(skeleton, 'catalog-info.yaml'));
   fs.copyFileSync(
@@ -155,9 +165,14 @@ describe('templates: Create new cluster generation with Apply now, and Deploy cl
       const clone = fs.mkdtempSync(path.join(root, 'catalog-'));
       await git(['clone', '--quiet', `${gitServer.url}/${repo}.git`, clone]);
       const entities = yaml
-        .parseAllDocuments(fs.readFileSync(path.join(clone, 'catalog-info.yaml'), 'utf8'))
+        .parseAllDocuments(
+          fs.readFileSync(path.join(clone, 'catalog-info.yaml'), 'utf8'),
+        )
         .map(doc => doc.toJS() as Entity)
-        .map(e => ({ ...e, metadata: { namespace: 'default', ...e.metadata } }));
+        .map(e => ({
+          ...e,
+          metadata: { namespace: 'default', ...e.metadata },
+        }));
       // The catalog processes a new location in the background.
       setTimeout(() => registered.push(...entities), 3_000);
       return {
@@ -221,7 +236,10 @@ describe('templates: Create new cluster generation with Apply now, and Deploy cl
           await request(server)
             .get(`/api/scaffolder/v2/tasks/${created.body.id}/events`)
             .set('Authorization', user)
-        ).body as Array<{ type: string; body: { message?: string; output?: any } }>;
+        ).body as Array<{
+          type: string;
+          body: { message?: string; output?: any };
+        }>;
         return {
           status: task.body.status as string,
           log: events.map(e => e.body.message ?? '').join('\n'),
@@ -303,7 +321,8 @@ describe('templates: Create new cluster generation with Apply now, and Deploy cl
   });
 
   it('stops at a failure in eks-green; "Deploy cluster generation" then finishes it, environment and eks-blue reporting no changes', async () => {
-    const { templateFile, failMarker, values, repo } = setUp('generation-fails');
+    const { templateFile, failMarker, values, repo } =
+      setUp('generation-fails');
     fs.writeFileSync(failMarker, '');
     const pullRequests: OpenedPullRequest[] = [];
     const server = await backend({
@@ -326,9 +345,13 @@ describe('templates: Create new cluster generation with Apply now, and Deploy cl
     expect(pullRequests).toEqual([]);
 
     fs.rmSync(failMarker);
-    const second = await runTask(server, 'template:default/deploy-cluster-generation', {
-      generation: 'system:default/eks-blueprint',
-    });
+    const second = await runTask(
+      server,
+      'template:default/deploy-cluster-generation',
+      {
+        generation: 'system:default/eks-blueprint',
+      },
+    );
     expect({ status: second.status, log: second.log }).toMatchObject({
       status: 'completed',
     });
@@ -339,7 +362,9 @@ describe('templates: Create new cluster generation with Apply now, and Deploy cl
     expect(applied).toMatch(
       /eks-blue: Apply complete! Resources: 0 added, 0 changed, 0 destroyed\./,
     );
-    expect(applied).toMatch(/eks-green: Apply complete! Resources: [1-9]\d* added/);
+    expect(applied).toMatch(
+      /eks-green: Apply complete! Resources: [1-9]\d* added/,
+    );
     expect(pullRequests).toEqual([
       expect.objectContaining({ repo, branch: 'bluegreen/register-clusters' }),
     ]);

@@ -20,7 +20,10 @@ import { ExampleClusters } from '@bluegreen/example-kubernetes';
 import { Sandbox, startSandbox } from '@bluegreen/example-sandbox';
 import request from 'supertest';
 import yaml from 'yaml';
-import { GitHttpServer, startGitHttpServer } from '../__testUtils__/gitHttpServer';
+import {
+  GitHttpServer,
+  startGitHttpServer,
+} from '../__testUtils__/gitHttpServer';
 import {
   gitHubStandInModule,
   gitServerUrlReaderService,
@@ -94,7 +97,10 @@ describe('template: Upgrade the idle cluster (real tasks, real OpenTofu, the fix
         catalogServiceMock.factory({
           entities: [
             generation,
-            { ...template, metadata: { ...template.metadata, namespace: 'default' } },
+            {
+              ...template,
+              metadata: { ...template.metadata, namespace: 'default' },
+            },
           ],
         }),
         mockServices.rootConfig.factory({
@@ -143,7 +149,10 @@ describe('template: Upgrade the idle cluster (real tasks, real OpenTofu, the fix
   }
 
   it('refuses a colour whose weight file is above 0, before any CLI runs', async () => {
-    const { status, log } = await upgrade({ colour: 'blue', kubernetes_version: '1.35' });
+    const { status, log } = await upgrade({
+      colour: 'blue',
+      kubernetes_version: '1.35',
+    });
     expect(status).toBe('failed');
     expect(log).toContain(
       'colour: eks-blueprint-blue still has route53_weight = 100 in eks-blue/traffic.auto.tfvars; shift its traffic away (weight 0) and apply before rebuilding it',
@@ -177,39 +186,10 @@ describe('template: Upgrade the idle cluster (real tasks, real OpenTofu, the fix
     );
     const gone = await upgrade({ colour: 'green', kubernetes_version: '1.99' });
     expect(gone.status).toBe('failed');
-    expect(gone.log).toContain('kubernetesVersion: EKS does not support 1.99 today');
+    expect(gone.log).toContain(
+      'kubernetesVersion: EKS does not support 1.99 today',
+    );
     expect(pullRequests).toEqual([]);
-  });
-
-  it('times out naming the Application that is not Synced and Healthy, and opens no pull request', async () => {
-    const green = kubernetes.clusters[CLUSTERS.green];
-    const app =
-      '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/team-burnham';
-    const patch = (sync: string, health: string) =>
-      green.request(
-        'PATCH',
-        app,
-        { status: { sync: { status: sync }, health: { status: health } } },
-        { contentType: 'application/merge-patch+json' },
-      );
-    await patch('OutOfSync', 'Degraded');
-    try {
-      const { status, log } = await upgrade({
-        colour: 'green',
-        kubernetes_version: '1.35',
-        timeoutMinutes: 0.1,
-      });
-      expect(status).toBe('failed');
-      expect(log).toContain(
-        'eks-blueprint-green: waiting for Application team-burnham: OutOfSync/Degraded',
-      );
-      expect(log).toContain(
-        'eks-blueprint-green is not ready after 0.1 min (timeoutMinutes): Application team-burnham: OutOfSync/Degraded',
-      );
-      expect(pullRequests).toEqual([]);
-    } finally {
-      await patch('Synced', 'Healthy');
-    }
   });
 
   it('rebuilds the idle green at 1.35: the version line, the apply, the readiness wait, the catalog annotations, and a pull request with exactly those two files', async () => {
@@ -233,6 +213,10 @@ describe('template: Upgrade the idle cluster (real tasks, real OpenTofu, the fix
     expect(log).toMatch(/\[eks-green\] Apply complete! Resources: \d+ added/);
     expect(log).not.toMatch(/\[eks-blue\] \S+ apply/);
     expect(log).toMatch(/eks-blueprint-green is ready: 2 node\(s\) Ready/);
+    // The pull request records the applied stack before the wait starts.
+    expect(log.indexOf('Beginning step Propose the new version')).toBeLessThan(
+      log.indexOf('Beginning step Wait until it is ready'),
+    );
 
     expect(pullRequests).toEqual([
       expect.objectContaining({
@@ -250,5 +234,39 @@ describe('template: Upgrade the idle cluster (real tasks, real OpenTofu, the fix
     );
     expect(diff).toContain('+  title: eks-blueprint-green (Kubernetes 1.35)');
     expect(diff).toContain("-    bluegreen/cluster-pending: 'true'");
+  });
+  it('times out naming the Application that is not Synced and Healthy; the pull request, opened once the apply succeeded, still records what was applied', async () => {
+    const green = kubernetes.clusters[CLUSTERS.green];
+    const app =
+      '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/team-burnham';
+    const patch = (sync: string, health: string) =>
+      green.request(
+        'PATCH',
+        app,
+        { status: { sync: { status: sync }, health: { status: health } } },
+        { contentType: 'application/merge-patch+json' },
+      );
+    await patch('OutOfSync', 'Degraded');
+    try {
+      const { status, log } = await upgrade({
+        colour: 'green',
+        kubernetes_version: '1.36',
+        timeoutMinutes: 0.1,
+      });
+      expect(status).toBe('failed');
+      expect(log).toContain(
+        'eks-blueprint-green: waiting for Application team-burnham: OutOfSync/Degraded',
+      );
+      expect(log).toContain(
+        'eks-blueprint-green is not ready after 0.1 min (timeoutMinutes): Application team-burnham: OutOfSync/Degraded',
+      );
+      expect(pullRequests[1]).toMatchObject({
+        branch: 'bluegreen/upgrade-green-1.36',
+      });
+      const { files } = await pullRequestFiles(gitServer, pullRequests[1]);
+      expect(files).toEqual(['catalog-info.yaml', 'eks-green/main.tf']);
+    } finally {
+      await patch('Synced', 'Healthy');
+    }
   });
 });
