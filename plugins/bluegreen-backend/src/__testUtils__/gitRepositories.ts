@@ -31,6 +31,24 @@ function tempDir(prefix: string) {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
+/** Commits everything in a working copy (the tests' own identity). */
+async function commitAll(dir: string, message: string) {
+  await git(['add', '-A'], dir);
+  await git(
+    [
+      '-c',
+      'user.name=test',
+      '-c',
+      'user.email=test@example.com',
+      'commit',
+      '--quiet',
+      '-m',
+      message,
+    ],
+    dir,
+  );
+}
+
 /** Pushes a directory's files as the first commit of main of a new repository. */
 export async function pushDirectory(
   server: GitHttpServer,
@@ -41,20 +59,7 @@ export async function pushDirectory(
   const work = tempDir('bluegreen-seed-');
   fs.cpSync(dir, work, { recursive: true, verbatimSymlinks: true });
   await git(['init', '--quiet', '--initial-branch=main'], work);
-  await git(['add', '-A'], work);
-  await git(
-    [
-      '-c',
-      'user.name=test',
-      '-c',
-      'user.email=test@example.com',
-      'commit',
-      '--quiet',
-      '-m',
-      'initial commit',
-    ],
-    work,
-  );
+  await commitAll(work, 'initial commit');
   await git(['push', '--quiet', bare, 'main'], work);
   fs.rmSync(work, { recursive: true, force: true });
 }
@@ -149,20 +154,7 @@ export function gitHubStandInModule(
                     fs.writeFileSync(target, file.content);
                   }
                 }
-                await git(['add', '-A'], clone);
-                await git(
-                  [
-                    '-c',
-                    'user.name=test',
-                    '-c',
-                    'user.email=test@example.com',
-                    'commit',
-                    '--quiet',
-                    '-m',
-                    ctx.input.title,
-                  ],
-                  clone,
-                );
+                await commitAll(clone, ctx.input.title);
                 await git(
                   ['push', '--quiet', 'origin', ctx.input.branchName],
                   clone,

@@ -25,7 +25,7 @@ import { Generations } from '../security/Generations';
 import { TrafficBindings } from '../security/TrafficBindings';
 import { TrafficTargets } from '../security/TrafficTargets';
 import { WorkspaceVerifier } from '../security/WorkspaceVerifier';
-import { ZONE_NAME } from './sandbox';
+import { BURNHAM, CLUSTERS, ZONE_NAME } from './sandbox';
 
 /** The allow-lists the tests run with: the sandbox's zone and the example repository. */
 export const SECURITY_CONFIG = {
@@ -187,6 +187,20 @@ export const GENERATION_ENTITY: Entity = {
     },
   },
   spec: { owner: 'group:default/team-burnham' },
+};
+/** The generation's System naming burnham's records, as the Route 53 checks read them. */
+export const GENERATION_WITH_RECORDS: Entity = {
+  ...GENERATION_ENTITY,
+  metadata: {
+    ...GENERATION_ENTITY.metadata,
+    annotations: {
+      ...GENERATION_ENTITY.metadata.annotations,
+      'bluegreen/hostname': BURNHAM,
+      'bluegreen/hosted-zone': ZONE_NAME,
+      'bluegreen/blue-cluster': CLUSTERS.blue,
+      'bluegreen/green-cluster': CLUSTERS.green,
+    },
+  },
 };
 export const GENERATION_URL =
   'https://github.com/example/eks-blueprint-generation';

@@ -14,14 +14,9 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import { JsonObject } from '@backstage/types';
 import { Sandbox, startSandbox } from '@bluegreen/example-sandbox';
 import { fixtureUrlReader } from '../__testUtils__/fixtureRepository';
+import { sandboxRoute53 } from '../__testUtils__/sandbox';
 import {
-  BURNHAM,
-  CLUSTERS,
-  sandboxRoute53,
-  ZONE_NAME,
-} from '../__testUtils__/sandbox';
-import {
-  GENERATION_ENTITY,
+  GENERATION_WITH_RECORDS,
   GENERATION_URL,
   testGenerationGuard,
   testRouteWeightCheck,
@@ -31,19 +26,7 @@ import { RouteWeightCheck } from '../retire/RouteWeightCheck';
 import { RunnerFactory } from '../terraform/createRunner';
 import { createApplyAction } from './apply';
 
-const generation = {
-  ...GENERATION_ENTITY,
-  metadata: {
-    ...GENERATION_ENTITY.metadata,
-    annotations: {
-      ...GENERATION_ENTITY.metadata.annotations,
-      'bluegreen/hostname': BURNHAM,
-      'bluegreen/hosted-zone': ZONE_NAME,
-      'bluegreen/blue-cluster': CLUSTERS.blue,
-      'bluegreen/green-cluster': CLUSTERS.green,
-    },
-  },
-};
+const generation = GENERATION_WITH_RECORDS;
 
 describe('bluegreen:apply with a changed kubernetes_version line', () => {
   const workspace = createMockDirectory();

@@ -17,10 +17,9 @@ import {
   sandboxZoneId,
   upsertRecord,
   weightedRecords,
-  ZONE_NAME,
 } from '../__testUtils__/sandbox';
 import {
-  GENERATION_ENTITY,
+  GENERATION_WITH_RECORDS,
   GENERATION_URL,
   PermissionRule,
   testGenerationGuard,
@@ -30,19 +29,7 @@ import { copyGeneration } from '../__testUtils__/tofu';
 import { createSetClusterVersionAction } from './setClusterVersion';
 import { examples } from './setClusterVersion.examples';
 
-const generation = {
-  ...GENERATION_ENTITY,
-  metadata: {
-    ...GENERATION_ENTITY.metadata,
-    annotations: {
-      ...GENERATION_ENTITY.metadata.annotations,
-      'bluegreen/hostname': BURNHAM,
-      'bluegreen/hosted-zone': ZONE_NAME,
-      'bluegreen/blue-cluster': CLUSTERS.blue,
-      'bluegreen/green-cluster': CLUSTERS.green,
-    },
-  },
-};
+const generation = GENERATION_WITH_RECORDS;
 
 // EKS unreachable: the versions table decides, as of this day.
 const eksVersions = new EksVersionCatalog(

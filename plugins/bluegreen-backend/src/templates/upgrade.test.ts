@@ -42,7 +42,10 @@ import {
   weightedRecords,
   ZONE_NAME,
 } from '../__testUtils__/sandbox';
-import { SECURITY_CONFIG } from '../__testUtils__/security';
+import {
+  GENERATION_WITH_RECORDS,
+  SECURITY_CONFIG,
+} from '../__testUtils__/security';
 import { tofuBinary } from '../__testUtils__/tofu';
 import { waitForTask } from '../__testUtils__/scaffolderTasks';
 import bluegreenBackend from '../index';
@@ -56,22 +59,7 @@ const TEMPLATE = path.resolve(
 const FIXTURE = path.resolve(__dirname, '../__fixtures__/generation');
 const REPO = 'example/eks-blueprint-generation';
 
-const generation = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'System',
-  metadata: {
-    name: 'eks-blueprint',
-    namespace: 'default',
-    annotations: {
-      'bluegreen/generation-repo': `github.com?owner=example&repo=eks-blueprint-generation`,
-      'bluegreen/hostname': BURNHAM,
-      'bluegreen/hosted-zone': ZONE_NAME,
-      'bluegreen/blue-cluster': CLUSTERS.blue,
-      'bluegreen/green-cluster': CLUSTERS.green,
-    },
-  },
-  spec: { owner: 'group:default/team-burnham' },
-};
+const generation = GENERATION_WITH_RECORDS;
 
 describe('template: Upgrade the idle cluster (real tasks, real OpenTofu, the fixture generation)', () => {
   // Route 53 (sandbox): burnham blue 100 / green 0; EKS: blue 1.33, green 1.34.
