@@ -1,11 +1,14 @@
 /*
- * The EKS REST-JSON subset bluegreen reads: DescribeCluster and DescribeClusterVersions.
- * Field names and encodings follow @aws-sdk/client-eks's model (timestamps as epoch
- * seconds). Support status is computed from the sandbox clock so tests can move time.
+ * The EKS REST-JSON subset bluegreen reads, in the bluegreen AWS sandbox (a local
+ * stand-in, not AWS): DescribeCluster, DescribeClusterVersions, ListInsights and
+ * DescribeInsight. Field names and encodings follow @aws-sdk/client-eks's model
+ * (timestamps as epoch seconds). Support status is computed from the sandbox clock so
+ * tests can move time.
  */
 import {
   SandboxFixtureCluster,
   SandboxFixtureClusterVersion,
+  SandboxFixtureInsight,
   SandboxFixtures,
 } from './fixtures';
 
@@ -20,9 +23,18 @@ export class EksError extends Error {
   }
 }
 
+/**
+ * A cluster's insights as a test switches them: `none` lists none (a cluster EKS has not
+ * looked at yet), `access-denied` refuses both insight operations as IAM does without
+ * eks:ListInsights / eks:DescribeInsight.
+ */
+export type InsightsFault = 'none' | 'access-denied';
+
 export interface EksContext {
   fixtures: SandboxFixtures;
   now: () => Date;
+  /** By cluster name. */
+  insightFaults: Map<string, InsightsFault>;
 }
 
 export interface EksOperation {
@@ -109,6 +121,50 @@ function clusterJson(ctx: EksContext, c: SandboxFixtureCluster) {
   };
 }
 
+/** maxResults as EKS checks it (1 to 100, default 100). */
+function maxResultsOf(raw: unknown): number {
+  const maxResults = raw === undefined || raw === null ? 100 : Number(raw);
+  if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > 100) {
+    throw new EksError(
+      'InvalidParameterException',
+      'maxResults must be an integer between 1 and 100',
+      400,
+    );
+  }
+  return maxResults;
+}
+
+/** One page of `all` from a nextToken (an opaque offset), with the next token. */
+function pageOf<T>(
+  all: T[],
+  token: string | null | undefined,
+  maxResults: number,
+): { page: T[]; nextToken?: string } {
+  let offset = 0;
+  if (token !== null && token !== undefined) {
+    offset = Number(
+      Buffer.from(token, 'base64')
+        .toString('utf8')
+        .replace(/^sandbox:/, ''),
+    );
+    if (!Number.isInteger(offset) || offset < 0) {
+      throw new EksError(
+        'InvalidParameterException',
+        'The nextToken is not valid',
+        400,
+      );
+    }
+  }
+  const next =
+    offset + maxResults < all.length ? offset + maxResults : undefined;
+  return {
+    page: all.slice(offset, offset + maxResults),
+    ...(next !== undefined
+      ? { nextToken: Buffer.from(`sandbox:${next}`).toString('base64') }
+      : {}),
+  };
+}
+
 function describeClusterVersions(ctx: EksContext, query: URLSearchParams) {
   const now = ctx.now();
   const clusterType = query.get('clusterType') ?? 'eks';
@@ -131,31 +187,7 @@ function describeClusterVersions(ctx: EksContext, query: URLSearchParams) {
       400,
     );
   }
-  const maxRaw = query.get('maxResults');
-  const maxResults = maxRaw === null ? 100 : Number(maxRaw);
-  if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > 100) {
-    throw new EksError(
-      'InvalidParameterException',
-      'maxResults must be an integer between 1 and 100',
-      400,
-    );
-  }
-  const token = query.get('nextToken');
-  let offset = 0;
-  if (token !== null) {
-    offset = Number(
-      Buffer.from(token, 'base64')
-        .toString('utf8')
-        .replace(/^sandbox:/, ''),
-    );
-    if (!Number.isInteger(offset) || offset < 0) {
-      throw new EksError(
-        'InvalidParameterException',
-        'The nextToken is not valid',
-        400,
-      );
-    }
-  }
+  const maxResults = maxResultsOf(query.get('maxResults'));
   // Unsupported versions are listed only when asked for (includeAll or an explicit filter).
   const explicit = includeAll || wanted.length > 0 || status || wantedStatus;
   const all = [...(ctx.fixtures.eks?.clusterVersions ?? [])]
@@ -170,9 +202,7 @@ function describeClusterVersions(ctx: EksContext, query: URLSearchParams) {
         (status === undefined || LEGACY_STATUS[s] === status) &&
         (wantedStatus === undefined || s === wantedStatus),
     );
-  const page = all.slice(offset, offset + maxResults);
-  const next =
-    offset + maxResults < all.length ? offset + maxResults : undefined;
+  const { page, nextToken } = pageOf(all, query.get('nextToken'), maxResults);
   return {
     clusterVersions: page.map(({ v, s }) => ({
       clusterVersion: v.version,
@@ -186,45 +216,198 @@ function describeClusterVersions(ctx: EksContext, query: URLSearchParams) {
       versionStatus: s,
       kubernetesPatchVersion: v.kubernetesPatchVersion ?? `${v.version}.0`,
     })),
-    ...(next !== undefined
-      ? { nextToken: Buffer.from(`sandbox:${next}`).toString('base64') }
-      : {}),
+    ...(nextToken !== undefined ? { nextToken } : {}),
+  };
+}
+
+function clusterNamed(ctx: EksContext, name: string): SandboxFixtureCluster {
+  const cluster = ctx.fixtures.eks?.clusters?.find(c => c.name === name);
+  if (!cluster) {
+    throw new EksError(
+      'ResourceNotFoundException',
+      `No cluster found for name: ${name}.`,
+      404,
+      { clusterName: name },
+    );
+  }
+  return cluster;
+}
+
+const INSIGHT_CATEGORIES = ['UPGRADE_READINESS', 'MISCONFIGURATION'];
+const INSIGHT_STATUSES = ['PASSING', 'WARNING', 'ERROR', 'UNKNOWN'];
+
+/** The cluster's insights, unless a fault refuses or empties them. */
+function insightsOf(
+  ctx: EksContext,
+  name: string,
+  operation: string,
+): SandboxFixtureInsight[] {
+  const cluster = clusterNamed(ctx, name);
+  const fault = ctx.insightFaults.get(name);
+  if (fault === 'access-denied') {
+    const account = ctx.fixtures.accountId ?? '111122223333';
+    const region = ctx.fixtures.region ?? 'us-west-2';
+    // IAM's wording, ARNs and account id included (the backend must redact them).
+    throw new EksError(
+      'AccessDeniedException',
+      `User: arn:aws:sts::${account}:assumed-role/bluegreen-backstage/sandbox is not authorized to perform: eks:${operation} on resource: arn:aws:eks:${region}:${account}:cluster/${name}`,
+      403,
+    );
+  }
+  return fault === 'none' ? [] : cluster.insights ?? [];
+}
+
+function insightSummary(i: SandboxFixtureInsight) {
+  return {
+    id: i.id,
+    name: i.name,
+    category: i.category,
+    kubernetesVersion: i.kubernetesVersion,
+    lastRefreshTime: epochSeconds(i.lastRefreshTime),
+    lastTransitionTime: epochSeconds(i.lastTransitionTime),
+    description: i.description,
+    insightStatus: { status: i.status, reason: i.reason },
+  };
+}
+
+/** A filter list as the SDK sends it: absent, or an array of allowed strings. */
+function filterValues(
+  value: unknown,
+  field: string,
+  allowed?: string[],
+): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (
+    !Array.isArray(value) ||
+    value.some(v => typeof v !== 'string' || (allowed && !allowed.includes(v)))
+  ) {
+    throw new EksError(
+      'InvalidParameterException',
+      `Invalid filter.${field}: ${JSON.stringify(value)}`,
+      400,
+    );
+  }
+  return value;
+}
+
+/** POST /clusters/{name}/insights with {filter, maxResults, nextToken} as JSON. */
+function listInsights(ctx: EksContext, name: string, body: string) {
+  let request: {
+    filter?: {
+      categories?: unknown;
+      kubernetesVersions?: unknown;
+      statuses?: unknown;
+    };
+    maxResults?: unknown;
+    nextToken?: string;
+  };
+  try {
+    request = body ? JSON.parse(body) : {};
+  } catch {
+    throw new EksError('SerializationException', 'The body is not JSON', 400);
+  }
+  const categories = filterValues(
+    request.filter?.categories,
+    'categories',
+    INSIGHT_CATEGORIES,
+  );
+  const versions = filterValues(
+    request.filter?.kubernetesVersions,
+    'kubernetesVersions',
+  );
+  const statuses = filterValues(
+    request.filter?.statuses,
+    'statuses',
+    INSIGHT_STATUSES,
+  );
+  const maxResults = maxResultsOf(request.maxResults);
+  const all = insightsOf(ctx, name, 'ListInsights').filter(
+    i =>
+      (!categories || categories.includes(i.category)) &&
+      (!versions || versions.includes(i.kubernetesVersion ?? '')) &&
+      (!statuses || statuses.includes(i.status)),
+  );
+  const { page, nextToken } = pageOf(all, request.nextToken, maxResults);
+  return {
+    insights: page.map(insightSummary),
+    ...(nextToken !== undefined ? { nextToken } : {}),
+  };
+}
+
+/** GET /clusters/{name}/insights/{id}: the summary with its details. */
+function describeInsight(ctx: EksContext, name: string, id: string) {
+  const insight = insightsOf(ctx, name, 'DescribeInsight').find(
+    i => i.id === id,
+  );
+  if (!insight) {
+    throw new EksError(
+      'ResourceNotFoundException',
+      `No insight found for id: ${id}.`,
+      404,
+      { clusterName: name },
+    );
+  }
+  return {
+    insight: {
+      ...insightSummary(insight),
+      recommendation: insight.recommendation,
+      additionalInfo: insight.additionalInfo ?? {},
+      resources: [],
+      categorySpecificSummary: {
+        deprecationDetails: (insight.deprecationDetails ?? []).map(d => ({
+          usage: d.usage,
+          replacedWith: d.replacedWith,
+          stopServingVersion: d.stopServingVersion,
+          startServingReplacementVersion: d.startServingReplacementVersion,
+          clientStats: (d.clientStats ?? []).map(c => ({
+            userAgent: c.userAgent,
+            numberOfRequestsLast30Days: c.numberOfRequestsLast30Days,
+            lastRequestTime: epochSeconds(c.lastRequestTime),
+          })),
+        })),
+        addonCompatibilityDetails: [],
+      },
+    },
   };
 }
 
 /** Recognises the operation; undefined for paths outside this EKS subset. */
 export function routeEks(
   ctx: EksContext,
-  method: string,
-  pathname: string,
-  query: URLSearchParams,
+  request: {
+    method: string;
+    pathname: string;
+    query: URLSearchParams;
+    body: string;
+  },
 ): EksOperation | undefined {
-  if (method !== 'GET') return undefined;
-  if (pathname.replace(/\/+$/, '') === '/cluster-versions') {
+  const { method, pathname, query, body } = request;
+  const path = pathname.replace(/\/+$/, '');
+  const cluster = /^\/clusters\/([^/]+)$/.exec(path);
+  const insights = /^\/clusters\/([^/]+)\/insights$/.exec(path);
+  const insight = /^\/clusters\/([^/]+)\/insights\/([^/]+)$/.exec(path);
+  if (method === 'GET' && path === '/cluster-versions') {
     return {
       name: 'DescribeClusterVersions',
       run: () => describeClusterVersions(ctx, query),
     };
   }
-  const m = /^\/clusters\/([^/]+)\/?$/.exec(pathname);
-  if (m) {
-    const name = decodeURIComponent(m[1]);
+  if (method === 'GET' && cluster) {
+    const name = decodeURIComponent(cluster[1]);
     return {
       name: 'DescribeCluster',
-      run: () => {
-        const cluster = ctx.fixtures.eks?.clusters?.find(c => c.name === name);
-        if (!cluster) {
-          throw new EksError(
-            'ResourceNotFoundException',
-            `No cluster found for name: ${name}.`,
-            404,
-            {
-              clusterName: name,
-            },
-          );
-        }
-        return { cluster: clusterJson(ctx, cluster) };
-      },
+      run: () => ({ cluster: clusterJson(ctx, clusterNamed(ctx, name)) }),
+    };
+  }
+  if (method === 'POST' && insights) {
+    const name = decodeURIComponent(insights[1]);
+    return { name: 'ListInsights', run: () => listInsights(ctx, name, body) };
+  }
+  if (method === 'GET' && insight) {
+    const [name, id] = [insight[1], insight[2]].map(decodeURIComponent);
+    return {
+      name: 'DescribeInsight',
+      run: () => describeInsight(ctx, name, id),
     };
   }
   return undefined;

@@ -44,6 +44,40 @@ export interface SandboxFixtureZone {
   records?: SandboxFixtureRecord[];
 }
 
+/** A client of a deprecated API, as an EKS insight's clientStats lists it. */
+export interface SandboxFixtureInsightClient {
+  userAgent: string;
+  numberOfRequestsLast30Days: number;
+  /** ISO date-time. */
+  lastRequestTime: string;
+}
+
+/** One entry of an insight's categorySpecificSummary.deprecationDetails. */
+export interface SandboxFixtureDeprecation {
+  usage: string;
+  replacedWith?: string;
+  stopServingVersion?: string;
+  startServingReplacementVersion?: string;
+  clientStats?: SandboxFixtureInsightClient[];
+}
+
+/** An EKS cluster insight (ListInsights / DescribeInsight). */
+export interface SandboxFixtureInsight {
+  id: string;
+  name: string;
+  category: 'UPGRADE_READINESS' | 'MISCONFIGURATION';
+  kubernetesVersion?: string;
+  description: string;
+  status: 'PASSING' | 'WARNING' | 'ERROR' | 'UNKNOWN';
+  reason: string;
+  recommendation?: string;
+  additionalInfo?: Record<string, string>;
+  /** ISO date-times. */
+  lastRefreshTime: string;
+  lastTransitionTime: string;
+  deprecationDetails?: SandboxFixtureDeprecation[];
+}
+
 export interface SandboxFixtureCluster {
   name: string;
   version: string;
@@ -56,6 +90,7 @@ export interface SandboxFixtureCluster {
   createdAt?: string;
   roleArn?: string;
   tags?: Record<string, string>;
+  insights?: SandboxFixtureInsight[];
 }
 
 export interface SandboxFixtureClusterVersion {

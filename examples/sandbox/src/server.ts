@@ -7,7 +7,7 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { EksError, routeEks } from './eks';
+import { EksError, InsightsFault, routeEks } from './eks';
 import {
   CLOUDWATCH_TARGET_PREFIX,
   CloudWatchError,
@@ -64,6 +64,12 @@ export interface SandboxFaults {
    * propagation that keeps a writer waiting mid-step.
    */
   insyncDelay(ms: number): void;
+  /**
+   * A cluster's EKS insights from now on: `none` lists none, `access-denied` refuses
+   * ListInsights and DescribeInsight (AccessDeniedException, 403); undefined restores its
+   * fixture insights.
+   */
+  insights(cluster: string, fault?: InsightsFault): void;
 }
 
 export interface Sandbox {
@@ -112,7 +118,11 @@ export async function startSandbox(
     priorRequestWindowMs: options.priorRequestWindowMs ?? 0,
     now,
   };
-  const eksCtx = { fixtures, now };
+  const eksCtx = {
+    fixtures,
+    now,
+    insightFaults: new Map<string, InsightsFault>(),
+  };
   let counts: Record<string, number> = {};
   const loadBalancers = options.loadBalancers
     ? await startLoadBalancers({
@@ -210,6 +220,7 @@ export async function startSandbox(
     req: http.IncomingMessage,
     res: http.ServerResponse,
     url: URL,
+    body: string,
     requestId: string,
   ) => {
     const fail = (err: EksError) =>
@@ -234,12 +245,12 @@ export async function startSandbox(
       );
       return;
     }
-    const op = routeEks(
-      eksCtx,
-      req.method ?? 'GET',
-      url.pathname,
-      url.searchParams,
-    );
+    const op = routeEks(eksCtx, {
+      method: req.method ?? 'GET',
+      pathname: url.pathname,
+      query: url.searchParams,
+      body,
+    });
     if (!op) {
       count('Unsupported');
       fail(
@@ -373,7 +384,7 @@ export async function startSandbox(
         if (target.startsWith(CLOUDWATCH_TARGET_PREFIX)) {
           return handleCloudWatch(req, res, target, body, requestId);
         }
-        return handleEks(req, res, url, requestId);
+        return handleEks(req, res, url, body, requestId);
       })
       .catch(e => {
         send(
@@ -423,6 +434,10 @@ export async function startSandbox(
       insyncDelay: ms => store.setInsyncDelayMs(ms),
       dropChangeResponses: n => {
         dropChangeResponses = n;
+      },
+      insights: (cluster, fault) => {
+        if (fault) eksCtx.insightFaults.set(cluster, fault);
+        else eksCtx.insightFaults.delete(cluster);
       },
     },
   };

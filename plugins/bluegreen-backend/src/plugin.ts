@@ -9,6 +9,7 @@ import { scaffolderServiceRef } from '@backstage/plugin-scaffolder-node';
 import { bluegreenPermissions } from '@bluegreen/plugin-bluegreen-common';
 import { AwsClients, readAwsClientSettings } from './aws/AwsClients';
 import { EksClusterVersions } from './aws/EksClusterVersions';
+import { EksInsights } from './aws/EksInsights';
 import { EksVersionCatalog } from './aws/EksVersionCatalog';
 import { CutoverService } from './cutover/CutoverService';
 import { KubernetesBackendWorkloads } from './kubernetes/EntityWorkloads';
@@ -20,6 +21,7 @@ import { RefreshLimiter } from './service/RefreshLimiter';
 import { DatabaseLeaseStore } from './database/DatabaseLeaseStore';
 import { createRouter } from './service/router';
 import { TrafficStatusService } from './service/TrafficStatusService';
+import { UpgradeInsightsService } from './service/UpgradeInsightsService';
 import { SharedReads } from './service/SharedReads';
 import { createStagedCutovers } from './cutover/engine/createStagedCutovers';
 import { readStagedCutoverSettings } from './cutover/engine/stagedCutoverSettings';
@@ -160,6 +162,11 @@ export const bluegreenPlugin = createBackendPlugin({
             auditor: deps.auditor,
             scaffolder: deps.scaffolder,
             traffic,
+            insights: new UpgradeInsightsService({
+              insights: new EksInsights(() => aws.eks(), deps.logger),
+              targets,
+              reads,
+            }),
             targets,
             cutover,
             runs,

@@ -19,3 +19,5 @@ export * from './cutoverPlan';
 export * from './cutoverRun';
 export * from './probeThresholds';
 export * from './externalDns';
+export * from './insights';
+export * from './nextStep';

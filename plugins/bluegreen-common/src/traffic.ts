@@ -64,9 +64,10 @@ export interface ClusterVersionStatus {
   /**
    * `eks`: both the version and the calendar from the EKS API; `versions-table`: the
    * version from EKS, the calendar from the table in bluegreen-common; `unavailable`:
-   * EKS could not be asked about the cluster (see `error`).
+   * EKS could not be asked about the cluster (see `error`); `not-found`: EKS answered
+   * that no such cluster exists (destroyed, or not built yet).
    */
-  source: 'eks' | 'versions-table' | 'unavailable';
+  source: 'eks' | 'versions-table' | 'unavailable' | 'not-found';
   error?: string;
 }
 

@@ -15,7 +15,11 @@ export {
   EksVersionsPickerFieldExtension,
   rootRouteRef,
 } from './plugin';
-export type { EksVersions } from './components/EksVersionsPicker';
+export type {
+  EksVersions,
+  EksVersionsPickerUiOptions,
+  EksVersionsPickerValue,
+} from './components/EksVersionsPicker';
 export { blueGreenApiRef, BlueGreenClient } from './api';
 export type { BlueGreenApi } from './api';
 export { isBlueGreenAvailable } from '@bluegreen/plugin-bluegreen-common';

@@ -27,7 +27,12 @@ export class EksClusterVersions {
     } catch (error) {
       return {
         name,
-        source: 'unavailable',
+        // EKS's own answer that the cluster does not exist: a destroyed colour, not an
+        // outage.
+        source:
+          (error as Error)?.name === 'ResourceNotFoundException'
+            ? 'not-found'
+            : 'unavailable',
         error: `EKS DescribeCluster: ${
           (redactAwsError(error, this.logger) as Error).message
         }`,

@@ -1,5 +1,6 @@
 import {
   AuditorService,
+  BackstageCredentials,
   HttpAuthService,
   LoggerService,
   PermissionsService,
@@ -30,6 +31,7 @@ import { cutoverChecks, deniedChecks } from '../security/permissionChecks';
 import { TrafficTargets } from '../security/TrafficTargets';
 import { RefreshLimiter } from './RefreshLimiter';
 import { TrafficStatusService } from './TrafficStatusService';
+import { UpgradeInsightsService } from './UpgradeInsightsService';
 
 /** @internal */
 export interface RouterOptions {
@@ -39,6 +41,7 @@ export interface RouterOptions {
   auditor: AuditorService;
   scaffolder: ScaffolderService;
   traffic: TrafficStatusService;
+  insights: UpgradeInsightsService;
   targets: TrafficTargets;
   /** The cutover rules (mode, pre-flight) set-weight applies too. */
   cutover: CutoverService;
@@ -97,14 +100,22 @@ export async function createRouter(
       name: params.name,
     });
 
-  router.get('/entity/:kind/:namespace/:name/traffic', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const entityRef = entityRefOf(req.params);
-    // Read with the caller's credentials, so catalog read permissions apply.
+  // Read with the caller's credentials, so catalog read permissions apply.
+  const entityOf = async (
+    params: Record<string, string>,
+    credentials: BackstageCredentials,
+  ) => {
+    const entityRef = entityRefOf(params);
     const entity = await catalog.getEntityByRef(entityRef, { credentials });
     if (!entity) {
       throw new NotFoundError(`${entityRef} was not found`);
     }
+    return entity;
+  };
+
+  router.get('/entity/:kind/:namespace/:name/traffic', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const entity = await entityOf(req.params, credentials);
     const { refresh } = parseInput(
       z.object({ refresh: z.enum(['true', 'false']).optional() }).passthrough(),
       req.query,
@@ -115,6 +126,14 @@ export async function createRouter(
       (await options.refreshLimiter.allow(credentials.principal.userEntityRef));
     const current = await status(entity, fresh);
     res.json({ ...current, dnsFloor: options.runs.floorOf(current) });
+  });
+
+  // Each cluster answers for itself: one whose insights cannot be read says why.
+  router.get('/entity/:kind/:namespace/:name/insights', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    parseInput(z.object({}).strict(), req.query, 'query');
+    const entity = await entityOf(req.params, credentials);
+    res.json(await options.insights.forEntity(entity));
   });
 
   router.post(
@@ -236,11 +255,7 @@ export async function createRouter(
     '/entity/:kind/:namespace/:name/cutover-runs',
     async (req, res) => {
       const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-      const entityRef = entityRefOf(req.params);
-      const entity = await catalog.getEntityByRef(entityRef, { credentials });
-      if (!entity) {
-        throw new NotFoundError(`${entityRef} was not found`);
-      }
+      const entity = await entityOf(req.params, credentials);
       const { limit } = parseInput(
         z
           .object({ limit: z.coerce.number().int().min(1).max(100).optional() })

@@ -21,13 +21,21 @@ import {
 } from '@backstage/test-utils';
 import {
   CutoverRunView,
+  EksVersionsResponse,
   TrafficStatus,
+  UpgradeInsightsResponse,
 } from '@bluegreen/plugin-bluegreen-common';
 import { blueGreenApiRef } from '../api';
 
 export interface MockOptions {
   /** By entity name; an Error rejects, 'pending' never answers. */
   status?: Record<string, TrafficStatus | Error | 'pending'>;
+  /**
+   * By entity name; an Error rejects. Without one, both clusters answer no insights.
+   */
+  insights?: Record<string, UpgradeInsightsResponse | Error>;
+  /** The versions EKS supports today; default 1.33 and 1.34 from the versions table. */
+  eksVersions?: EksVersionsResponse['versions'];
   /** By entity name; an Error rejects. */
   objects?: Record<string, ObjectsByEntityResponse | Error>;
   allowed?: boolean;
@@ -63,9 +71,35 @@ export function createMockApis(options: MockOptions = {}) {
     }
     return answer;
   });
+  const getInsights = jest.fn(
+    async (ref: {
+      kind: string;
+      namespace: string;
+      name: string;
+    }): Promise<UpgradeInsightsResponse> => {
+      const answer = options.insights?.[ref.name];
+      if (answer instanceof Error) {
+        throw answer;
+      }
+      const none = (name: string) => ({
+        name,
+        status: 'ok' as const,
+        insights: [],
+      });
+      return (
+        answer ?? {
+          entityRef: `${ref.kind}:${ref.namespace}/${ref.name}`,
+          clusters: {
+            blue: none('eks-blueprint-blue'),
+            green: none('eks-blueprint-green'),
+          },
+        }
+      );
+    },
+  );
   const getEksVersions = jest.fn(async () => ({
     source: 'versions-table' as const,
-    versions: [
+    versions: options.eksVersions ?? [
       {
         version: '1.33',
         endOfStandardSupport: '2026-07-29',
@@ -150,6 +184,7 @@ export function createMockApis(options: MockOptions = {}) {
       blueGreenApiRef,
       {
         getTrafficStatus,
+        getInsights,
         getEksVersions,
         cutover,
         startStagedCutover,
@@ -180,6 +215,7 @@ export function createMockApis(options: MockOptions = {}) {
     apis: apis as any,
     mocks: {
       getTrafficStatus,
+      getInsights,
       getEksVersions,
       cutover,
       startStagedCutover,

@@ -11,6 +11,7 @@ import {
   StagedCutoverRequest,
   StagedCutoverResponse,
   TrafficStatus,
+  UpgradeInsightsResponse,
 } from '@bluegreen/plugin-bluegreen-common';
 
 /**
@@ -23,6 +24,11 @@ export interface BlueGreenApi {
     entity: CompoundEntityRef,
     options?: { refresh?: boolean },
   ): Promise<TrafficStatus>;
+  /**
+   * The EKS upgrade insights of the entity's two clusters; a cluster whose insights
+   * cannot be read says why in its own answer.
+   */
+  getInsights(entity: CompoundEntityRef): Promise<UpgradeInsightsResponse>;
   /** The Kubernetes versions EKS supports today, for a new generation. */
   getEksVersions(): Promise<EksVersionsResponse>;
   /** Starts a cutover task for the entity; the backend checks bluegreen.cutover. */

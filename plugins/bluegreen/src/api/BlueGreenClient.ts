@@ -12,6 +12,7 @@ import {
   StagedCutoverRequest,
   StagedCutoverResponse,
   TrafficStatus,
+  UpgradeInsightsResponse,
 } from '@bluegreen/plugin-bluegreen-common';
 import { BlueGreenApi } from './BlueGreenApi';
 
@@ -41,6 +42,12 @@ export class BlueGreenClient implements BlueGreenApi {
   ): Promise<TrafficStatus> {
     const url = await this.entityUrl(entity, 'traffic');
     return this.get(options.refresh ? `${url}?refresh=true` : url);
+  }
+
+  async getInsights(
+    entity: CompoundEntityRef,
+  ): Promise<UpgradeInsightsResponse> {
+    return this.get(await this.entityUrl(entity, 'insights'));
   }
 
   async getEksVersions(): Promise<EksVersionsResponse> {

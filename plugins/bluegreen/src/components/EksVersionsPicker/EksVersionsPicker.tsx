@@ -16,15 +16,53 @@ import TextField from '@material-ui/core/TextField';
 import MenuItem from '@material-ui/core/MenuItem';
 import Typography from '@material-ui/core/Typography';
 import { blueGreenApiRef } from '../../api';
+import { UpgradeVersionPicker } from './UpgradeVersionPicker';
 
 /** The blue and green clusters' Kubernetes versions of a new generation. */
 export type EksVersions = { blue?: string; green?: string };
 
 /**
+ * `ui:options` of the field: `mode: upgrade` picks the one version to rebuild the idle
+ * colour at (the field is then a string); the default picks both of a new generation.
+ * @public
+ */
+export type EksVersionsPickerUiOptions = { mode?: 'generation' | 'upgrade' };
+
+/**
+ * The field's value: both versions of a new generation, or the upgrade's version.
+ * @public
+ */
+export type EksVersionsPickerValue = EksVersions | string;
+
+type PickerProps = FieldExtensionComponentProps<
+  EksVersionsPickerValue,
+  EksVersionsPickerUiOptions
+>;
+
+const isUpgrade = (uiSchema?: { 'ui:options'?: EksVersionsPickerUiOptions }) =>
+  uiSchema?.['ui:options']?.mode === 'upgrade';
+
+/**
+ * The Kubernetes versions of a generation's clusters, from the versions EKS supports
+ * today: both of a new generation, or (upgrade mode) the one to rebuild a colour at.
+ */
+export function EksVersionsPicker(props: PickerProps) {
+  return isUpgrade(props.uiSchema) ? (
+    <UpgradeVersionPicker
+      {...(props as unknown as FieldExtensionComponentProps<string>)}
+    />
+  ) : (
+    <GenerationVersionsPicker
+      {...(props as unknown as FieldExtensionComponentProps<EksVersions>)}
+    />
+  );
+}
+
+/**
  * Two pickers for the versions EKS supports today (from the bluegreen backend, which
  * asks EKS or falls back to its versions table); defaults to the two newest.
  */
-export function EksVersionsPicker(
+function GenerationVersionsPicker(
   props: FieldExtensionComponentProps<EksVersions>,
 ) {
   const { formData, onChange, rawErrors, schema, required } = props;
@@ -83,11 +121,23 @@ export function EksVersionsPicker(
   );
 }
 
-/** Green is the new generation: it must not be older than blue. */
-export const eksVersionsValidation: CustomFieldValidator<EksVersions> = (
-  versions,
-  validation,
-) => {
+/**
+ * Green is the new generation: it must not be older than blue. In upgrade mode a version
+ * must be chosen (the server checks it is newer than the serving cluster's).
+ */
+export const eksVersionsValidation: CustomFieldValidator<
+  EksVersionsPickerValue,
+  EksVersionsPickerUiOptions
+> = (value, validation, context) => {
+  if (isUpgrade(context?.uiSchema) || typeof value === 'string') {
+    if (typeof value !== 'string' || !/^\d+\.\d+$/.test(value)) {
+      validation.addError(
+        'choose the Kubernetes version to rebuild the cluster at',
+      );
+    }
+    return;
+  }
+  const versions = value;
   if (!versions?.blue || !versions?.green) {
     validation.addError('choose a version for both clusters');
   } else if (compareKubernetesVersions(versions.green, versions.blue) < 0) {

@@ -1,2 +1,6 @@
 export { EksVersionsPicker, eksVersionsValidation } from './EksVersionsPicker';
-export type { EksVersions } from './EksVersionsPicker';
+export type {
+  EksVersions,
+  EksVersionsPickerUiOptions,
+  EksVersionsPickerValue,
+} from './EksVersionsPicker';

@@ -3,6 +3,7 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import {
   ClusterColour,
+  ClusterUpgradeInsights,
   ClusterVersionStatus,
   describeEksSupport,
   WeightedRecordStatus,
@@ -11,6 +12,7 @@ import { ClusterWorkloads } from '@bluegreen/plugin-bluegreen-common';
 import { CLUSTER_COLOUR_CODES } from '../shared/colours';
 import { WeightBar } from '../shared/WeightBar';
 import { WorkloadList } from '../shared/WorkloadList';
+import { UpgradeInsights } from '../UpgradeInsights';
 
 const useStyles = makeStyles(theme => ({
   panel: {
@@ -37,6 +39,17 @@ const useStyles = makeStyles(theme => ({
 
 function VersionLine(props: { cluster?: ClusterVersionStatus }) {
   const { cluster } = props;
+  if (cluster?.source === 'not-found') {
+    return (
+      <Typography
+        variant="body2"
+        color="textSecondary"
+        data-testid="bluegreen-version"
+      >
+        No such cluster in EKS (destroyed, or not built yet)
+      </Typography>
+    );
+  }
   if (!cluster || cluster.source === 'unavailable') {
     return (
       <Typography variant="body2" color="textSecondary">
@@ -59,7 +72,10 @@ function VersionLine(props: { cluster?: ClusterVersionStatus }) {
   );
 }
 
-/** One cluster of the pair: name, version and support, weight, workloads. */
+/**
+ * One cluster of the pair: name, version and support, weight, workloads, upgrade
+ * insights.
+ */
 export function ClusterPanel(props: {
   colour: ClusterColour;
   name?: string;
@@ -69,6 +85,8 @@ export function ClusterPanel(props: {
   workloads?: ClusterWorkloads;
   /** GitOps mode: the weight external-dns reads from the cluster's Ingress. */
   ingressWeight?: { ingress: string; weight: number };
+  /** Its EKS upgrade insights, or why they could not be read. */
+  upgradeInsights?: { insights?: ClusterUpgradeInsights; error?: Error };
 }) {
   const classes = useStyles();
   const { colour, name, cluster, record, workloads, ingressWeight } = props;
@@ -115,6 +133,13 @@ export function ClusterPanel(props: {
         </Typography>
       )}
       {workloads && <WorkloadList workloads={workloads} />}
+      {props.upgradeInsights && (
+        <UpgradeInsights
+          clusterName={name ?? colour}
+          insights={props.upgradeInsights.insights}
+          error={props.upgradeInsights.error}
+        />
+      )}
     </Box>
   );
 }

@@ -16,6 +16,7 @@ import {
   burnhamObjectsGreenUnreachable,
 } from '../../__fixtures__/kubernetes';
 import { burnhamStatus } from '../../__fixtures__/traffic';
+import { burnhamInsights, kubeletSkew } from '../../__fixtures__/insights';
 import {
   rolledBackRun,
   runAtFirstStep,
@@ -487,5 +488,175 @@ describe('EntityBlueGreenCard on a System', () => {
         "Cut over from a component's page: the pre-flight reads its workloads",
       ),
     ).toBeInTheDocument();
+  });
+});
+
+describe('EntityBlueGreenCard: upgrade insights and the next step', () => {
+  // Another entity per test: the insights and versions are read once per entity.
+  const named = (name: string) => ({
+    ...burnham,
+    metadata: { ...burnham.metadata, name },
+  });
+
+  it("shows the sandbox's warning insight in its cluster's panel: the removed API, its replacement, the client and when it was last seen", async () => {
+    await renderWithApis(<EntityBlueGreenCard />, burnham, {
+      status: { burnham: burnhamStatus },
+      objects: { burnham: burnhamObjects },
+      insights: { burnham: burnhamInsights },
+    });
+    const blue = within(
+      await panel('blue').findByTestId(
+        'bluegreen-insights',
+        {},
+        { timeout: 10_000 },
+      ),
+    );
+    expect(
+      blue.getByText(
+        'Warns about Kubernetes 1.34: Deprecated APIs removed in Kubernetes v1.34 — Deprecated API usage detected within last 30 days.',
+      ),
+    ).toBeInTheDocument();
+    expect(blue.getByTestId('bluegreen-insight-api')).toHaveTextContent(
+      '/apis/resource.k8s.io/v1beta1/resourceclaims stops being served in 1.34; use /apis/resource.k8s.io/v1beta2/resourceclaims (served since 1.33)',
+    );
+    expect(blue.getByTestId('bluegreen-insight-client')).toHaveTextContent(
+      'called by argocd-application-controller/v3.1.0, 1284 requests in the last 30 days, last seen 2026-11-24 22:41 UTC',
+    );
+    // The passing kubelet check is not a finding.
+    expect(blue.queryByText(/Kubelet version skew/)).toBeNull();
+    expect(
+      panel('green').getByTestId('bluegreen-insight-api'),
+    ).toHaveTextContent('/apis/resource.k8s.io/v1beta1/deviceclasses');
+  });
+
+  it('says so for a cluster without failing insights, and for one whose insights could not be read, the rest of the card still working', async () => {
+    const entity = named('burnham-insights');
+    await renderWithApis(<EntityBlueGreenCard />, entity, {
+      status: { 'burnham-insights': burnhamStatus },
+      objects: { 'burnham-insights': burnhamObjects },
+      insights: {
+        'burnham-insights': {
+          entityRef: 'component:default/burnham-insights',
+          clusters: {
+            blue: {
+              name: 'eks-blueprint-blue',
+              status: 'ok',
+              // Passing only: nothing blocks or warns.
+              insights: [kubeletSkew('1.34')],
+            },
+            green: {
+              name: 'eks-blueprint-green',
+              status: 'unavailable',
+              error:
+                'EKS ListInsights: User: arn:(redacted) is not authorized to perform: eks:ListInsights',
+            },
+          },
+        },
+      },
+    });
+    expect(
+      await panel('blue').findByText(
+        'No upgrade insights for eks-blueprint-blue',
+        {},
+        { timeout: 10_000 },
+      ),
+    ).toBeInTheDocument();
+    expect(panel('green').getByTestId('bluegreen-insights')).toHaveTextContent(
+      'Upgrade insights unavailable: EKS ListInsights: User: arn:(redacted) is not authorized to perform: eks:ListInsights',
+    );
+    expect(panel('green').getByTestId('bluegreen-version')).toHaveTextContent(
+      'Kubernetes 1.34',
+    );
+    expect(
+      await panel('green').findByText(
+        'burnham 3/3 ready',
+        {},
+        { timeout: 10_000 },
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('says the insights are unavailable in both panels when the whole read fails, without failing the card', async () => {
+    const entity = named('burnham-no-insights');
+    await renderWithApis(<EntityBlueGreenCard />, entity, {
+      status: { 'burnham-no-insights': burnhamStatus },
+      objects: { 'burnham-no-insights': burnhamObjects },
+      insights: { 'burnham-no-insights': new Error('503 Service Unavailable') },
+    });
+    for (const colour of ['blue', 'green']) {
+      expect(
+        await panel(colour).findByText(
+          'Upgrade insights unavailable: 503 Service Unavailable',
+          {},
+          { timeout: 10_000 },
+        ),
+      ).toBeInTheDocument();
+    }
+    expect(screen.getByTestId('bluegreen-record')).toBeInTheDocument();
+    await waitFor(() =>
+      expect(screen.getByTestId('bluegreen-cutover-button')).toBeEnabled(),
+    );
+  });
+
+  it("says a destroyed colour's cluster is not in EKS, and the next step rebuilds it, linking the upgrade template prefilled", async () => {
+    const entity = {
+      ...named('burnham-destroyed'),
+      spec: { ...burnham.spec, system: 'eks-blueprint' },
+    };
+    await renderWithApis(<EntityBlueGreenCard />, entity, {
+      status: {
+        'burnham-destroyed': {
+          ...burnhamStatus,
+          weights: { blue: 0, green: 100 },
+          clusters: {
+            ...burnhamStatus.clusters,
+            blue: {
+              name: 'eks-blueprint-blue',
+              source: 'not-found',
+              error:
+                'EKS DescribeCluster: No cluster found for name: eks-blueprint-blue.',
+            },
+          },
+        },
+      },
+      objects: { 'burnham-destroyed': burnhamObjects },
+      eksVersions: [
+        {
+          version: '1.34',
+          endOfStandardSupport: '2026-12-02',
+          endOfExtendedSupport: '2027-12-02',
+          supportStatus: 'standard',
+        },
+        {
+          version: '1.35',
+          endOfStandardSupport: '2027-03-27',
+          endOfExtendedSupport: '2028-03-27',
+          supportStatus: 'standard',
+        },
+      ],
+    });
+    const line = await screen.findByTestId(
+      'bluegreen-next-step',
+      {},
+      { timeout: 10_000 },
+    );
+    expect(line).toHaveTextContent(
+      'Next: green serves 100 % · blue destroyed — rebuild it at 1.35',
+    );
+    expect(
+      within(line).getByRole('link', { name: 'rebuild it at 1.35' }),
+    ).toHaveAttribute(
+      'href',
+      `/create/templates/default/upgrade-idle-cluster?formData=${encodeURIComponent(
+        JSON.stringify({
+          generation: 'system:default/eks-blueprint',
+          colour: 'blue',
+          kubernetes_version: '1.35',
+        }),
+      )}`,
+    );
+    expect(panel('blue').getByTestId('bluegreen-version')).toHaveTextContent(
+      'No such cluster in EKS (destroyed, or not built yet)',
+    );
   });
 });

@@ -7,6 +7,7 @@ import {
 } from '@backstage/core-components';
 import {
   Entity,
+  getCompoundEntityRef,
   RELATION_HAS_PART,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
@@ -43,7 +44,9 @@ import {
 } from '../shared/useTrafficStatus';
 import { useRelatedComponents } from '../shared/useRelatedEntities';
 import { WorkloadsTable } from '../shared/WorkloadsTable';
+import { useUpgradeInsights } from '../UpgradeInsights';
 import { ClusterPanel } from './ClusterPanel';
+import { NextStepLine } from './NextStepLine';
 
 type Workloads = Record<ClusterColour, ClusterWorkloads>;
 
@@ -166,7 +169,8 @@ function ParityLine(props: {
 
 /**
  * The blue and green clusters of an entity side by side: version and support, traffic
- * share, workloads; whether green runs what blue runs; and the cutover.
+ * share, workloads, upgrade insights; whether green runs what blue runs; what comes next;
+ * and the cutover.
  */
 export function EntityBlueGreenCard() {
   const { entity } = useEntity();
@@ -176,6 +180,9 @@ export function EntityBlueGreenCard() {
   const [dialogOpen, setDialogOpen] = useState(false);
   // Each event of a running cutover reads the traffic again (fresh from Route 53).
   const runs = useCutoverRuns(entity, () => traffic.reload(true));
+  const insights = useUpgradeInsights(
+    annotations.hostname ? getCompoundEntityRef(entity) : undefined,
+  );
 
   if (!annotations.hostname) {
     return (
@@ -198,6 +205,10 @@ export function EntityBlueGreenCard() {
               cluster={status.clusters[colour]}
               record={status.records.find(r => r.colour === colour)}
               workloads={workloads?.[colour]}
+              upgradeInsights={{
+                insights: insights.value?.clusters[colour],
+                error: insights.error,
+              }}
               // In GitOps mode external-dns writes Route 53 from the Ingress: the hop
               // before Route 53, shown while the weight is on its way.
               ingressWeight={
@@ -298,6 +309,7 @@ export function EntityBlueGreenCard() {
                 {problem}
               </Typography>
             ))}
+            <NextStepLine entity={entity} status={status} />
           </Grid>
           {system ? (
             clusters()
