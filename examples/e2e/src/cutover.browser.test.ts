@@ -579,6 +579,22 @@ describe('the blue/green card in a real browser', () => {
         );
       });
 
+      await step(
+        "the next step before the move: cut over to green, the new generation; blue's upgrade insights from the EKS stand-in",
+        async () => {
+          await waitForText(
+            card.getByTestId('bluegreen-next-step'),
+            /blue serves 100 % · green idle on 1\.34 .*newer than blue's 1\.33 — cut over to green/,
+            'the next-step line (before)',
+          );
+          await waitForText(
+            blue.getByTestId('bluegreen-insights'),
+            /argocd-application-controller/,
+            "blue's upgrade insights",
+          );
+        },
+      );
+
       await step('kubectl reads what the card shows (before)', () =>
         kubectlAgreesWithCard('before'),
       );
@@ -727,6 +743,43 @@ describe('the blue/green card in a real browser', () => {
         path: path.join(SCREENSHOT_DIR, 'burnham-card-after.png'),
         animations: 'disabled',
       });
+
+      await step(
+        'the next step after the move: retire blue or rebuild it at 1.35; the link opens "Upgrade the idle cluster" prefilled',
+        async () => {
+          await waitForText(
+            card.getByTestId('bluegreen-next-step'),
+            /Next: green serves 100 % · blue idle on 1\.33 \(extended support, \$0\.60 per hour, about \$438 a month\) — retire it or rebuild it at 1\.35/,
+            'the next-step line (after)',
+          );
+          await card.screenshot({
+            path: path.join(SCREENSHOT_DIR, 'burnham-card-next-step.png'),
+            animations: 'disabled',
+          });
+          await card
+            .getByRole('link', { name: 'rebuild it at 1.35' })
+            .click({ timeout: UI_TIMEOUT_MS });
+          await p.waitForURL(
+            /\/create\/templates\/default\/upgrade-idle-cluster\?formData=/,
+            { timeout: UI_TIMEOUT_MS },
+          );
+          await waitForText(
+            p.getByTestId('eks-upgrade-version-help'),
+            /green \(eks-blueprint-green\) serves on Kubernetes 1\.34/,
+            'the upgrade form (serving cluster and rule)',
+          );
+          await waitForText(
+            p.getByTestId('bluegreen-insights'),
+            /argocd-application-controller/,
+            "the serving cluster's insights in the upgrade form",
+          );
+          await p.screenshot({
+            path: path.join(SCREENSHOT_DIR, 'upgrade-form.png'),
+            fullPage: true,
+          });
+          await p.goBack();
+        },
+      );
 
       // Exactly one Route 53 change: burnham's two weighted records, blue 0 and green 100.
       const changes = sandbox!.changeLog();
