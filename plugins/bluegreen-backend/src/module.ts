@@ -130,6 +130,7 @@ export const bluegreenScaffolderModule = createBackendModule({
             generationGuard,
             awsCredentialsManager,
             routeWeightCheck,
+            eksVersions,
           }),
           createSetClusterVersionAction({
             generationGuard,

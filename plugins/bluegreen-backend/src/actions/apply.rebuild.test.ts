@@ -22,11 +22,21 @@ import {
   testRouteWeightCheck,
 } from '../__testUtils__/security';
 import { copyGeneration, tofuBinary } from '../__testUtils__/tofu';
+import { weightFileContent } from '@bluegreen/plugin-bluegreen-common';
+import { EksVersionCatalog } from '../aws/EksVersionCatalog';
 import { RouteWeightCheck } from '../retire/RouteWeightCheck';
 import { RunnerFactory } from '../terraform/createRunner';
 import { createApplyAction } from './apply';
 
 const generation = GENERATION_WITH_RECORDS;
+
+// EKS unreachable: the versions table decides, as of this day.
+const eksVersions = new EksVersionCatalog(
+  async () => {
+    throw new Error('no route to EKS');
+  },
+  () => new Date('2026-12-03T12:00:00Z'),
+);
 
 describe('bluegreen:apply with a changed kubernetes_version line', () => {
   const workspace = createMockDirectory();
@@ -78,6 +88,7 @@ describe('bluegreen:apply with a changed kubernetes_version line', () => {
         urlReader: fixtureUrlReader(GENERATION_URL),
       }).generationGuard,
       routeWeightCheck: routeWeightCheck ?? undefined,
+      eksVersions: routeWeightCheck ? eksVersions : undefined,
       runnerFactory,
     });
     const logger = mockServices.logger.mock();
@@ -127,10 +138,45 @@ describe('bluegreen:apply with a changed kubernetes_version line', () => {
     setVersion('green', '1.35');
     const { done, commands } = await apply({ stacks: ['eks-green'] }, null);
     await expect(done).rejects.toThrow(
-      'this backend cannot read Route 53 to tell that the cluster carries no traffic',
+      'this backend cannot read Route 53 and EKS to tell that the cluster carries no traffic',
     );
     expect(commands).toEqual([]);
   });
+
+  it('never rebuilds while the same task moves traffic: a version change with a changed weight file is refused', async () => {
+    setVersion('green', '1.35');
+    fs.writeFileSync(
+      workspace.resolve('eks-blue/traffic.auto.tfvars'),
+      weightFileContent(0),
+    );
+    fs.writeFileSync(
+      workspace.resolve('eks-green/traffic.auto.tfvars'),
+      weightFileContent(100),
+    );
+    const { done, commands } = await apply({
+      stacks: ['eks-green', 'eks-blue'],
+    });
+    await expect(done).rejects.toThrow(
+      'stacks: eks-green/main.tf changes kubernetes_version 1.34 → 1.35 while the task also changes the weights (eks-blue 100 → 0, eks-green 0 → 100); rebuild and cut over in separate tasks',
+    );
+    expect(commands).toEqual([]);
+  });
+
+  it.each([
+    [
+      '1.33',
+      "stacks: 1.33 is not newer than blue's 1.33, the cluster that serves",
+    ],
+    ['1.30', 'stacks: EKS does not support 1.30 today'],
+  ])(
+    'applies the version rules whoever wrote the line: %s refused',
+    async (version, message) => {
+      setVersion('green', version);
+      const { done, commands } = await apply({ stacks: ['eks-green'] });
+      await expect(done).rejects.toThrow(message);
+      expect(commands).toEqual([]);
+    },
+  );
 
   it('still refuses any other change to main.tf: only the machine-owned line may differ', async () => {
     const file = workspace.resolve('eks-green/main.tf');

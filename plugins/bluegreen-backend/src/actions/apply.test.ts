@@ -173,7 +173,8 @@ describe('bluegreen:apply (real OpenTofu CLI)', () => {
       environment: { vpc_id: 'vpc-eks-blueprint' },
       'eks-blue': {
         cluster_name: 'eks-blueprint-blue',
-        cluster_endpoint: 'https://eks-blueprint-blue.eks.example.com',
+        cluster_endpoint:
+          'https://eks-blueprint-blue.gr7.us-west-2.eks.amazonaws.com',
         cluster_certificate_authority_data: Buffer.from(
           'fixture CA of eks-blueprint-blue',
         ).toString('base64'),

@@ -6,21 +6,15 @@ import {
   CLUSTER_COLOURS,
   CLUSTER_STACKS,
   ClusterColour,
-  clusterName,
-  GenerationStack,
   generationStackSchema,
-  KUBERNETES_VERSION_FILE,
-  stackColour,
   WEIGHT_FILE,
   WEIGHT_VARIABLE,
 } from '@bluegreen/plugin-bluegreen-common';
 import { InputError } from '@backstage/errors';
-import {
-  readEnvironmentName,
-  readSharedSettingNames,
-} from '../lib/generationFiles';
-import { assertClusterIdle } from '../retire/assertClusterIdle';
-import { REBUILDING, RouteWeightCheck } from '../retire/RouteWeightCheck';
+import { readSharedSettingNames } from '../lib/generationFiles';
+import { EksVersionCatalog } from '../aws/EksVersionCatalog';
+import { guardVersionChanges } from '../retire/guardVersionChanges';
+import { RouteWeightCheck } from '../retire/RouteWeightCheck';
 import { z } from 'zod/v3';
 import { parseInput } from '../lib/parseInput';
 import { resolveStackDirectory } from '../lib/resolveStackDirectory';
@@ -165,6 +159,8 @@ export interface ApplyActionOptions {
    * a changed version line is refused.
    */
   routeWeightCheck?: RouteWeightCheck;
+  /** The versions EKS supports, for the same; without it a changed version line is refused. */
+  eksVersions?: EksVersionCatalog;
   /** Replaces the CLI (tests); by default one is built from config and input. */
   runnerFactory?: RunnerFactory;
   /** How often to report resources still in progress. Default 30 s. */
@@ -198,6 +194,20 @@ export function createApplyAction(options: ApplyActionOptions) {
         'input to bluegreen:apply',
       );
       const { stacks } = input;
+      if (ctx.isDryRun && input.newGeneration) {
+        // A dry run registers nothing, so there is no entity to authorise on yet.
+        for (const stack of stacks) {
+          ctx.logger.info(
+            `Dry run: would wait for the catalog to show the new ${input.generation}, require you to be its owner and hold bluegreen.apply on it, then run init and apply in ${stack}`,
+          );
+        }
+        ctx.output('outputs', {});
+        ctx.output(
+          'changes',
+          Object.fromEntries(stacks.map(s => [s, 'dry run: nothing applied'])),
+        );
+        return;
+      }
       await options.generationGuard.run(
         ctx,
         {
@@ -216,40 +226,20 @@ export function createApplyAction(options: ApplyActionOptions) {
           }),
         },
         async (generation, runDirectory, weightChanges, versionChanges) => {
-          // A changed version line rebuilds (or upgrades in place) that cluster: only
-          // while it carries no traffic, the guard of a retirement.
-          for (const change of versionChanges) {
-            const changed = `${change.stack}/${KUBERNETES_VERSION_FILE} changes kubernetes_version ${change.from} → ${change.to}`;
-            if (input.runId || !(stacks as string[]).includes(change.stack)) {
-              throw new InputError(
-                `stacks: ${changed}; only a task that applies ${change.stack} itself may change it`,
-              );
-            }
-            if (!options.routeWeightCheck) {
-              throw new InputError(
-                `stacks: ${changed}, and this backend cannot read Route 53 to tell that the cluster carries no traffic`,
-              );
-            }
-            const colour = stackColour(change.stack as GenerationStack)!;
-            await assertClusterIdle({
-              workspacePath: ctx.workspacePath,
-              stack: change.stack,
-              clusterName: clusterName(
-                await readEnvironmentName(ctx.workspacePath),
-                colour,
-              ),
-              generation: generation.entity,
-              routeWeightCheck: options.routeWeightCheck,
-              purpose: REBUILDING,
-              log: {
-                info: line => ctx.logger.info(`[${change.stack}] ${line}`),
-                warn: line => ctx.logger.warn(`[${change.stack}] ${line}`),
-              },
-            });
-            ctx.logger.info(
-              `[${change.stack}] kubernetes_version ${change.from} → ${change.to}: the cluster carries no traffic, so it may be rebuilt`,
-            );
-          }
+          await guardVersionChanges({
+            workspacePath: ctx.workspacePath,
+            stacks,
+            delegated: Boolean(input.runId),
+            versionChanges,
+            weightChanges,
+            generation: generation.entity,
+            routeWeightCheck: options.routeWeightCheck,
+            eksVersions: options.eksVersions,
+            log: {
+              info: line => ctx.logger.info(line),
+              warn: line => ctx.logger.warn(line),
+            },
+          });
           // -var beats every variables file: it must not override what the
           // repository's terraform.tfvars sets (admin role, GitOps repositories, zone).
           const sharedSettings = new Set(

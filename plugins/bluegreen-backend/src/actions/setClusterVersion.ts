@@ -5,7 +5,6 @@ import {
   CLUSTER_COLOURS,
   CLUSTER_STACKS,
   clusterName,
-  compareKubernetesVersions,
   describeEksSupport,
   KUBERNETES_VERSION_FILE,
 } from '@bluegreen/plugin-bluegreen-common';
@@ -18,6 +17,7 @@ import {
 } from '../lib/generationFiles';
 import { parseInput } from '../lib/parseInput';
 import { assertClusterIdle } from '../retire/assertClusterIdle';
+import { assertRebuildVersion } from '../retire/assertRebuildVersion';
 import { REBUILDING, RouteWeightCheck } from '../retire/RouteWeightCheck';
 import { GenerationGuard } from '../security/GenerationGuard';
 import { examples } from './setClusterVersion.examples';
@@ -126,24 +126,13 @@ export function createSetClusterVersionAction(
               return found.version;
             }),
           );
-          const calendar = await options.eksVersions.supported();
-          const support = calendar.versions.find(
-            v => v.version === kubernetesVersion,
-          );
-          if (!support) {
-            throw new InputError(
-              `kubernetesVersion: EKS does not support ${kubernetesVersion} today (supported: ${calendar.versions
-                .map(v => v.version)
-                .join(', ')}; ${calendar.source})`,
-            );
-          }
-          if (
-            compareKubernetesVersions(kubernetesVersion, servingVersion) <= 0
-          ) {
-            throw new InputError(
-              `kubernetesVersion: ${kubernetesVersion} is not newer than ${serving}'s ${servingVersion}, the cluster that serves; a rebuild moves the generation forward`,
-            );
-          }
+          const support = await assertRebuildVersion({
+            field: 'kubernetesVersion',
+            to: kubernetesVersion,
+            from: current,
+            serving: { colour: serving, version: servingVersion },
+            eksVersions: options.eksVersions,
+          });
           await writeStackKubernetesVersion(
             ctx.workspacePath,
             stack,

@@ -76,16 +76,16 @@ describe('bluegreen:update-catalog-info', () => {
 
   it.each([
     [
-      { ...OUTPUTS, cluster_endpoint: 'http://plain.example.com' },
-      'outputs.cluster_endpoint: must be an https URL',
+      { ...OUTPUTS, cluster_endpoint: 'https://attacker.example.com' },
+      'outputs.cluster_endpoint: must be an EKS API server',
+    ],
+    [
+      { ...OUTPUTS, cluster_name: 'eks-blueprint-blue' },
+      'outputs.cluster_name: eks-blueprint-blue is not the green cluster of this generation (eks-blueprint-green)',
     ],
     [
       { ...OUTPUTS, cluster_certificate_authority_data: 'not base64!' },
       'outputs.cluster_certificate_authority_data: must be base64',
-    ],
-    [
-      { ...OUTPUTS, cluster_name: 'eks-blueprint-purple' },
-      'outputs.cluster_name: catalog-info.yaml has no kubernetes-cluster Resource named eks-blueprint-purple',
     ],
   ])(
     'refuses bad outputs naming the field, writing nothing: %j',
@@ -94,6 +94,17 @@ describe('bluegreen:update-catalog-info', () => {
       expect(read()).toBe(original);
     },
   );
+
+  it('in a dry run (apply returned no outputs) says what it would write and writes nothing', async () => {
+    const ctx = createMockActionContext({
+      input: { colour: 'green', outputs: {} },
+      workspacePath: workspace.path,
+      logger: mockServices.logger.mock(),
+    });
+    await action.handler({ ...ctx, isDryRun: true } as any);
+    expect(read()).toBe(original);
+    expect(ctx.output).toHaveBeenCalledWith('changed', false);
+  });
 
   it.each(examples.map(example => [example.description, example]))(
     'example: %s',

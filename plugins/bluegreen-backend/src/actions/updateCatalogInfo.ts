@@ -5,6 +5,9 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   ANNOTATION_CLUSTER_PENDING,
   CLUSTER_COLOURS,
+  ClusterColour,
+  clusterName,
+  getBlueGreenAnnotations,
 } from '@bluegreen/plugin-bluegreen-common';
 import yaml from 'yaml';
 import { z } from 'zod/v3';
@@ -20,36 +23,45 @@ const API_SERVER_CA = 'kubernetes.io/api-server-certificate-authority';
 const AUTH_PROVIDER = 'kubernetes.io/auth-provider';
 const AWS_CLUSTER_ID = 'kubernetes.io/x-k8s-aws-id';
 
+// An EKS API server: the Kubernetes plugin sends its signed AWS token to this URL.
+const EKS_ENDPOINT =
+  /^https:\/\/[A-Za-z0-9.-]+\.eks\.amazonaws\.com(\.cn)?\/?$/;
+
+const outputsSchema = z
+  .object({
+    cluster_name: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/, 'must be an EKS cluster name'),
+    cluster_endpoint: z
+      .string()
+      .regex(
+        EKS_ENDPOINT,
+        'must be an EKS API server (https://<id>.<zone>.<region>.eks.amazonaws.com)',
+      ),
+    cluster_certificate_authority_data: z
+      .string()
+      .regex(BASE64, 'must be base64 (the PEM of the cluster CA)'),
+    kubernetes_version: z
+      .string()
+      .regex(/^\d+\.\d+$/, 'must be a Kubernetes minor version')
+      .optional(),
+  })
+  .passthrough();
+
 const inputSchema = z
   .object({
     colour: z
       .enum(CLUSTER_COLOURS, {
         errorMap: () => ({ message: 'must be blue or green' }),
       })
-      .describe('The cluster whose Resource entity gets the annotations'),
-    outputs: z
-      .object({
-        cluster_name: z
-          .string()
-          .regex(
-            /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/,
-            'must be an EKS cluster name',
-          ),
-        cluster_endpoint: z
-          .string()
-          .url('must be a URL')
-          .refine(url => url.startsWith('https://'), 'must be an https URL'),
-        cluster_certificate_authority_data: z
-          .string()
-          .regex(BASE64, 'must be base64 (the PEM of the cluster CA)'),
-        kubernetes_version: z
-          .string()
-          .regex(/^\d+\.\d+$/, 'must be a Kubernetes minor version')
-          .optional(),
-      })
-      .passthrough()
       .describe(
-        "The cluster stack's outputs, as bluegreen:apply returns them (outputs['eks-<colour>'])",
+        "The cluster whose Resource entity gets the annotations; outputs.cluster_name must be the generation's cluster of this colour",
+      ),
+    outputs: z
+      .record(z.unknown())
+      .optional()
+      .describe(
+        "The cluster stack's outputs, as bluegreen:apply returns them (outputs['eks-<colour>']): cluster_name, cluster_endpoint (an EKS API server), cluster_certificate_authority_data, optionally kubernetes_version",
       ),
     authProvider: z
       .enum(['aws', 'serviceAccount', 'oidc', 'google'])
@@ -59,6 +71,22 @@ const inputSchema = z
       ),
   })
   .strict();
+
+/** The generation's cluster of a colour, as its own catalog-info.yaml names it. */
+function clusterOf(documents: yaml.Document[], colour: ClusterColour) {
+  const system = documents
+    .map(doc => doc.toJS() as any)
+    .find(entity => entity?.kind === 'System');
+  if (!system?.metadata?.name) {
+    throw new InputError(
+      `${CATALOG_INFO}: declares no System, so the ${colour} cluster is unknown`,
+    );
+  }
+  return (
+    getBlueGreenAnnotations(system).clusters[colour] ??
+    clusterName(system.metadata.name, colour)
+  );
+}
 
 const outputSchema = z.object({
   entityName: z.string().describe('The Resource entity updated'),
@@ -95,7 +123,26 @@ export function createUpdateCatalogInfoAction() {
         ctx.input,
         'input to bluegreen:update-catalog-info',
       );
-      const { outputs } = input;
+      if (ctx.isDryRun && Object.keys(input.outputs ?? {}).length === 0) {
+        // A dry run applies nothing, so there are no outputs to write.
+        ctx.logger.info(
+          `Dry run: would write the ${input.colour} cluster's API server, CA and auth provider from its stack's outputs into ${CATALOG_INFO}`,
+        );
+        ctx.output('entityName', '');
+        ctx.output('changed', false);
+        return;
+      }
+      const parsed = parseInput(
+        z.object({
+          outputs: outputsSchema.optional().refine(Boolean, {
+            message:
+              "required: the cluster stack's outputs from bluegreen:apply",
+          }),
+        }),
+        { outputs: input.outputs },
+        'input to bluegreen:update-catalog-info',
+      );
+      const outputs = parsed.outputs!;
       const file = resolveSafeChildPath(ctx.workspacePath, CATALOG_INFO);
       const text = await fs.readFile(file, 'utf8').catch(() => {
         throw new InputError(
@@ -103,6 +150,12 @@ export function createUpdateCatalogInfoAction() {
         );
       });
       const documents = yaml.parseAllDocuments(text);
+      const expected = clusterOf(documents, input.colour);
+      if (outputs.cluster_name !== expected) {
+        throw new InputError(
+          `outputs.cluster_name: ${outputs.cluster_name} is not the ${input.colour} cluster of this generation (${expected})`,
+        );
+      }
       const target = documents.find(doc => {
         const entity = doc.toJS() as any;
         return (

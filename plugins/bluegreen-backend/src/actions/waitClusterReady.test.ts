@@ -123,6 +123,19 @@ describe('bluegreen:wait-cluster-ready', () => {
     );
   });
 
+  it('fails at once when reading the cluster is forbidden (RBAC or kubernetes.proxy): waiting would not change it', async () => {
+    const { run } = setUp([
+      {
+        [NODES]: new Error(
+          'the Kubernetes API of eks-blueprint-green refused GET /api/v1/nodes (403): nodes is forbidden',
+        ) as any,
+      },
+    ]);
+    await expect(run({ ...INPUT, timeoutMinutes: 10 }).done).rejects.toThrow(
+      'eks-blueprint-green: reading its nodes and Argo CD Applications is forbidden, which waiting does not change',
+    );
+  });
+
   it('stops when the task is cancelled', async () => {
     const { run, controller } = setUp([{ [NODES]: [], [APPS]: [] }]);
     const { done } = run({ ...INPUT, pollSeconds: 60 });

@@ -1,4 +1,5 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { parseEntityRef } from '@backstage/catalog-model';
 import { NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
@@ -15,6 +16,13 @@ import { sleep } from '../lib/sleep';
 import { Generations } from '../security/Generations';
 import { KubernetesApi } from '../teardown/KubernetesProxyClient';
 import { examples } from './waitClusterReady.examples';
+
+/** A 403 from the Kubernetes backend (kubernetes.proxy) or from the cluster's RBAC. */
+function isForbidden(error: unknown): boolean {
+  const status = (error as { response?: { status?: number } })?.response
+    ?.status;
+  return status === 403 || /\(403\)/.test(String((error as Error)?.message));
+}
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
@@ -108,12 +116,20 @@ export function createWaitClusterReadyAction(
       const entity = await options.catalog.getEntityByRef(entityRef, {
         credentials,
       });
-      if (!entity) {
+      // A dry run of a new generation's template registers nothing: its names are the
+      // default ones then.
+      if (!entity && !ctx.isDryRun) {
         throw new NotFoundError(`generation: ${entityRef} was not found`);
       }
-      const named = getBlueGreenAnnotations(entity).clusters;
+      const named: Partial<Record<ClusterColour, string>> = entity
+        ? getBlueGreenAnnotations(entity).clusters
+        : {};
       const nameOf = (colour: ClusterColour) =>
-        named[colour] ?? clusterName(entity.metadata.name, colour);
+        named[colour] ??
+        clusterName(
+          entity?.metadata.name ?? parseEntityRef(entityRef).name,
+          colour,
+        );
       const namespace = input.argocdNamespace ?? 'argocd';
       const timeoutMs = (input.timeoutMinutes ?? 30) * 60_000;
       const pollMs = (input.pollSeconds ?? 10) * 1000;
@@ -132,8 +148,9 @@ export function createWaitClusterReadyAction(
         string,
         { nodes: number; applications: number; waitedSeconds: number }
       > = {};
-      const started = Date.now();
       for (const colour of input.colours) {
+        // Each cluster gets the whole timeout: the second one comes up meanwhile too.
+        const started = Date.now();
         const name = nameOf(colour);
         const api = options.clusterApi(name, credentials);
         let last = '';
@@ -149,6 +166,13 @@ export function createWaitClusterReadyAction(
             report = await readClusterReadiness(api, namespace);
             notReady = report.notReady;
           } catch (error) {
+            if (isForbidden(error)) {
+              throw new Error(
+                `${name}: reading its nodes and Argo CD Applications is forbidden, which waiting does not change: ${
+                  (error as Error).message
+                }`,
+              );
+            }
             // A cluster being built answers errors for a while (not yet known to the
             // Kubernetes backend, API not up): not ready yet, not a failure.
             notReady = [`cannot read it yet: ${(error as Error).message}`];

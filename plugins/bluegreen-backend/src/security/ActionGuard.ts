@@ -25,6 +25,11 @@ export interface GuardedAttempt {
    * write, which `matches` checks (throwing, naming the field that differs).
    */
   delegated?: { runId: string; matches(write: DelegatedWrite): void };
+  /**
+   * Runs before the permissions are asked (a refusal if it throws, audited as one): for
+   * what the decision needs first, such as a just-registered entity the catalog must show.
+   */
+  prepare?: () => Promise<void>;
 }
 
 /** The principal the bluegreen plugin's own step tasks run as. */
@@ -93,7 +98,10 @@ export class ActionGuard {
     let delegated: DelegatedWrite | undefined;
     try {
       delegated = await this.delegation(attempt);
-      if (!delegated) await this.authorize(attempt, initiator, checks);
+      if (!delegated) {
+        await attempt.prepare?.();
+        await this.authorize(attempt, initiator, checks);
+      }
     } catch (error) {
       await audit.fail({ error: error as Error, meta: { refused: true } });
       throw error;

@@ -64,8 +64,9 @@ export class GenerationGuard {
        */
       versionLines?: 'may-change' | 'must-match';
       /**
-       * The generation was registered by this task: wait for the catalog to show it, and
-       * require the initiator to be among its owners besides the permission.
+       * The generation was registered by this task: wait for the catalog to show it before
+       * the permission is asked, and require the initiator to be among its owners too.
+       * Not in dry runs (nothing is registered there): the caller handles those.
        */
       newGeneration?: boolean;
       /** A staged run's step task (see GuardedAttempt.delegated). */
@@ -91,23 +92,28 @@ export class GenerationGuard {
         dryRun,
         meta: { ...attempt.meta, newGeneration: !!attempt.newGeneration },
         delegated: attempt.delegated,
+        // A policy decides on the entity: it must exist before the question is asked.
+        ...(attempt.newGeneration && {
+          prepare: async () => {
+            const { entity } = await this.options.generations.resolve(
+              entityRef,
+              credentials,
+              {
+                waitMs:
+                  this.options.newGenerationWaitMs ?? NEW_GENERATION_WAIT_MS,
+                signal: ctx.signal,
+              },
+            );
+            await this.requireOwner(credentials, entity);
+          },
+        }),
       },
       [{ permission: attempt.permission, entityRef }],
       async delegated => {
         const generation = await this.options.generations.resolve(
           entityRef,
           credentials,
-          attempt.newGeneration && !dryRun
-            ? {
-                waitMs:
-                  this.options.newGenerationWaitMs ?? NEW_GENERATION_WAIT_MS,
-                signal: ctx.signal,
-              }
-            : undefined,
         );
-        if (attempt.newGeneration) {
-          await this.requireOwner(credentials, generation.entity);
-        }
         const run = await RunDirectory.create(ctx.workspacePath);
         let weightChanges: WeightChange[] = [];
         let versionChanges: VersionChange[] = [];

@@ -104,6 +104,11 @@ export class Generations {
         credentials,
       });
     }
+    if (!entity && wait?.signal?.aborted) {
+      throw new Error(
+        `generation: the task was cancelled while waiting for the catalog to show ${entityRef}`,
+      );
+    }
     if (!entity) {
       throw new NotFoundError(
         `generation: ${entityRef} was not found${

@@ -44,6 +44,7 @@ import {
 } from '../__testUtils__/gitRepositories';
 import { startClusters } from '../__testUtils__/kubernetes';
 import { SANDBOX_CREDENTIALS } from '../__testUtils__/sandbox';
+import { rulePermissionsFactory } from '../__testUtils__/security';
 import { tofuBinary } from '../__testUtils__/tofu';
 import bluegreenBackend from '../index';
 
@@ -180,11 +181,22 @@ describe('templates: Create new cluster generation with Apply now, and Deploy cl
         entities,
       };
     }) as any;
+    // As a conditional policy (IS_ENTITY_OWNER) decides: only on an entity the catalog
+    // shows, so a new generation's apply must wait for it before asking.
+    const permissions = rulePermissionsFactory(
+      ({ permission, resourceRef }) =>
+        !permission.startsWith('bluegreen.') ||
+        registered.some(
+          e =>
+            stringifyEntityRef(e).toLowerCase() === resourceRef?.toLowerCase(),
+        ),
+    );
     const { server } = await startTestBackend({
       features: [
         scaffolderPlugin,
         bluegreenBackend,
         kubernetesPlugin,
+        permissions.factory,
         gitHubStandInModule(gitServer, options.pullRequests),
         gitServerUrlReaderService(gitServer),
         createServiceFactory({
@@ -299,7 +311,7 @@ describe('templates: Create new cluster generation with Apply now, and Deploy cl
     const { files, diff } = await pullRequestFiles(gitServer, pullRequests[0]);
     expect(files).toEqual(['catalog-info.yaml']);
     expect(diff).toContain(
-      '+    kubernetes.io/api-server: https://eks-blueprint-blue.eks.example.com',
+      '+    kubernetes.io/api-server: https://eks-blueprint-blue.gr7.us-west-2.eks.amazonaws.com',
     );
     expect(diff).toContain("-    bluegreen/cluster-pending: 'true'");
     // Only the clusters' documents change: the System's text is as it was.

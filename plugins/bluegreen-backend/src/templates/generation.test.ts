@@ -434,7 +434,8 @@ describe('template: Create new cluster generation', () => {
       .set('Authorization', mockCredentials.user.header())
       .send({
         template,
-        values: valueSets['the seed defaults'],
+        // Apply now too: its steps only say what they would do.
+        values: { ...valueSets['the seed defaults'], applyNow: true },
         secrets: {},
         directoryContents,
       });
@@ -444,6 +445,15 @@ describe('template: Create new cluster generation', () => {
       .map(entry => entry.body.message ?? '')
       .join('\n');
     expect(log).not.toMatch(/has failed/);
+    expect(log).toContain(
+      'Dry run: would wait for the catalog to show the new system:default/eks-blueprint, require you to be its owner and hold bluegreen.apply on it, then run init and apply in eks-green',
+    );
+    expect(log).toContain(
+      "Dry run: would write the green cluster's API server, CA and auth provider from its stack's outputs into catalog-info.yaml",
+    );
+    expect(log).toContain(
+      'Dry run: would wait up to 30 min for eks-blueprint-green: nodes Ready',
+    );
     const rendered = (
       res.body.directoryContents as Array<{ path: string }>
     ).map(f => f.path);

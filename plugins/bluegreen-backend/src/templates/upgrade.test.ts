@@ -136,6 +136,47 @@ describe('template: Upgrade the idle cluster (real tasks, real OpenTofu, the fix
     client.destroy();
   }
 
+  it('in a dry run: checks the colour and the version, shows the new version line, and runs no CLI and opens no pull request', async () => {
+    const template = yaml.parse(fs.readFileSync(TEMPLATE, 'utf8'));
+    const res = await request(server)
+      .post('/api/scaffolder/v2/dry-run')
+      .set('Authorization', mockCredentials.user.header())
+      .send({
+        template,
+        values: {
+          generation: 'system:default/eks-blueprint',
+          colour: 'green',
+          kubernetes_version: '1.35',
+        },
+        secrets: {},
+        directoryContents: [],
+      });
+    expect(res.body.error).toBeUndefined();
+    expect(res.status).toBe(200);
+    const log = (res.body.log as Array<{ body: { message?: string } }>)
+      .map(entry => entry.body.message ?? '')
+      .join('\n');
+    expect(log).toContain(
+      '[eks-green] kubernetes_version 1.34 → 1.35 in eks-green/main.tf',
+    );
+    expect(log).toMatch(
+      /Dry run: would run in eks-green: \S+ apply -auto-approve/,
+    );
+    expect(log).toContain(
+      'Dry run: would wait up to 30 min for eks-blueprint-green',
+    );
+    const main = (
+      res.body.directoryContents as Array<{
+        path: string;
+        base64Content: string;
+      }>
+    ).find(file => file.path === 'eks-green/main.tf')!;
+    expect(Buffer.from(main.base64Content, 'base64').toString()).toContain(
+      'kubernetes_version = "1.35"',
+    );
+    expect(pullRequests).toEqual([]);
+  });
+
   it('refuses a colour whose weight file is above 0, before any CLI runs', async () => {
     const { status, log } = await upgrade({
       colour: 'blue',
@@ -218,7 +259,7 @@ describe('template: Upgrade the idle cluster (real tasks, real OpenTofu, the fix
     expect(diff).toContain('-  kubernetes_version = "1.34"');
     expect(diff).toContain('+  kubernetes_version = "1.35"');
     expect(diff).toContain(
-      '+    kubernetes.io/api-server: https://eks-blueprint-green.eks.example.com',
+      '+    kubernetes.io/api-server: https://eks-blueprint-green.gr7.us-west-2.eks.amazonaws.com',
     );
     expect(diff).toContain('+  title: eks-blueprint-green (Kubernetes 1.35)');
     expect(diff).toContain("-    bluegreen/cluster-pending: 'true'");

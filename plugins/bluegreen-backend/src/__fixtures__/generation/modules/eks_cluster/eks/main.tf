@@ -31,7 +31,7 @@ output "cluster_name" {
 }
 
 output "cluster_endpoint" {
-  value = "https://${terraform_data.cluster.output}.eks.example.com"
+  value = "https://${terraform_data.cluster.output}.gr7.us-west-2.eks.amazonaws.com"
 }
 
 output "cluster_certificate_authority_data" {
