@@ -96,13 +96,14 @@ export const bluegreenScaffolderModule = createBackendModule({
           repositories,
         });
         const eksVersions = new EksVersionCatalog(() => aws.eks());
+        const clusterVersions = new EksClusterVersions(
+          () => aws.eks(),
+          eksVersions,
+          deps.logger,
+        );
         const cutover = new CutoverService({
           workloads: new KubernetesBackendWorkloads({ discovery, auth }),
-          clusterVersions: new EksClusterVersions(
-            () => aws.eks(),
-            eksVersions,
-            deps.logger,
-          ),
+          clusterVersions,
         });
         const runs = new CutoverRunsClient({ discovery, auth });
         const guard = new ActionGuard({
@@ -131,6 +132,7 @@ export const bluegreenScaffolderModule = createBackendModule({
             awsCredentialsManager,
             routeWeightCheck,
             eksVersions,
+            clusterVersions,
           }),
           createSetClusterVersionAction({
             generationGuard,

@@ -25,6 +25,7 @@ import { copyGeneration, tofuBinary } from '../__testUtils__/tofu';
 import { weightFileContent } from '@bluegreen/plugin-bluegreen-common';
 import { EksVersionCatalog } from '../aws/EksVersionCatalog';
 import { RouteWeightCheck } from '../retire/RouteWeightCheck';
+import { ClusterVersionReader } from '../retire/versionDrift';
 import { RunnerFactory } from '../terraform/createRunner';
 import { createApplyAction } from './apply';
 
@@ -66,6 +67,7 @@ describe('bluegreen:apply with a changed kubernetes_version line', () => {
 
   async function apply(
     input: JsonObject,
+    clusterVersions?: ClusterVersionReader,
     routeWeightCheck: RouteWeightCheck | null = testRouteWeightCheck(
       [generation],
       sandboxRoute53(sandbox.url),
@@ -89,6 +91,7 @@ describe('bluegreen:apply with a changed kubernetes_version line', () => {
       }).generationGuard,
       routeWeightCheck: routeWeightCheck ?? undefined,
       eksVersions: routeWeightCheck ? eksVersions : undefined,
+      clusterVersions,
       runnerFactory,
     });
     const logger = mockServices.logger.mock();
@@ -136,7 +139,11 @@ describe('bluegreen:apply with a changed kubernetes_version line', () => {
 
   it('refuses a version change when the backend cannot read Route 53 (no check configured)', async () => {
     setVersion('green', '1.35');
-    const { done, commands } = await apply({ stacks: ['eks-green'] }, null);
+    const { done, commands } = await apply(
+      { stacks: ['eks-green'] },
+      undefined,
+      null,
+    );
     await expect(done).rejects.toThrow(
       'this backend cannot read Route 53 and EKS to tell that the cluster carries no traffic',
     );
@@ -177,6 +184,58 @@ describe('bluegreen:apply with a changed kubernetes_version line', () => {
       expect(commands).toEqual([]);
     },
   );
+
+  describe('against what EKS runs', () => {
+    const live = (
+      versions: Record<string, string | undefined>,
+    ): ClusterVersionReader => ({
+      describe: async name =>
+        versions[name]
+          ? { name, version: versions[name], source: 'eks' }
+          : { name, source: 'not-found' },
+    });
+
+    it("refuses a repository line below the live version (an upgrade's pull request not merged yet): it would take the cluster back", async () => {
+      const { done, commands } = await apply(
+        { stacks: ['eks-green'] },
+        live({ 'eks-blueprint-blue': '1.33', 'eks-blueprint-green': '1.35' }),
+      );
+      await expect(done).rejects.toThrow(
+        'stacks: eks-green/main.tf says kubernetes_version 1.34, but EKS runs eks-blueprint-green on 1.35; merge the pull request of its upgrade first',
+      );
+      expect(commands).toEqual([]);
+    });
+
+    it('treats a repository line above the live version as a rebuild: refused on the serving blue', async () => {
+      const { done, commands } = await apply(
+        { stacks: ['eks-blue'] },
+        live({ 'eks-blueprint-blue': '1.32', 'eks-blueprint-green': '1.34' }),
+      );
+      await expect(done).rejects.toThrow(
+        'colour: eks-blueprint-blue still has route53_weight = 100 in eks-blue/traffic.auto.tfvars',
+      );
+      expect(commands).toEqual([]);
+    });
+
+    it('applies a repository that agrees with EKS, and clusters EKS does not know (new or retired)', async () => {
+      for (const versions of [
+        { 'eks-blueprint-blue': '1.33', 'eks-blueprint-green': '1.34' },
+        {},
+      ]) {
+        const { done, commands } = await apply(
+          { stacks: ['eks-blue', 'eks-green'] },
+          live(versions),
+        );
+        await done;
+        expect(commands.map(args => args[0])).toEqual([
+          'init',
+          'apply',
+          'init',
+          'apply',
+        ]);
+      }
+    });
+  });
 
   it('still refuses any other change to main.tf: only the machine-owned line may differ', async () => {
     const file = workspace.resolve('eks-green/main.tf');

@@ -14,6 +14,7 @@ import { InputError } from '@backstage/errors';
 import { readSharedSettingNames } from '../lib/generationFiles';
 import { EksVersionCatalog } from '../aws/EksVersionCatalog';
 import { guardVersionChanges } from '../retire/guardVersionChanges';
+import { ClusterVersionReader, versionDrift } from '../retire/versionDrift';
 import { RouteWeightCheck } from '../retire/RouteWeightCheck';
 import { z } from 'zod/v3';
 import { parseInput } from '../lib/parseInput';
@@ -159,6 +160,11 @@ export interface ApplyActionOptions {
    * a changed version line is refused.
    */
   routeWeightCheck?: RouteWeightCheck;
+  /**
+   * What EKS runs, to compare with the repository's version lines; without it only the
+   * repository comparison guards a version change.
+   */
+  clusterVersions?: ClusterVersionReader;
   /** The versions EKS supports, for the same; without it a changed version line is refused. */
   eksVersions?: EksVersionCatalog;
   /** Replaces the CLI (tests); by default one is built from config and input. */
@@ -226,19 +232,29 @@ export function createApplyAction(options: ApplyActionOptions) {
           }),
         },
         async (generation, runDirectory, weightChanges, versionChanges) => {
+          const log = {
+            info: (line: string) => ctx.logger.info(line),
+            warn: (line: string) => ctx.logger.warn(line),
+          };
+          const drift = options.clusterVersions
+            ? await versionDrift({
+                workspacePath: ctx.workspacePath,
+                stacks,
+                versionChanges,
+                clusterVersions: options.clusterVersions,
+                log,
+              })
+            : [];
           await guardVersionChanges({
             workspacePath: ctx.workspacePath,
             stacks,
             delegated: Boolean(input.runId),
-            versionChanges,
+            versionChanges: [...versionChanges, ...drift],
             weightChanges,
             generation: generation.entity,
             routeWeightCheck: options.routeWeightCheck,
             eksVersions: options.eksVersions,
-            log: {
-              info: line => ctx.logger.info(line),
-              warn: line => ctx.logger.warn(line),
-            },
+            log,
           });
           // -var beats every variables file: it must not override what the
           // repository's terraform.tfvars sets (admin role, GitOps repositories, zone).

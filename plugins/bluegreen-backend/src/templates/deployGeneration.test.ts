@@ -269,7 +269,9 @@ describe('templates: Create new cluster generation with Apply now, and Deploy cl
     const failMarker = path.join(dir, 'fail-green');
     const templateFile = fixtureTemplateDir(dir, stateDir, failMarker);
     const values = {
-      ...seedGenerationValues(),
+      // The versions the EKS stand-in already runs clusters of these names at: apply
+      // compares the version lines with what EKS runs.
+      ...seedGenerationValues({ blue: '1.33', green: '1.34' }),
       repoUrl: `github.com?owner=acme&repo=${name}`,
       owner: 'group:default/team-burnham',
       applyNow: true,
