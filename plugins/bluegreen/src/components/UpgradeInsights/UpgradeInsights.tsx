@@ -22,7 +22,12 @@ function InsightEntry(props: { insight: UpgradeInsight }) {
       </Typography>
       {insight.deprecations.map(d => (
         <Box key={d.usage} ml={2}>
-          <Typography variant="body2" data-testid="bluegreen-insight-api">
+          {/* API paths have no spaces: let them wrap inside the cluster's panel. */}
+          <Typography
+            variant="body2"
+            data-testid="bluegreen-insight-api"
+            style={{ overflowWrap: 'anywhere' }}
+          >
             {d.usage}
             {d.stopServingVersion
               ? ` stops being served in ${d.stopServingVersion}`
