@@ -1,10 +1,10 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { EksVersionsResponse } from '@bluegreen/plugin-bluegreen-common';
 import { burnham, eksBlueprint } from '../../__fixtures__/entities';
 import { burnhamInsights } from '../../__fixtures__/insights';
 import { burnhamStatus } from '../../__fixtures__/traffic';
 import { renderWithApis } from '../../__testUtils__/renderWithApis';
 import { EksVersionsPicker, eksVersionsValidation } from './EksVersionsPicker';
+import { EKS_VERSIONS } from '../../__fixtures__/eksVersions';
 
 jest.setTimeout(20_000);
 
@@ -52,17 +52,6 @@ describe('EksVersionsPicker', () => {
 });
 
 describe('EksVersionsPicker in upgrade mode', () => {
-  const EKS_VERSIONS: EksVersionsResponse['versions'] = [
-    ['1.33', '2026-07-29', '2027-07-29', 'extended'],
-    ['1.34', '2026-12-02', '2027-12-02', 'standard'],
-    ['1.35', '2027-03-27', '2028-03-27', 'standard'],
-    ['1.36', '2027-08-02', '2028-08-02', 'standard'],
-  ].map(([version, endOfStandardSupport, endOfExtendedSupport, status]) => ({
-    version,
-    endOfStandardSupport,
-    endOfExtendedSupport,
-    supportStatus: status as 'standard' | 'extended',
-  }));
   // The generation after its cutover: green (1.34) serves, blue (1.33) is idle.
   const afterCutover = { ...burnhamStatus, weights: { blue: 0, green: 100 } };
 

@@ -1,13 +1,13 @@
 import { screen, within } from '@testing-library/react';
 import {
   ClusterVersionStatus,
-  EksVersionsResponse,
   TrafficStatus,
 } from '@bluegreen/plugin-bluegreen-common';
 import { burnham } from '../../__fixtures__/entities';
 import { burnhamStatus } from '../../__fixtures__/traffic';
 import { renderWithApis } from '../../__testUtils__/renderWithApis';
 import { NextStepLine } from './NextStepLine';
+import { EKS_VERSIONS } from '../../__fixtures__/eksVersions';
 
 jest.setTimeout(20_000);
 
@@ -16,18 +16,6 @@ const entity = {
   ...burnham,
   spec: { ...burnham.spec, system: 'eks-blueprint' },
 };
-
-const EKS_VERSIONS: EksVersionsResponse['versions'] = [
-  ['1.33', '2026-07-29', '2027-07-29', 'extended'],
-  ['1.34', '2026-12-02', '2027-12-02', 'standard'],
-  ['1.35', '2027-03-27', '2028-03-27', 'standard'],
-  ['1.36', '2027-08-02', '2028-08-02', 'standard'],
-].map(([version, endOfStandardSupport, endOfExtendedSupport, status]) => ({
-  version,
-  endOfStandardSupport,
-  endOfExtendedSupport,
-  supportStatus: status as 'standard' | 'extended',
-}));
 
 async function renderLine(
   weights: TrafficStatus['weights'],
