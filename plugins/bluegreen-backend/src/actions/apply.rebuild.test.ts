@@ -10,6 +10,7 @@ import {
   mockServices,
 } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
+import { versionsTableOn } from '../__testUtils__/eksVersions';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { JsonObject } from '@backstage/types';
 import { Sandbox, startSandbox } from '@bluegreen/example-sandbox';
@@ -23,7 +24,6 @@ import {
 } from '../__testUtils__/security';
 import { copyGeneration, tofuBinary } from '../__testUtils__/tofu';
 import { weightFileContent } from '@bluegreen/plugin-bluegreen-common';
-import { EksVersionCatalog } from '../aws/EksVersionCatalog';
 import { RouteWeightCheck } from '../retire/RouteWeightCheck';
 import { ClusterVersionReader } from '../retire/versionDrift';
 import { RunnerFactory } from '../terraform/createRunner';
@@ -32,12 +32,7 @@ import { createApplyAction } from './apply';
 const generation = GENERATION_WITH_RECORDS;
 
 // EKS unreachable: the versions table decides, as of this day.
-const eksVersions = new EksVersionCatalog(
-  async () => {
-    throw new Error('no route to EKS');
-  },
-  () => new Date('2026-12-03T12:00:00Z'),
-);
+const eksVersions = versionsTableOn('2026-12-03T12:00:00Z');
 
 describe('bluegreen:apply with a changed kubernetes_version line', () => {
   const workspace = createMockDirectory();

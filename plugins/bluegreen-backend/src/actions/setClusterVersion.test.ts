@@ -3,12 +3,12 @@ import {
   createMockDirectory,
   mockServices,
 } from '@backstage/backend-test-utils';
+import { versionsTableOn } from '../__testUtils__/eksVersions';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { JsonObject } from '@backstage/types';
 import { Sandbox, startSandbox } from '@bluegreen/example-sandbox';
 import { weightFileContent } from '@bluegreen/plugin-bluegreen-common';
 import yaml from 'yaml';
-import { EksVersionCatalog } from '../aws/EksVersionCatalog';
 import { fixtureUrlReader } from '../__testUtils__/fixtureRepository';
 import {
   BURNHAM,
@@ -32,12 +32,7 @@ import { examples } from './setClusterVersion.examples';
 const generation = GENERATION_WITH_RECORDS;
 
 // EKS unreachable: the versions table decides, as of this day.
-const eksVersions = new EksVersionCatalog(
-  async () => {
-    throw new Error('no route to EKS');
-  },
-  () => new Date('2026-12-03T12:00:00Z'),
-);
+const eksVersions = versionsTableOn('2026-12-03T12:00:00Z');
 
 describe('bluegreen:set-cluster-version', () => {
   const workspace = createMockDirectory();

@@ -1,16 +1,12 @@
 import { EKSClient } from '@aws-sdk/client-eks';
+import { versionsTableOn } from '../__testUtils__/eksVersions';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { seedGenerationValues } from '../__fixtures__/generationValues';
 import { EksVersionCatalog } from '../aws/EksVersionCatalog';
 import { createValidateGenerationAction } from './validateGeneration';
 
 // EKS unreachable: the versions table decides, as of this day (1.31 ended today).
-const catalog = new EksVersionCatalog(
-  async () => {
-    throw new Error('no route to EKS');
-  },
-  () => new Date('2026-11-26T12:00:00Z'),
-);
+const catalog = versionsTableOn('2026-11-26T12:00:00Z');
 const action = createValidateGenerationAction({ eksVersions: catalog });
 
 const good = seedGenerationValues({ blue: '1.33', green: '1.34' });
