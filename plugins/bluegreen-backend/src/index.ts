@@ -15,7 +15,6 @@ import { bluegreenPlugin } from './plugin';
 
 export { bluegreenPlugin } from './plugin';
 export { bluegreenScaffolderModule } from './module';
-export * from './actions';
 
 /**
  * Installs the bluegreen backend plugin together with its scaffolder module.

@@ -3,7 +3,10 @@ import type {
   ObjectsByEntityResponse,
 } from '@backstage/plugin-kubernetes-common';
 
-/** One deployment of the entity in one cluster, as far as traffic readiness goes. */
+/**
+ * One deployment of the entity in one cluster, as far as traffic readiness goes.
+ * @public
+ */
 export interface DeploymentSummary {
   name: string;
   namespace?: string;
@@ -16,6 +19,7 @@ export interface DeploymentSummary {
 /**
  * One of the entity's Ingresses with its external-dns weight: in GitOps mode, the source
  * external-dns writes to Route 53 (the hop before Route 53).
+ * @public
  */
 export interface IngressWeight {
   /** `<namespace>/<name>` */
@@ -26,7 +30,10 @@ export interface IngressWeight {
   weight?: string;
 }
 
-/** What the Kubernetes backend told about the entity's workloads in one cluster. */
+/**
+ * What the Kubernetes backend told about the entity's workloads in one cluster.
+ * @public
+ */
 export type ClusterWorkloads =
   | { state: 'loading' }
   | { state: 'unreachable'; error: string }
@@ -96,6 +103,7 @@ function podProblem(pod: Pod): string | undefined {
  * The entity's deployments in the named cluster, with their not-ready pods found through
  * the ReplicaSets that own them. A cluster missing from the response or answering with
  * errors is unreachable, with the errors as the reason.
+ * @public
  */
 export function clusterWorkloads(
   response: ObjectsByEntityResponse | undefined,
@@ -173,6 +181,7 @@ export function clusterWorkloads(
  * The external-dns weight the cluster's Ingress gives `hostname`'s record of
  * `setIdentifier` (the hop before Route 53 in GitOps mode), as external-dns reads it: a
  * value that is not a whole number counts as 0.
+ * @public
  */
 export function ingressWeightFor(
   workloads: ClusterWorkloads,
@@ -192,11 +201,18 @@ export function ingressWeightFor(
   return { ingress: ingress.name, weight: /^\d+$/.test(raw) ? Number(raw) : 0 };
 }
 
+/**
+ * A deployment is ready when all of its desired replicas are.
+ * @public
+ */
 export function isReady(deployment: DeploymentSummary): boolean {
   return deployment.ready >= deployment.desired;
 }
 
-/** A workload comparison: `undefined` when it cannot be told yet. */
+/**
+ * A workload comparison: `undefined` when it cannot be told yet.
+ * @public
+ */
 export interface ParityResult {
   ok?: boolean;
   message: string;
@@ -204,6 +220,7 @@ export interface ParityResult {
 
 /**
  * Does `to` run, ready, every workload `from` runs? Names what is missing or not ready.
+ * @public
  */
 export function parity(
   from: { name: string; workloads: ClusterWorkloads },

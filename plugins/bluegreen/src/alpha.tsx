@@ -9,16 +9,13 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
-import { Entity } from '@backstage/catalog-model';
 import {
   createFormField,
   FormFieldBlueprint,
 } from '@backstage/plugin-scaffolder-react/alpha';
 import { isBlueGreenAvailable } from '@bluegreen/plugin-bluegreen-common';
 import { blueGreenApiRef, BlueGreenClient } from './api';
-
-const isKind = (kind: string) => (entity: Entity) =>
-  entity.kind.toLocaleLowerCase('en-US') === kind;
+import { isBlueGreenSystem, isComponentOwner } from './lib/entityFilters';
 
 /**
  * The bluegreen backend client (new frontend system).
@@ -49,7 +46,7 @@ export const entityBlueGreenCard = EntityCardBlueprint.make({
 });
 
 /**
- * The blue/green tab of System pages (new frontend system).
+ * The blue/green tab of a generation's System page (new frontend system).
  * @alpha
  */
 export const entityBlueGreenContent = EntityContentBlueprint.make({
@@ -57,7 +54,7 @@ export const entityBlueGreenContent = EntityContentBlueprint.make({
   params: {
     path: '/blue-green',
     title: 'Blue/green',
-    filter: isKind('system'),
+    filter: isBlueGreenSystem,
     loader: () =>
       import('./components/EntityBlueGreenContent').then(m =>
         compatWrapper(<m.EntityBlueGreenContent />),
@@ -66,13 +63,14 @@ export const entityBlueGreenContent = EntityContentBlueprint.make({
 });
 
 /**
- * The team's workloads card on Group pages (new frontend system).
+ * The team's workloads card on the page of a Group that owns bluegreen components (new
+ * frontend system).
  * @alpha
  */
 export const entityTeamWorkloadsCard = EntityCardBlueprint.make({
   name: 'team-workloads',
   params: {
-    filter: isKind('group'),
+    filter: isComponentOwner,
     loader: () =>
       import('./components/EntityTeamWorkloadsCard').then(m =>
         compatWrapper(<m.EntityTeamWorkloadsCard />),

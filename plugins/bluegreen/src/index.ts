@@ -23,3 +23,4 @@ export type {
 export { blueGreenApiRef, BlueGreenClient } from './api';
 export type { BlueGreenApi } from './api';
 export { isBlueGreenAvailable } from '@bluegreen/plugin-bluegreen-common';
+export { isBlueGreenSystem, isComponentOwner } from './lib/entityFilters';

@@ -35,7 +35,7 @@ export const bluegreenPlugin = createPlugin({
  * shares and workloads, and the cutover.
  * @public
  */
-export const EntityBlueGreenCard = bluegreenPlugin.provide(
+export const EntityBlueGreenCard: () => JSX.Element = bluegreenPlugin.provide(
   createComponentExtension({
     name: 'EntityBlueGreenCard',
     component: {
@@ -51,33 +51,36 @@ export const EntityBlueGreenCard = bluegreenPlugin.provide(
  * Entity tab for a System: its traffic split and every component on both clusters.
  * @public
  */
-export const EntityBlueGreenContent = bluegreenPlugin.provide(
-  createRoutableExtension({
-    name: 'EntityBlueGreenContent',
-    component: () =>
-      import('./components/EntityBlueGreenContent').then(
-        m => m.EntityBlueGreenContent,
-      ),
-    mountPoint: rootRouteRef,
-  }),
-);
+export const EntityBlueGreenContent: () => JSX.Element =
+  bluegreenPlugin.provide(
+    createRoutableExtension({
+      name: 'EntityBlueGreenContent',
+      component: () =>
+        import('./components/EntityBlueGreenContent').then(
+          m => m.EntityBlueGreenContent,
+        ),
+      mountPoint: rootRouteRef,
+    }),
+  );
 
 /**
  * Entity card for a Group: each component the team owns, where it runs, whether it is
- * ready, and its traffic split.
+ * ready, and its traffic split. It renders nothing unless the team owns a component
+ * with bluegreen/hostname.
  * @public
  */
-export const EntityTeamWorkloadsCard = bluegreenPlugin.provide(
-  createComponentExtension({
-    name: 'EntityTeamWorkloadsCard',
-    component: {
-      lazy: () =>
-        import('./components/EntityTeamWorkloadsCard').then(
-          m => m.EntityTeamWorkloadsCard,
-        ),
-    },
-  }),
-);
+export const EntityTeamWorkloadsCard: () => JSX.Element | null =
+  bluegreenPlugin.provide(
+    createComponentExtension({
+      name: 'EntityTeamWorkloadsCard',
+      component: {
+        lazy: () =>
+          import('./components/EntityTeamWorkloadsCard').then(
+            m => m.EntityTeamWorkloadsCard,
+          ),
+      },
+    }),
+  );
 
 /**
  * Scaffolder field extension `EksVersionsPicker`: the blue and green clusters' Kubernetes

@@ -27,6 +27,7 @@ import {
   EntityBlueGreenContent,
   EntityTeamWorkloadsCard,
   isBlueGreenAvailable,
+  isBlueGreenSystem,
 } from '@bluegreen/plugin-bluegreen';
 
 const entityWarningContent = (
@@ -102,7 +103,7 @@ const systemPage = (
     <EntityLayout.Route
       path="/blue-green"
       title="Blue/green"
-      if={isBlueGreenAvailable}
+      if={isBlueGreenSystem}
     >
       <EntityBlueGreenContent />
     </EntityLayout.Route>

@@ -18,7 +18,10 @@ import Typography from '@material-ui/core/Typography';
 import { blueGreenApiRef } from '../../api';
 import { UpgradeVersionPicker } from './UpgradeVersionPicker';
 
-/** The blue and green clusters' Kubernetes versions of a new generation. */
+/**
+ * The blue and green clusters' Kubernetes versions of a new generation.
+ * @public
+ */
 export type EksVersions = { blue?: string; green?: string };
 
 /**

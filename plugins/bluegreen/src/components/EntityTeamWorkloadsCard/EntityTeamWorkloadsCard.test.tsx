@@ -1,4 +1,5 @@
 import { Entity } from '@backstage/catalog-model';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { screen, within } from '@testing-library/react';
 import { burnham } from '../../__fixtures__/entities';
 import { burnhamObjects } from '../../__fixtures__/kubernetes';
@@ -58,13 +59,34 @@ describe('EntityTeamWorkloadsCard', () => {
     expect(other.getByText('no bluegreen hostname')).toBeInTheDocument();
   });
 
-  it('says so when the team owns no components', async () => {
-    await renderWithApis(<EntityTeamWorkloadsCard />, {
+  it('renders nothing on a team whose components have no bluegreen hostname', async () => {
+    const docsTeam: Entity = {
       ...team,
-      relations: [],
-    });
+      metadata: { name: 'team-docs' },
+      relations: [{ type: 'ownerOf', targetRef: 'component:default/docs' }],
+    };
+    // Both teams' lookups go to the same catalog at once: once team-burnham's card is
+    // there, team-docs' lookup has answered too.
+    await renderWithApis(
+      <>
+        <EntityTeamWorkloadsCard />
+        <div data-testid="team-docs">
+          <EntityProvider entity={docsTeam}>
+            <EntityTeamWorkloadsCard />
+          </EntityProvider>
+        </div>
+      </>,
+      team,
+      { entities: [burnham, docs] },
+    );
     expect(
-      await screen.findByText('This team owns no components.'),
+      await screen.findByTestId(
+        'bluegreen-row-burnham',
+        {},
+        { timeout: 10_000 },
+      ),
     ).toBeInTheDocument();
+    expect(screen.getAllByText('Workloads on the clusters')).toHaveLength(1);
+    expect(screen.getByTestId('team-docs')).toBeEmptyDOMElement();
   });
 });
