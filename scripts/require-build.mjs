@@ -60,7 +60,10 @@ if (problems.length === 0) {
   const newest = newestSource(path.join(dir, 'src'));
   if (newest.mtimeMs > oldestOutput) {
     problems.push(
-      `${path.relative(dir, newest.file)} changed after the last build of dist/`,
+      `${path.relative(
+        dir,
+        newest.file,
+      )} changed after the last build of dist/`,
     );
   }
 }

@@ -44,15 +44,21 @@ echo "    $BLUEGREEN_KUBERNETES_BIN"
 check prettier yarn prettier --check .
 check lint yarn backstage-cli repo lint
 check tsc yarn tsc
+# The published packages: build them as a publisher would (the fresh-app test packs
+# them), and the API reports must match the public surface.
+check build yarn build:all
+check api-reports yarn build:api-reports --ci
 
 # The fleet suites: several example backends, PostgreSQL, Redis (and Chromium) at once.
 fleet='/(replicas|replicas\.browser)\.test\.ts$'
+# The fresh-app test: a new app from create-app, its installs and builds; last, alone.
+freshApp='/freshApp/'
 
 echo "==> Unit and integration tests (jest)"
 # The Kubernetes backend's proxy, used in-process by the teardown tests, loads an ES module
 # with import(), which jest supports only with vm modules.
 NODE_OPTIONS="${NODE_OPTIONS:-} --experimental-vm-modules" CI=true yarn backstage-cli repo test \
-  --testPathIgnorePatterns "$fleet" --json --outputFile="$results/jest.json" ||
+  --testPathIgnorePatterns "$fleet|$freshApp" --json --outputFile="$results/jest.json" ||
   echo "    jest reported failures"
 
 echo "==> Replica tests (jest): two example backends on real PostgreSQL and Redis"
@@ -60,6 +66,11 @@ echo "==> Replica tests (jest): two example backends on real PostgreSQL and Redi
 # and timing bounds would pay for it.
 NODE_OPTIONS="${NODE_OPTIONS:-} --experimental-vm-modules" CI=true yarn backstage-cli repo test \
   --testPathPatterns "$fleet" --maxWorkers=1 --json --outputFile="$results/jest-replicas.json" ||
+  echo "    jest reported failures"
+
+echo "==> Fresh-app test (jest): the packed packages in a new app from @backstage/create-app, on Backstage 1.55 and 1.57"
+NODE_OPTIONS="${NODE_OPTIONS:-} --experimental-vm-modules" CI=true yarn backstage-cli repo test \
+  --testPathPatterns "$freshApp" --maxWorkers=1 --json --outputFile="$results/jest-fresh-app.json" ||
   echo "    jest reported failures"
 
 node scripts/lib/summarize-tests.mjs "$results"

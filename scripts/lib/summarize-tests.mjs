@@ -22,8 +22,8 @@ for (const file of fs.readdirSync(dir).sort()) {
   }
 }
 
-// One results file per jest run (the main run, the replica run).
-for (const name of ['jest.json', 'jest-replicas.json']) {
+// One results file per jest run (the main run, the replica run, the fresh-app run).
+for (const name of ['jest.json', 'jest-replicas.json', 'jest-fresh-app.json']) {
   const jestFile = path.join(dir, name);
   if (!fs.existsSync(jestFile)) {
     failed += 1;

@@ -1,8 +1,14 @@
 /*
- * Launchers of the example app as users start it, for the smoke test, the browser test
- * and the benchmarks. Not part of the backend: src/index.ts does not import them.
+ * Launchers of the example app as users start it, for the smoke test, the browser tests
+ * (also of an app create-app made) and the benchmarks. Not part of the backend: src/index.ts does not import them.
  */
-export { freePort, startExampleBackend } from './startExampleBackend';
+export {
+  awaitBackend,
+  freePort,
+  startExampleBackend,
+} from './startExampleBackend';
+export { startProcessGroup } from './packageProcess';
+export type { PackageProcess } from './packageProcess';
 export type {
   ExampleBackend,
   ExampleBackendOptions,

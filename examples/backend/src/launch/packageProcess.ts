@@ -30,7 +30,7 @@ export function startPackageProcess(
   env: Record<string, string>,
   configs: string[] = [],
 ): PackageProcess {
-  const child = spawn(
+  return startProcessGroup(
     process.execPath,
     [
       require.resolve('@backstage/cli/bin/backstage-cli'),
@@ -40,13 +40,25 @@ export function startPackageProcess(
       '../app-config.yaml',
       ...configs.flatMap(config => ['--config', config]),
     ],
-    {
-      cwd,
-      env: { ...process.env, ...env, NODE_ENV: 'development' },
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+    { cwd, env: { ...process.env, ...env, NODE_ENV: 'development' } },
   );
+}
+
+/**
+ * Starts `command` with `args` (no shell) in its own process group, collecting its
+ * output; `env` is its whole environment.
+ */
+export function startProcessGroup(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): PackageProcess {
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: options.env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout!.on('data', chunk => (output += chunk));
   child.stderr!.on('data', chunk => (output += chunk));

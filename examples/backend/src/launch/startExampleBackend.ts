@@ -7,7 +7,7 @@
 
 import net from 'node:net';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
-import { startPackageProcess } from './packageProcess';
+import { PackageProcess, startPackageProcess } from './packageProcess';
 
 export interface ExampleBackendOptions {
   /**
@@ -100,6 +100,19 @@ export async function startExampleBackend(
     },
     options.configs,
   );
+  return awaitBackend(proc, baseUrl, options.startupTimeoutMs);
+}
+
+/**
+ * Waits until the Backstage backend `proc` runs answers its readiness endpoint at
+ * `baseUrl` (it is stopped if it does not), and returns it with its guest sign-in.
+ * Any backend: the example's, or an app's that create-app made.
+ */
+export async function awaitBackend(
+  proc: PackageProcess,
+  baseUrl: string,
+  startupTimeoutMs = DEFAULT_STARTUP_TIMEOUT_MS,
+): Promise<ExampleBackend> {
   const { child, logTail, stop, kill } = proc;
 
   async function waitFor<T>(
@@ -112,12 +125,12 @@ export async function startExampleBackend(
       // `backstage-cli package start` keeps watching after a failed start-up.
       if (proc.log().includes(STARTUP_FAILED)) {
         throw new Error(
-          `the example backend failed to start while waiting for ${what}:\n${logTail()}`,
+          `the backend failed to start while waiting for ${what}:\n${logTail()}`,
         );
       }
       if (proc.hasExited()) {
         throw new Error(
-          `the example backend exited with code ${child.exitCode}${
+          `the backend exited with code ${child.exitCode}${
             child.signalCode ? ` (${child.signalCode})` : ''
           } while waiting for ${what}:\n${logTail()}`,
         );
@@ -167,7 +180,7 @@ export async function startExampleBackend(
         const res = await fetch(`${baseUrl}/.backstage/health/v1/readiness`);
         return res.ok ? true : undefined;
       },
-      options.startupTimeoutMs ?? DEFAULT_STARTUP_TIMEOUT_MS,
+      startupTimeoutMs,
     );
   } catch (error) {
     await stop();

@@ -1,0 +1,103 @@
+import path from 'node:path';
+import { Browser, Page } from 'playwright-core';
+import { UI_TIMEOUT_MS, waitForText } from '../../__testUtils__/browser';
+
+/** How long a page that should not get a bluegreen extension is watched for one. */
+const ABSENCE_WATCH_MS = 5_000;
+
+export interface PagesSeen {
+  /** The burnham card's blue share, as read from the page. */
+  blueShare: string;
+  screenshots: string[];
+}
+
+/**
+ * What the README says the new frontend system shows with no code, in the app's built
+ * frontend (served by its backend): the card on the annotated Component, the Blue/green
+ * tab on the generation's System only, the team card on the team owning burnham only.
+ */
+export async function checkBluegreenPages(
+  browser: Browser,
+  baseUrl: string,
+  screenshotDir: string,
+  prefix: string,
+): Promise<PagesSeen> {
+  const page = await browser.newPage({
+    viewport: { width: 1400, height: 1000 },
+  });
+  const screenshots: string[] = [];
+  const shoot = async (name: string) => {
+    const file = path.join(screenshotDir, `${prefix}-${name}.png`);
+    await page.screenshot({ path: file, fullPage: true });
+    screenshots.push(file);
+  };
+  const open = async (entityPath: string, heading: string) => {
+    await page.goto(`${baseUrl}/catalog/default/${entityPath}`, {
+      timeout: UI_TIMEOUT_MS,
+    });
+    await page
+      .getByRole('heading', { name: heading, exact: true })
+      .first()
+      .waitFor({ timeout: UI_TIMEOUT_MS });
+  };
+  const expectAbsent = async (p: Page, text: string, where: string) => {
+    await p.waitForTimeout(ABSENCE_WATCH_MS);
+    const count = await p.getByText(text, { exact: true }).count();
+    if (count > 0) {
+      await shoot(`unexpected-${where}`);
+      throw new Error(
+        `"${text}" shows on ${where}, which has nothing bluegreen`,
+      );
+    }
+  };
+  try {
+    await page.goto(baseUrl, { timeout: UI_TIMEOUT_MS });
+    await page
+      .getByRole('button', { name: 'Enter' })
+      .click({ timeout: UI_TIMEOUT_MS });
+
+    await open('component/burnham', 'burnham');
+    const blueShare = await waitForText(
+      page.getByTestId('bluegreen-share-blue'),
+      /^100\s*%/,
+      "the card's blue share on burnham",
+    );
+    await page
+      .getByText('eks-blueprint-green', { exact: true })
+      .first()
+      .waitFor({
+        timeout: UI_TIMEOUT_MS,
+      });
+    await shoot('burnham-card');
+
+    await open('system/eks-blueprint', 'eks-blueprint');
+    await page
+      .getByRole('tab', { name: 'Blue/green' })
+      .click({ timeout: UI_TIMEOUT_MS });
+    await page
+      .getByText('Components on both clusters', { exact: true })
+      .waitFor({ timeout: UI_TIMEOUT_MS });
+    await shoot('eks-blueprint-tab');
+
+    await open('system/examples', 'examples');
+    await expectAbsent(page, 'Blue/green', 'the System examples');
+
+    await open('group/team-burnham', 'team-burnham');
+    await page
+      .getByText('Workloads on the clusters', { exact: true })
+      .waitFor({ timeout: UI_TIMEOUT_MS });
+    await page
+      .getByTestId('bluegreen-row-burnham')
+      .waitFor({ timeout: UI_TIMEOUT_MS });
+    await shoot('team-burnham-card');
+
+    await open('group/guests', 'guests');
+    await expectAbsent(page, 'Workloads on the clusters', 'the Group guests');
+    return { blueShare, screenshots };
+  } catch (error) {
+    await shoot('failure').catch(() => undefined);
+    throw error;
+  } finally {
+    await page.close();
+  }
+}
