@@ -19,7 +19,10 @@ for (const target of Object.values(pkg.exports ?? {})) {
 
 const problems = [];
 let oldestOutput = Infinity;
-for (const source of sources) {
+if (!fs.existsSync(path.join(dir, 'dist'))) {
+  problems.push('there is no dist/ (it was never built)');
+}
+for (const source of problems.length > 0 ? [] : sources) {
   const base = path.basename(source).replace(/\.tsx?$/, '');
   const outputs = [`dist/${base}.d.ts`];
   const code = [`dist/${base}.cjs.js`, `dist/${base}.esm.js`];

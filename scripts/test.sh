@@ -43,6 +43,8 @@ echo "    $BLUEGREEN_KUBERNETES_BIN"
 
 check prettier yarn prettier --check .
 check lint yarn backstage-cli repo lint
+# The packages' package.json fields as Backstage's tooling expects them.
+check repo-fix yarn backstage-cli repo fix --check
 check tsc yarn tsc
 # The published packages: build them as a publisher would (the fresh-app test packs
 # them), and the API reports must match the public surface.

@@ -26,11 +26,6 @@ export interface Config {
        */
       refreshIntervalSeconds?: number;
       /**
-       * The hosted zones the backend may read and change. An entity naming a zone or a
-       * hostname outside this list is refused (status reads and cutovers alike); without
-       * the list nothing is allowed.
-       */
-      /**
        * How the clusters' external-dns names its TXT registry records, to tell records it
        * owns (their weight must change at the source). Set what its --txt-prefix or
        * --txt-suffix is (%{record_type} allowed); not both.
@@ -39,6 +34,11 @@ export interface Config {
         txtPrefix?: string;
         txtSuffix?: string;
       };
+      /**
+       * The hosted zones the backend may read and change. An entity naming a zone or a
+       * hostname outside this list is refused (status reads and cutovers alike); without
+       * the list nothing is allowed.
+       */
       hostedZones?: Array<{
         /** The zone, by id (Z...) or by name (example.com). */
         zone: string;
@@ -61,6 +61,11 @@ export interface Config {
         host: string;
         /** The organisation or user on that host. Default: any. */
         owner?: string;
+        /**
+         * The aws.accounts entry (12 digits) whose credentials the Terraform CLI gets for
+         * this repository's generations. Default: aws.mainAccount.
+         */
+        awsAccountId?: string;
       }>;
     };
     cutover?: {

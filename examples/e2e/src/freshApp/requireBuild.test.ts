@@ -49,11 +49,11 @@ const BUILD = {
 };
 
 describe('prepack refuses a package without a current build', () => {
-  it('refuses a package never built, naming the missing file and how to build', () => {
+  it('refuses a package never built, saying so and how to build', () => {
     const result = requireBuild(fakePackage(SOURCES));
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(
-      '@bluegreen/fake: refusing to pack without a current build: dist/index.d.ts is missing',
+      '@bluegreen/fake: refusing to pack without a current build: there is no dist/ (it was never built).',
     );
     expect(result.stderr).toContain('yarn build:all');
   });

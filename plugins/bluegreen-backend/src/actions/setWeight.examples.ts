@@ -12,6 +12,7 @@ export const examples: TemplateExample[] = [
           action: 'bluegreen:set-weight',
           name: 'Send all traffic to green',
           input: {
+            entityRef: 'component:default/burnham',
             hostname: 'burnham.eks-blueprint.example.com',
             clusters: {
               blue: 'eks-blueprint-blue',
@@ -34,6 +35,7 @@ export const examples: TemplateExample[] = [
           action: 'bluegreen:set-weight',
           name: 'Split traffic 50/50',
           input: {
+            entityRef: 'component:default/burnham',
             hostname: 'burnham.eks-blueprint.example.com',
             clusters: {
               blue: 'eks-blueprint-blue',

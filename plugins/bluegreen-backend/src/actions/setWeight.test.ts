@@ -10,6 +10,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { JsonObject } from '@backstage/types';
+import yaml from 'yaml';
 import { weightFileContent } from '@bluegreen/plugin-bluegreen-common';
 import { Sandbox, startSandbox } from '@bluegreen/example-sandbox';
 import {
@@ -41,6 +42,7 @@ import {
   WeightedRecordGroup,
 } from '../route53/Route53WeightedRecords';
 import { createSetWeightAction } from './setWeight';
+import { examples } from './setWeight.examples';
 
 jest.setTimeout(60_000);
 
@@ -1060,6 +1062,21 @@ describe('bluegreen:set-weight, trust boundaries (against the AWS sandbox stand-
     const result = action.handler(ctx as any);
     return { result, auditor };
   }
+
+  it.each(examples.map(example => [example.description, example]))(
+    'the example "%s" is valid input: refused only by the permission, not by validation',
+    async (_description, example) => {
+      const { input } = yaml.parse(example.example).steps[0];
+      const { result } = await attempt(input, { rule: () => false });
+      await expect(result).rejects.toMatchObject({
+        name: 'NotAllowedError',
+        message: expect.stringContaining(
+          'permission bluegreen.cutover on component:default/burnham',
+        ),
+      });
+      expect(routeRequests()).toBe(0);
+    },
+  );
 
   it('without bluegreen.cutover on the entity: NotAllowedError naming the permission and the entity, audited, and not one Route 53 request', async () => {
     const { result, auditor } = await attempt(

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Browser, Page } from 'playwright-core';
+import { Browser, Locator } from 'playwright-core';
 import { UI_TIMEOUT_MS, waitForText } from '../../__testUtils__/browser';
 
 /** How long a page that should not get a bluegreen extension is watched for one. */
@@ -40,16 +40,19 @@ export async function checkBluegreenPages(
       .first()
       .waitFor({ timeout: UI_TIMEOUT_MS });
   };
-  const expectAbsent = async (p: Page, text: string, where: string) => {
-    await p.waitForTimeout(ABSENCE_WATCH_MS);
-    const count = await p.getByText(text, { exact: true }).count();
-    if (count > 0) {
-      await shoot(`unexpected-${where}`);
-      throw new Error(
-        `"${text}" shows on ${where}, which has nothing bluegreen`,
-      );
+  const expectAbsent = async (
+    what: string,
+    locator: Locator,
+    where: string,
+  ) => {
+    await page.waitForTimeout(ABSENCE_WATCH_MS);
+    if ((await locator.count()) > 0) {
+      await shoot(`unexpected-${where.replace(/\W+/g, '-')}`);
+      throw new Error(`${what} shows on ${where}, which has nothing bluegreen`);
     }
   };
+  // The entity tabs are links to their paths (role tab or not, by release).
+  const blueGreenTab = () => page.locator('a[href$="/blue-green"]');
   try {
     await page.goto(baseUrl, { timeout: UI_TIMEOUT_MS });
     await page
@@ -71,16 +74,18 @@ export async function checkBluegreenPages(
     await shoot('burnham-card');
 
     await open('system/eks-blueprint', 'eks-blueprint');
-    await page
-      .getByRole('tab', { name: 'Blue/green' })
-      .click({ timeout: UI_TIMEOUT_MS });
+    await blueGreenTab().first().click({ timeout: UI_TIMEOUT_MS });
     await page
       .getByText('Components on both clusters', { exact: true })
       .waitFor({ timeout: UI_TIMEOUT_MS });
     await shoot('eks-blueprint-tab');
 
     await open('system/examples', 'examples');
-    await expectAbsent(page, 'Blue/green', 'the System examples');
+    await expectAbsent(
+      'the Blue/green tab',
+      blueGreenTab(),
+      'the System examples',
+    );
 
     await open('group/team-burnham', 'team-burnham');
     await page
@@ -92,7 +97,11 @@ export async function checkBluegreenPages(
     await shoot('team-burnham-card');
 
     await open('group/guests', 'guests');
-    await expectAbsent(page, 'Workloads on the clusters', 'the Group guests');
+    await expectAbsent(
+      'the team card',
+      page.getByText('Workloads on the clusters', { exact: true }),
+      'the Group guests',
+    );
     return { blueShare, screenshots };
   } catch (error) {
     await shoot('failure').catch(() => undefined);
