@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 
-/** A `backstage-cli package start` of one example package, in its own process group. */
+/** A process in its own process group: an example package's `backstage-cli package start`, or any command. */
 export interface PackageProcess {
   child: ChildProcess;
   /** Resolves when the process has exited. */
@@ -77,12 +77,15 @@ export function startProcessGroup(
 
   async function stop(): Promise<void> {
     if (hasExited()) {
+      signal('SIGKILL');
       return;
     }
     signal('SIGTERM');
     const timer = setTimeout(() => signal('SIGKILL'), 10_000);
     await exited;
     clearTimeout(timer);
+    // The leader (yarn, the CLI) may exit before what it forked: none of the group stays.
+    signal('SIGKILL');
   }
 
   return {

@@ -5,6 +5,7 @@ import {
   EntityProvider,
   entityRouteRef,
 } from '@backstage/plugin-catalog-react';
+import { CatalogApi } from '@backstage/catalog-client';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import type { ObjectsByEntityResponse } from '@backstage/plugin-kubernetes-common';
 import {
@@ -48,6 +49,8 @@ export interface MockOptions {
     body: { message: string; stepId?: string; status?: string };
   }>;
   entities?: Entity[];
+  /** Replaces the catalog of `entities` (e.g. one whose lookups a test spies on). */
+  catalogApi?: CatalogApi;
   startStagedCutover?: jest.Mock;
   /** The entity's staged runs (the list), newest first. */
   runs?: CutoverRunView[];
@@ -209,7 +212,11 @@ export function createMockApis(options: MockOptions = {}) {
       }),
     ],
     [scaffolderApiRef, scaffolderApi],
-    [catalogApiRef, catalogApiMock({ entities: options.entities ?? [] })],
+    [
+      catalogApiRef,
+      options.catalogApi ??
+        catalogApiMock({ entities: options.entities ?? [] }),
+    ],
   ] as const;
   return {
     apis: apis as any,

@@ -2,12 +2,12 @@ import path from 'node:path';
 import { Browser, Locator } from 'playwright-core';
 import { UI_TIMEOUT_MS, waitForText } from '../../__testUtils__/browser';
 
-/** How long a page that should not get a bluegreen extension is watched for one. */
-const ABSENCE_WATCH_MS = 5_000;
+/** How long a loaded page that should not get a bluegreen extension is watched for one. */
+const ABSENCE_WATCH_MS = 3_000;
 
 export interface PagesSeen {
-  /** The burnham card's blue share, as read from the page. */
-  blueShare: string;
+  /** The burnham card's blue panel, as read from the page (share and workloads). */
+  bluePanel: string;
   screenshots: string[];
 }
 
@@ -60,10 +60,16 @@ export async function checkBluegreenPages(
       .click({ timeout: UI_TIMEOUT_MS });
 
     await open('component/burnham', 'burnham');
-    const blueShare = await waitForText(
+    await waitForText(
       page.getByTestId('bluegreen-share-blue'),
       /^100\s*%/,
       "the card's blue share on burnham",
+    );
+    // Read through the app's Kubernetes backend from the example's real API servers.
+    const bluePanel = await waitForText(
+      page.getByTestId('bluegreen-cluster-blue'),
+      /burnham 3\/3 ready/,
+      "the card's blue panel (its workloads)",
     );
     await page
       .getByText('eks-blueprint-green', { exact: true })
@@ -96,13 +102,24 @@ export async function checkBluegreenPages(
       .waitFor({ timeout: UI_TIMEOUT_MS });
     await shoot('team-burnham-card');
 
+    // The team card looks up the team's components before it shows or not: only after
+    // that answer does its absence say anything.
+    const guestsLookup = page.waitForResponse(
+      response =>
+        response.url().includes('/api/catalog/entities/by-refs') &&
+        (response.request().postData() ?? '').includes(
+          'component:default/example-website',
+        ),
+      { timeout: UI_TIMEOUT_MS },
+    );
     await open('group/guests', 'guests');
+    await guestsLookup;
     await expectAbsent(
       'the team card',
       page.getByText('Workloads on the clusters', { exact: true }),
       'the Group guests',
     );
-    return { blueShare, screenshots };
+    return { bluePanel, screenshots };
   } catch (error) {
     await shoot('failure').catch(() => undefined);
     throw error;

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT, run } from './commands';
 
@@ -7,6 +8,12 @@ export const PACKAGES = {
   backend: '@bluegreen/plugin-bluegreen-backend',
   frontend: '@bluegreen/plugin-bluegreen',
 } as const;
+
+const PACKAGE_DIRS: Record<keyof typeof PACKAGES, string> = {
+  common: path.join(REPO_ROOT, 'plugins/bluegreen-common'),
+  backend: path.join(REPO_ROOT, 'plugins/bluegreen-backend'),
+  frontend: path.join(REPO_ROOT, 'plugins/bluegreen'),
+};
 
 export type Tarballs = Record<keyof typeof PACKAGES, string>;
 
@@ -50,16 +57,22 @@ export async function packPackages(
     [keyof typeof PACKAGES, string]
   >) {
     const tarball = path.join(dir, `${key}.tgz`);
+    // prepack rewrites the package's package.json for the tarball and postpack restores it.
+    const manifestFile = path.join(PACKAGE_DIRS[key], 'package.json');
+    const before = fs.readFileSync(manifestFile, 'utf8');
     await run(
       `yarn pack of ${name}`,
       'yarn',
       ['workspace', name, 'pack', '--out', tarball],
-      {
-        cwd: REPO_ROOT,
-        logFile,
-        timeoutMs: 120_000,
-      },
+      // A command of this repository: its own environment, not the fresh app's.
+      { cwd: REPO_ROOT, logFile, timeoutMs: 2 * 60_000, env: process.env },
     );
+    if (
+      fs.readFileSync(manifestFile, 'utf8') !== before ||
+      fs.existsSync(`${manifestFile}-prepack`)
+    ) {
+      throw new Error(`yarn pack of ${name} left ${manifestFile} rewritten`);
+    }
     const listing = (
       await run(`listing ${tarball}`, 'tar', ['-tzf', tarball], {
         cwd: dir,

@@ -1,6 +1,6 @@
 import { Entity } from '@backstage/catalog-model';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { screen, within } from '@testing-library/react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import { burnham } from '../../__fixtures__/entities';
 import { burnhamObjects } from '../../__fixtures__/kubernetes';
 import { burnhamStatus } from '../../__fixtures__/traffic';
@@ -59,34 +59,48 @@ describe('EntityTeamWorkloadsCard', () => {
     expect(other.getByText('no bluegreen hostname')).toBeInTheDocument();
   });
 
-  it('renders nothing on a team whose components have no bluegreen hostname', async () => {
-    const docsTeam: Entity = {
-      ...team,
-      metadata: { name: 'team-docs' },
-      relations: [{ type: 'ownerOf', targetRef: 'component:default/docs' }],
-    };
-    // Both teams' lookups go to the same catalog at once: once team-burnham's card is
-    // there, team-docs' lookup has answered too.
+  it('renders nothing on a team whose components have no bluegreen hostname, once the catalog has answered', async () => {
+    const catalogApi = catalogApiMock({ entities: [burnham, docs] });
+    const lookup = jest.spyOn(catalogApi, 'getEntitiesByRefs');
     await renderWithApis(
-      <>
+      <div data-testid="team-docs">
         <EntityTeamWorkloadsCard />
-        <div data-testid="team-docs">
-          <EntityProvider entity={docsTeam}>
-            <EntityTeamWorkloadsCard />
-          </EntityProvider>
-        </div>
-      </>,
-      team,
-      { entities: [burnham, docs] },
+      </div>,
+      {
+        ...team,
+        relations: [{ type: 'ownerOf', targetRef: 'component:default/docs' }],
+      },
+      { catalogApi },
     );
-    expect(
-      await screen.findByTestId(
-        'bluegreen-row-burnham',
-        {},
-        { timeout: 10_000 },
-      ),
-    ).toBeInTheDocument();
-    expect(screen.getAllByText('Workloads on the clusters')).toHaveLength(1);
+    await waitFor(() => expect(lookup).toHaveBeenCalledTimes(1));
+    expect(lookup.mock.calls[0][0].entityRefs).toEqual([
+      'component:default/docs',
+    ]);
+    await act(async () => {
+      await lookup.mock.results[0].value;
+    });
     expect(screen.getByTestId('team-docs')).toBeEmptyDOMElement();
+  });
+
+  it('renders nothing on a team that owns no components', async () => {
+    await renderWithApis(
+      <div data-testid="no-components">
+        <EntityTeamWorkloadsCard />
+      </div>,
+      { ...team, relations: [] },
+    );
+    expect(screen.getByTestId('no-components')).toBeEmptyDOMElement();
+  });
+
+  it("shows the catalog's error rather than hiding the card", async () => {
+    const catalogApi = catalogApiMock({ entities: [] });
+    jest
+      .spyOn(catalogApi, 'getEntitiesByRefs')
+      .mockRejectedValue(new Error('catalog is down'));
+    await renderWithApis(<EntityTeamWorkloadsCard />, team, { catalogApi });
+    expect(
+      await screen.findByText('Workloads on the clusters'),
+    ).toBeInTheDocument();
+    expect(await screen.findAllByText(/catalog is down/)).not.toHaveLength(0);
   });
 });

@@ -8,12 +8,20 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-const SCRIPT = path.resolve(__dirname, '../../../../scripts/require-build.mjs');
+const SCRIPT = path.resolve(__dirname, '../../../scripts/require-build.mjs');
 
+/**
+ * A repository of one package, plugins/fake, with the script in scripts/ (it finds the
+ * root tsc's dist-types/ from there); returns the package's folder.
+ */
 function fakePackage(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(
+  const root = fs.mkdtempSync(
     path.join(os.tmpdir(), 'bluegreen-require-build-'),
   );
+  fs.mkdirSync(path.join(root, 'scripts'));
+  fs.copyFileSync(SCRIPT, path.join(root, 'scripts/require-build.mjs'));
+  const dir = path.join(root, 'plugins/fake');
+  fs.mkdirSync(dir, { recursive: true });
   const manifest = {
     name: '@bluegreen/fake',
     main: 'src/index.ts',
@@ -21,19 +29,30 @@ function fakePackage(files: Record<string, string>): string {
   };
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(manifest));
   for (const [file, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    fs.writeFileSync(path.join(dir, file), content);
+    const target = file.startsWith('dist-types/')
+      ? path.join(root, file)
+      : path.join(dir, file);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, content);
   }
   return dir;
 }
 
 function setMtime(dir: string, file: string, secondsAgo: number) {
   const time = new Date(Date.now() - secondsAgo * 1000);
-  fs.utimesSync(path.join(dir, file), time, time);
+  const target = file.startsWith('dist-types/')
+    ? path.join(dir, '../..', file)
+    : path.join(dir, file);
+  fs.utimesSync(target, time, time);
 }
 
+/** Runs the copy in the fake repository, in the package's folder, as prepack does. */
 const requireBuild = (dir: string) =>
-  spawnSync(process.execPath, [SCRIPT], { cwd: dir, encoding: 'utf8' });
+  spawnSync(
+    process.execPath,
+    [path.join(dir, '../../scripts/require-build.mjs')],
+    { cwd: dir, encoding: 'utf8' },
+  );
 
 const SOURCES = {
   'src/index.ts': 'export {};',
@@ -42,6 +61,9 @@ const SOURCES = {
   'src/lib/util.test.ts': 'test',
 };
 const BUILD = {
+  'dist-types/plugins/fake/src/index.d.ts': '',
+  'dist-types/plugins/fake/src/alpha.d.ts': '',
+  'dist-types/plugins/fake/src/lib/util.d.ts': '',
   'dist/index.d.ts': '',
   'dist/index.esm.js': '',
   'dist/alpha.d.ts': '',
@@ -80,6 +102,21 @@ describe('prepack refuses a package without a current build', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(
       'src/lib/util.ts changed after the last build of dist/',
+    );
+  });
+
+  it('refuses a package build made without the root tsc after an edit (stale types)', () => {
+    const dir = fakePackage({ ...SOURCES, ...BUILD });
+    for (const file of Object.keys(SOURCES)) {
+      setMtime(dir, file, 120);
+    }
+    setMtime(dir, 'src/lib/util.ts', 60);
+    // tsc last ran before the edit; the package build after it.
+    setMtime(dir, 'dist-types/plugins/fake/src/lib/util.d.ts', 90);
+    const result = requireBuild(dir);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      'src/lib/util.ts changed after the root tsc wrote its types',
     );
   });
 
