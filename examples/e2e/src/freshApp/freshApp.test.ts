@@ -294,6 +294,28 @@ describe(`a new app from ${CREATE_APP} takes the packed packages with one backen
           'bluegreen:wait-cluster-ready',
         ]);
         expect(await get('/api/bluegreen/health')).toEqual({ status: 'ok' });
+        // Ready is not ingested: the in-memory catalog reads the locations anew on each
+        // start, and the browser step opens these pages.
+        const started = backend;
+        for (const ref of [
+          'component/default/burnham',
+          'system/default/eks-blueprint',
+          'system/default/examples',
+          'group/default/team-burnham',
+          'group/default/guests',
+        ]) {
+          await started.waitFor(
+            `the catalog to have ${ref}`,
+            async () => {
+              const res = await fetch(
+                `${started.baseUrl}/api/catalog/entities/by-name/${ref}`,
+                { headers: { Authorization: `Bearer ${token}` } },
+              );
+              return res.ok ? true : undefined;
+            },
+            3 * MINUTE,
+          );
+        }
         steps.passed();
       },
       15 * MINUTE,
